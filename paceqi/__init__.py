@@ -1,0 +1,45 @@
+"""paceqi: a Quality Improvement workbench for permanence planning in children's services.
+
+The public API is small and listed in ``__all__``. Names are imported lazily so that
+``import paceqi`` (and the ``paceqi`` command) start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from paceqi.errors import DataValidationError, OptionsError, PaceqiError, ReportError
+
+try:
+    __version__ = version("paceqi")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = "0+unknown"
+
+# public name -> module that defines it (imported on first use)
+_LAZY: dict[str, str] = {
+    "load_catalogue": "paceqi.catalogue",
+}
+
+__all__ = [
+    "__version__",
+    "PaceqiError",
+    "DataValidationError",
+    "OptionsError",
+    "ReportError",
+    *sorted(_LAZY),
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'paceqi' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,69 @@
+"""The ``paceqi`` command: parses arguments, calls the package, sets the exit code.
+
+Exit codes: 0 success, 1 a problem reported clearly (bad data, a failed report), 2 wrong usage.
+No user mistake ends in a traceback. Each sub-command lives in a *command module* that must stay
+light to import (argparse and the standard library only at top level), so ``paceqi --help``
+starts fast; heavy libraries are imported inside the handlers.
+
+A command module defines ``register(subparsers)``, which adds its sub-command(s) and sets
+``func`` (a callable taking the parsed ``argparse.Namespace`` and returning an exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from paceqi.errors import PaceqiError
+
+#: Modules that contribute sub-commands, in the order they appear in ``--help``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every sub-command registered."""
+    from paceqi import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="paceqi",
+        description="Quality Improvement workbench for permanence planning (PACE).",
+    )
+    parser.add_argument("--version", action="version", version=f"paceqi {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``paceqi`` command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(func(args) or 0)
+    except PaceqiError as exc:
+        print(f"paceqi: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("paceqi: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not a user mistake: no data values in the message
+        if os.environ.get("PACEQI_DEBUG"):
+            raise
+        print(
+            f"paceqi: internal error ({type(exc).__name__}) while running '{args.command}'. "
+            "Please report it; set PACEQI_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

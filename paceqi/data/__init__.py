@@ -1,0 +1,1 @@
+"""Extracts: canonical schema, loading (CSV/XLSX, wide/long), validation, synthetic data."""

@@ -1,0 +1,55 @@
+"""Canonical tables: the column names every part of paceqi relies on (DESIGN.md).
+
+Extracts are loaded into these shapes; measures, charts and reports read only these.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "Route",
+    "ROUTES",
+    "CHILDREN_COLUMNS",
+    "CHILDREN_REQUIRED",
+    "EVENTS_COLUMNS",
+    "EVENTS_REQUIRED",
+    "PLANS_COLUMNS",
+    "PLANS_REQUIRED",
+    "ID_COLUMNS",
+]
+
+
+class Route(StrEnum):
+    """The routes to permanence (CELCIS: four legal routes, plus not yet decided)."""
+
+    HOME = "home"  # remain or return home with parents
+    PO = "po"  # permanence order, with or without authority to adopt
+    KCO = "kco"  # kinship care order (s11 Children (Scotland) Act 1995)
+    ADOPTION = "adoption"
+    UNDECIDED = "undecided"
+
+
+ROUTES: tuple[str, ...] = tuple(r.value for r in Route)
+
+#: Identify a child across the tables. ``child_id`` is pseudonymous and unique within an authority.
+ID_COLUMNS = ("authority", "child_id")
+
+CHILDREN_COLUMNS = ("authority", "child_id", "sex", "birth_month", "sibling_group_id")
+CHILDREN_REQUIRED = ("authority", "child_id")
+
+#: One row per milestone a child reached. ``occurrence`` is 1 the first time, 2+ for repeats.
+EVENTS_COLUMNS = ("authority", "child_id", "stage", "date", "occurrence", "route", "outcome")
+EVENTS_REQUIRED = ("authority", "child_id", "stage", "date")
+
+#: Every plan a child had (routes can change); ``superseded_date`` empty for the current plan.
+PLANS_COLUMNS = (
+    "authority",
+    "child_id",
+    "plan_seq",
+    "route",
+    "decided_date",
+    "superseded_date",
+    "reason",
+)
+PLANS_REQUIRED = ("authority", "child_id", "plan_seq", "route", "decided_date")

@@ -1,0 +1,28 @@
+"""The curated public API: exactly these names, each importable."""
+
+import paceqi
+
+EXPECTED = {
+    "__version__",
+    "PaceqiError",
+    "DataValidationError",
+    "OptionsError",
+    "ReportError",
+    "load_catalogue",
+}
+
+
+def test_all_is_the_curated_list():
+    assert set(paceqi.__all__) == EXPECTED
+
+
+def test_every_public_name_resolves():
+    for name in paceqi.__all__:
+        assert getattr(paceqi, name) is not None
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        paceqi.nope  # noqa: B018
