@@ -1,0 +1,42 @@
+import datetime as dt
+
+import pytest
+
+from paceqi import OptionsError
+from paceqi._paths import project_root
+from paceqi.changeidea.params import report_parameters
+
+BASE = {"authority": "Fife", "extract": "data/synthetic/extracts/fife.csv", "change_idea": "x"}
+
+
+def test_defaults_and_path_resolution():
+    p = report_parameters(**BASE)
+    assert p.extract == project_root() / "data/synthetic/extracts/fife.csv"
+    assert (p.period, p.rules, p.min_cell, p.interactive) == ("quarter", "ihi", 5, False)
+    assert p.mapping is None and p.pdsa is None and p.test_start is None and p.as_of is None
+
+
+def test_dates_urls_and_round_trip_to_json_types():
+    p = report_parameters(**BASE, as_of="2021-03-31", pdsa="sqlite:///w/paceqi.db", mapping="")
+    assert p.as_of == dt.date(2021, 3, 31)
+    assert p.pdsa == "sqlite:///w/paceqi.db"
+    d = p.as_dict()
+    assert d["as_of"] == "2021-03-31" and isinstance(d["extract"], str)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"colour": "red"}, r"Unknown parameter\(s\) colour\. Known parameters: as_of, authority"),
+        ({"rules": "westgard"}, r"Parameter 'rules' is 'westgard'; use one of: ihi, anhoej, mdc"),
+        ({"period": "week"}, r"Parameter 'period' is 'week'; use one of: month, quarter"),
+        ({"as_of": "31/03/2021"}, r"Parameter 'as_of' is '31/03/2021', not a date in the form"),
+        ({"test_start": dt.date(2020, 1, 1)}, r"'test_start' must be an ISO date string"),
+        ({"min_cell": -1}, r"'min_cell' must be a whole number >= 0"),
+        ({"interactive": "yes"}, r"'interactive' must be True or False"),
+        ({"authority": ""}, r"Parameter 'authority' is required"),
+    ],
+)
+def test_bad_parameters_are_named(extra, message):
+    with pytest.raises(OptionsError, match=message):
+        report_parameters(**{**BASE, **extra})
