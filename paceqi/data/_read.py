@@ -14,11 +14,13 @@ import io
 import sys
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from paceqi.data.validate import single_failure
+from paceqi.errors import DataValidationError
 
 __all__ = ["RawFile", "Records", "read_file", "read_records"]
 
@@ -32,7 +34,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
     (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls or .doc); save it as .xlsx or CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Office file (Excel 97-2003 .xls or Word .doc)"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"PAR1", "a Parquet file"),
     (b"SQLite format 3", "an SQLite database"),
@@ -60,6 +62,7 @@ class Records:
     kind: str  # "csv" or "xlsx"
     encoding: str | None = None
     sheet: str | None = None
+    sheets: tuple[str, ...] = ()
 
 
 def read_file(path: str | Path) -> RawFile:
@@ -82,12 +85,18 @@ def read_file(path: str | Path) -> RawFile:
 
 
 def read_records(
-    raw: RawFile, *, sheet: str | int | None = None, delimiter: str | None = None
+    raw: RawFile,
+    *,
+    sheet: str | int | None = None,
+    delimiter: str | None = None,
+    score: Callable[[list[list[Any]]], int] | None = None,
 ) -> Records:
     """Turn a file's bytes into rows of cells (CSV text or an XLSX sheet).
 
     The content decides how the file is read, not its extension; a file that is neither a
     delimited text table nor an XLSX workbook is rejected with a message saying what it is.
+    Without ``sheet``, a workbook's sheet with the best ``score`` (how header-like its first rows
+    look) is read, the first sheet on a tie.
     """
     data, name = raw.data, raw.name
     if not data.strip():
@@ -98,10 +107,12 @@ def read_records(
         )
     head = data[:_SNIFF_BYTES]
     if head.startswith(b"PK\x03\x04"):
-        return _xlsx_records(raw, sheet)
+        return _xlsx_records(raw, sheet, score)
     for signature, what in _SIGNATURES:
         if head.startswith(signature):
-            single_failure(name, "not_a_table", f"is {what}, not a CSV or XLSX table")
+            single_failure(
+                name, "not_a_table", f"is {what}, not a CSV or XLSX table; save it as .xlsx or CSV"
+            )
     text, encoding = _decode(data, name)
     return Records(
         rows=_csv_rows(text, name, delimiter, raw.path.suffix), kind="csv", encoding=encoding
@@ -165,7 +176,9 @@ def _zip_kind(data: bytes) -> str:
     return "a zip archive"
 
 
-def _xlsx_records(raw: RawFile, sheet: str | int | None) -> Records:
+def _xlsx_records(
+    raw: RawFile, sheet: str | int | None, score: Callable[[list[list[Any]]], int] | None
+) -> Records:
     name = raw.name
     kind = _zip_kind(raw.data)
     if kind == "broken":
@@ -183,20 +196,28 @@ def _xlsx_records(raw: RawFile, sheet: str | int | None) -> Records:
             name, "not_a_table", f"is a workbook that cannot be opened ({type(exc).__name__})"
         )
     try:
-        ws_name = _pick_sheet(wb.sheetnames, sheet, name)
-        ws = wb[ws_name]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            if sheet is None and score is not None and len(wb.sheetnames) > 1:
+                tops = [_sheet_rows(wb[n], limit=30) for n in wb.sheetnames]
+                scores = [score(t) for t in tops]
+                ws_name = wb.sheetnames[scores.index(max(scores))]
+            else:
+                ws_name = _pick_sheet(wb.sheetnames, sheet, name)
+            rows = _sheet_rows(wb[ws_name])
+    except DataValidationError:
+        raise
     except Exception as exc:  # a chart sheet, a damaged sheet
-        if type(exc).__name__ == "DataValidationError":
-            raise
         single_failure(
             name, "not_a_table", f"has a sheet that cannot be read ({type(exc).__name__})"
         )
     finally:
         wb.close()
-    return Records(rows=rows, kind="xlsx", sheet=ws_name)
+    return Records(rows=rows, kind="xlsx", sheet=ws_name, sheets=tuple(wb.sheetnames))
+
+
+def _sheet_rows(ws: Any, limit: int | None = None) -> list[list[Any]]:
+    return [[_cell(v) for v in row] for row in ws.iter_rows(max_row=limit, values_only=True)]
 
 
 def _pick_sheet(names: list[str], sheet: str | int | None, file: str) -> str:

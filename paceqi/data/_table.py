@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,14 @@ import pandas as pd
 from paceqi.data.mapping import CANONICAL_COLUMNS, Mapping, normalise_name
 from paceqi.data.validate import Problems
 
-__all__ = ["Table", "build_table", "resolve_columns", "column_letter", "displayable"]
+__all__ = [
+    "header_score",
+    "Table",
+    "build_table",
+    "resolve_columns",
+    "column_letter",
+    "displayable",
+]
 
 #: How many rows from the top are searched for the header.
 HEADER_SEARCH_ROWS = 30
@@ -68,6 +76,12 @@ def _expected_names(m: Mapping, codes: tuple[str, ...]) -> set[str]:
 
 def _score(row: list[Any], expected: set[str]) -> int:
     return len({normalise_name(c) for c in row if isinstance(c, str)} & expected)
+
+
+def header_score(m: Mapping, codes: tuple[str, ...]) -> Callable[[list[list[Any]]], int]:
+    """Return a function scoring how header-like the best of some rows is (for sheet choice)."""
+    expected = _expected_names(m, codes)
+    return lambda rows: max((_score(r, expected) for r in rows[:HEADER_SEARCH_ROWS]), default=0)
 
 
 def build_table(

@@ -19,7 +19,14 @@ from paceqi.catalogue import Catalogue, load_catalogue
 from paceqi.data import _events
 from paceqi.data._derive import derive_plans, finish_children, finish_events, quality_notes
 from paceqi.data._read import read_file, read_records
-from paceqi.data._table import DATELIKE, Table, build_table, displayable, resolve_columns
+from paceqi.data._table import (
+    DATELIKE,
+    Table,
+    build_table,
+    displayable,
+    header_score,
+    resolve_columns,
+)
 from paceqi.data.extract import Extract
 from paceqi.data.mapping import Mapping, load_mapping
 from paceqi.data.validate import (
@@ -91,8 +98,16 @@ def load_extract(
     m = load_mapping(mapping, cat.codes)
     as_of_date = _as_of(as_of)
     raw = read_file(path)
-    records = read_records(raw, sheet=m.sheet, delimiter=m.delimiter)
+    records = read_records(
+        raw, sheet=m.sheet, delimiter=m.delimiter, score=header_score(m, cat.codes)
+    )
     problems, notes = Problems(raw.name), Problems(raw.name)
+    if m.sheet is None and len(records.sheets) > 1:
+        notes.add(
+            "sheet_chosen",
+            f"read sheet '{records.sheet}' of {len(records.sheets)} "
+            f"({', '.join(records.sheets)}); set sheet in a mapping to choose another",
+        )
     if records.kind == "xlsx" and raw.path.suffix.lower() not in (".xlsx", ".xlsm"):
         notes.add("file_type", "is an XLSX workbook despite its file name; it was read as one")
     table = build_table(records.rows, m, cat.codes, problems, notes)
