@@ -1,0 +1,251 @@
+"""Read an extract file into rows of cells, whatever state it is in.
+
+Every problem with the file itself (missing, a folder, unreadable, empty, not a table, a Word
+document renamed .csv) becomes a :class:`~paceqi.errors.DataValidationError` with one failure row;
+nothing here lets an OSError or a parser exception escape. Cell values never appear in messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import sys
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paceqi.data.validate import single_failure
+from paceqi.errors import DataValidationError
+
+__all__ = ["RawFile", "Records", "read_file", "read_records"]
+
+#: Extensions read as delimited text, and as Excel workbooks.
+TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+
+#: File signatures of things people send instead of a table (first bytes -> what it is).
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Office file (Excel 97-2003 .xls or Word .doc)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+
+_SNIFF_BYTES = 8192
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """The bytes of an extract and where they came from."""
+
+    path: Path
+    name: str
+    data: bytes
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Records:
+    """Rows of cells as read (``rows[i]`` is spreadsheet row ``i + 1``) and how they were read."""
+
+    rows: list[list[Any]]
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None = None
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+
+
+def read_file(path: str | Path) -> RawFile:
+    """Read a file's bytes, turning every OS problem into a one-row DataValidationError."""
+    p = Path(path)
+    name = p.name or str(p)
+    try:
+        if not p.exists():
+            single_failure(
+                name, "file_not_found", "file not found; check the path and its spelling"
+            )
+        if p.is_dir():
+            single_failure(name, "not_a_file", "is a folder, not a file; give a .csv or .xlsx file")
+        data = p.read_bytes()
+    except PermissionError:
+        single_failure(name, "unreadable_file", "permission denied: the file cannot be read")
+    except OSError as exc:
+        single_failure(name, "unreadable_file", f"cannot be read ({type(exc).__name__})")
+    return RawFile(path=p, name=name, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_records(
+    raw: RawFile,
+    *,
+    sheet: str | int | None = None,
+    delimiter: str | None = None,
+    score: Callable[[list[list[Any]]], int] | None = None,
+) -> Records:
+    """Turn a file's bytes into rows of cells (CSV text or an XLSX sheet).
+
+    The content decides how the file is read, not its extension; a file that is neither a
+    delimited text table nor an XLSX workbook is rejected with a message saying what it is.
+    Without ``sheet``, a workbook's sheet with the best ``score`` (how header-like its first rows
+    look) is read, the first sheet on a tie.
+    """
+    data, name = raw.data, raw.name
+    if not data.strip():
+        single_failure(
+            name,
+            "empty_file",
+            "the file is empty; expected a header row, then one row per child or event",
+        )
+    head = data[:_SNIFF_BYTES]
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx_records(raw, sheet, score)
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            single_failure(
+                name, "not_a_table", f"is {what}, not a CSV or XLSX table; save it as .xlsx or CSV"
+            )
+    text, encoding = _decode(data, name)
+    return Records(
+        rows=_csv_rows(text, name, delimiter, raw.path.suffix), kind="csv", encoding=encoding
+    )
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel "Unicode text" is UTF-16
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            single_failure(name, "not_a_table", "is not readable text (broken UTF-16)")
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        single_failure(name, "not_a_table", "is a binary file, not a CSV or XLSX table")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:  # what Excel on Windows writes ("CSV (Comma delimited)")
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix.lower() == ".tsv":
+        return "\t"
+    lines = [line for line in text[:65536].splitlines()[:30] if line.strip()]
+    counts = {d: sum(line.count(d) for line in lines) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _csv_rows(text: str, name: str, delimiter: str | None, suffix: str) -> list[list[Any]]:
+    delim = delimiter or _sniff_delimiter(text, suffix)
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error:
+        single_failure(name, "not_a_table", "cannot be read as a CSV table (malformed quoting)")
+    finally:
+        csv.field_size_limit(limit)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _zip_kind(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "broken"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "a Word document (.docx)"
+    if "ppt/presentation.xml" in names:
+        return "a PowerPoint presentation (.pptx)"
+    if "content.xml" in names:
+        return "an OpenDocument file; save it as .xlsx or CSV"
+    return "a zip archive"
+
+
+def _xlsx_records(
+    raw: RawFile, sheet: str | int | None, score: Callable[[list[list[Any]]], int] | None
+) -> Records:
+    name = raw.name
+    kind = _zip_kind(raw.data)
+    if kind == "broken":
+        single_failure(name, "not_a_table", "is a damaged zip or XLSX file and cannot be opened")
+    if kind != "xlsx":
+        single_failure(name, "not_a_table", f"is {kind}, not a CSV or XLSX table")
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(raw.data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        single_failure(
+            name, "not_a_table", f"is a workbook that cannot be opened ({type(exc).__name__})"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if sheet is None and score is not None and len(wb.sheetnames) > 1:
+                tops = [_sheet_rows(wb[n], limit=30) for n in wb.sheetnames]
+                scores = [score(t) for t in tops]
+                ws_name = wb.sheetnames[scores.index(max(scores))]
+            else:
+                ws_name = _pick_sheet(wb.sheetnames, sheet, name)
+            rows = _sheet_rows(wb[ws_name])
+    except DataValidationError:
+        raise
+    except Exception as exc:  # a chart sheet, a damaged sheet
+        single_failure(
+            name, "not_a_table", f"has a sheet that cannot be read ({type(exc).__name__})"
+        )
+    finally:
+        wb.close()
+    return Records(rows=rows, kind="xlsx", sheet=ws_name, sheets=tuple(wb.sheetnames))
+
+
+def _sheet_rows(ws: Any, limit: int | None = None) -> list[list[Any]]:
+    return [[_cell(v) for v in row] for row in ws.iter_rows(max_row=limit, values_only=True)]
+
+
+def _pick_sheet(names: list[str], sheet: str | int | None, file: str) -> str:
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int):
+        if 1 <= sheet <= len(names):
+            return names[sheet - 1]
+        single_failure(
+            file, "missing_sheet", f"has {len(names)} sheet(s); there is no sheet {sheet}"
+        )
+    for n in names:
+        if n.strip().casefold() == sheet.strip().casefold():
+            return n
+    single_failure(
+        file, "missing_sheet", f"has no sheet named '{sheet}'; sheets: {', '.join(names)}"
+    )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _cell(value: Any) -> Any:
+    """Normalise an XLSX cell: text stripped, whole floats as integers, dates kept as dates."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,248 @@
+"""Load an extract (CSV or XLSX, wide or long, local names) into the canonical tables.
+
+``load_extract`` reads the file whatever its state, maps local columns and labels through an
+optional mapping YAML (``docs/data.md``), runs every validation check lazily and either raises
+one :class:`~paceqi.errors.DataValidationError` listing every problem or returns an
+:class:`~paceqi.data.extract.Extract`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping as MappingABC
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from paceqi.catalogue import Catalogue, load_catalogue
+from paceqi.data import _events
+from paceqi.data._derive import derive_plans, finish_children, finish_events, quality_notes
+from paceqi.data._read import read_file, read_records
+from paceqi.data._table import (
+    DATELIKE,
+    Table,
+    build_table,
+    displayable,
+    header_score,
+    resolve_columns,
+)
+from paceqi.data.extract import Extract
+from paceqi.data.mapping import Mapping, load_mapping
+from paceqi.data.validate import (
+    Problems,
+    check_before_looked_after,
+    check_duplicate_children,
+    check_duplicate_events,
+    check_future_dates,
+)
+from paceqi.errors import OptionsError
+
+__all__ = ["load_extract"]
+
+_WHAT = {
+    "authority": "the local authority (or set 'authority:' in the mapping)",
+    "child_id": "the child's pseudonymous id",
+    "stage": "the stage each row records",
+    "date": "the date of each event",
+    "looked_after": "the date the child became looked after",
+}
+
+
+def load_extract(
+    path: str | Path,
+    mapping: str | Path | MappingABC[str, Any] | Mapping | None = None,
+    *,
+    as_of: dt.date | str | None = None,
+    catalogue: Catalogue | str | Path | None = None,
+) -> Extract:
+    """Load and validate an extract.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV (UTF-8, UTF-8 with BOM, Windows-1252 or UTF-16 as Excel writes them) or XLSX file,
+        **wide** (one row per child: ``authority, child_id``, optional ``route`` and one date
+        column per stage code) or **long** (one row per event: ``authority, child_id, stage,
+        date`` and optional ``occurrence, route, outcome``).
+    mapping : str, Path or dict, optional
+        A mapping YAML (path, or name in ``parameters/mappings/``) or the same as a dict: local
+        column names, date format, route and stage labels, header row, sheet, event rules.
+    as_of : datetime.date or str, optional
+        The extract date (``YYYY-MM-DD``); no event may be later. Default: today.
+    catalogue : Catalogue, str or Path, optional
+        The stage catalogue (default: Scottish).
+
+    Returns
+    -------
+    Extract
+        ``children, events, plans`` (canonical columns), ``source, sha256, as_of, notes``.
+
+    Raises
+    ------
+    DataValidationError
+        If the file or its rows fail any check; ``.failures`` lists every problem with
+        ``file, row, column, check, message`` (rows as a spreadsheet shows them).
+    OptionsError
+        If the mapping, catalogue or ``as_of`` is not usable.
+
+    Examples
+    --------
+    >>> from paceqi._paths import project_root
+    >>> ex = load_extract(project_root() / "tests/data/wide_canonical.csv", as_of="2021-01-01")
+    >>> len(ex.children), sorted(ex.events.columns) == sorted(
+    ...     ["authority", "child_id", "stage", "date", "occurrence", "route", "outcome"])
+    (4, True)
+    """
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    m = load_mapping(mapping, cat.codes)
+    as_of_date = _as_of(as_of)
+    raw = read_file(path)
+    records = read_records(
+        raw, sheet=m.sheet, delimiter=m.delimiter, score=header_score(m, cat.codes)
+    )
+    problems, notes = Problems(raw.name), Problems(raw.name)
+    if m.sheet is None and len(records.sheets) > 1:
+        notes.add(
+            "sheet_chosen",
+            f"read sheet '{records.sheet}' of {len(records.sheets)} "
+            f"({', '.join(records.sheets)}); set sheet in a mapping to choose another",
+        )
+    if records.kind == "xlsx" and raw.path.suffix.lower() not in (".xlsx", ".xlsm"):
+        notes.add("file_type", "is an XLSX workbook despite its file name; it was read as one")
+    table = build_table(records.rows, m, cat.codes, problems, notes)
+    if table.data.empty:
+        problems.add("no_rows", "the file has a header row but no data rows")
+        problems.raise_if_any()
+    resolve_columns(table, m, cat.codes, problems, notes)
+    layout = _layout(table, m, cat)
+    _check_columns(table, m, cat, layout, problems)
+    problems.raise_if_any()
+
+    ids = _events.ids(table, m, problems)
+    if layout == "wide":
+        ev = _events.wide_events(table, m, cat, ids, problems)
+    elif layout == "long":
+        ev = _events.long_events(table, m, cat, ids, problems, notes)
+    else:
+        ev = _events.rule_events(table, m, ids, problems)
+    kids = _events.children_frame(table, m, ids, problems)
+    _row_checks(table, ev, ids, layout, as_of_date, problems)
+    problems.raise_if_any()
+
+    ev = _events.add_occurrence(ev, {code: i for i, code in enumerate(cat.codes)})
+    labels = {t: h for h, t in table.targets.items()} if layout == "wide" else {}
+    quality_notes(ev, kids, cat, labels, notes)
+    return Extract(
+        children=finish_children(kids),
+        events=finish_events(ev),
+        plans=derive_plans(ev, layout),
+        source=raw.name,
+        sha256=raw.sha256,
+        as_of=as_of_date,
+        notes=notes.frame(),
+    )
+
+
+def _row_checks(
+    table: Table,
+    ev: pd.DataFrame,
+    ids: pd.DataFrame,
+    layout: str,
+    as_of: dt.date,
+    problems: Problems,
+) -> None:
+    """Run the checks across rows: future dates, stages before looked_after, duplicates."""
+    valid = ev.loc[(ev["child_id"] != "") & ev["stage"].notna() & ev["date"].notna()]
+    check_future_dates(valid, as_of, problems)
+    check_before_looked_after(valid, problems)
+    keys = ["authority", "child_id"]
+    if layout == "wide":
+        has_id = ids["child_id"] != ""
+        check_duplicate_children(
+            table.data.loc[has_id, "_row"],
+            ids.loc[has_id, keys],
+            table.local("child_id")[0],
+            problems,
+        )
+    elif layout == "long":
+        check_duplicate_events(valid, [*keys, "stage", "date"], "child, stage and date", problems)
+        if "occurrence" in valid.columns:
+            counted = valid.loc[valid["occurrence"] > 0]
+            check_duplicate_events(
+                counted.drop_duplicates([*keys, "stage", "date"]),
+                [*keys, "stage", "occurrence"],
+                "child, stage and occurrence",
+                problems,
+            )
+
+
+def _as_of(as_of: dt.date | str | None) -> dt.date:
+    if as_of is None:
+        return dt.date.today()
+    if isinstance(as_of, dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(str(as_of))
+    except ValueError:
+        raise OptionsError(f"as_of must be a date as YYYY-MM-DD; got '{as_of}'") from None
+
+
+def _layout(table: Table, m: Mapping, cat: Catalogue) -> str:
+    if m.events:
+        return "rules"
+    if m.layout != "auto":
+        return m.layout
+    targets = set(table.targets.values())
+    if {"stage", "date"} & targets:
+        return "long"
+    if any(t in cat for t in targets):
+        return "wide"
+    return "unknown"
+
+
+def _check_columns(
+    table: Table, m: Mapping, cat: Catalogue, layout: str, problems: Problems
+) -> None:
+    if not any(displayable(h) for h in table.headers) or any(
+        DATELIKE.search(h) for h in table.headers
+    ):
+        problems.add(
+            "missing_column",
+            f"row {table.header_row} looks like data, not a header; expected a header row naming "
+            "the columns (add one, or set header_row in a mapping)" + table.hint,
+        )
+        return
+    found = [h for h in table.headers if displayable(h)]
+    hidden = len(table.headers) - len(found)
+    present = ", ".join(repr(h) for h in found[:30]) or "none that can be shown"
+    if hidden or len(found) > 30:
+        present += f" and {hidden + max(0, len(found) - 30)} other(s)"
+    tail = f"; columns found: {present}{table.hint}"
+    if layout == "unknown":
+        problems.add(
+            "missing_column",
+            "no stage columns: expected 'stage' and 'date' columns (one row per event) or one "
+            "date column per stage code such as 'looked_after' (one row per child)" + tail,
+        )
+        return
+    required = ["child_id"] + ([] if m.authority else ["authority"])
+    required += {"wide": ["looked_after"], "long": ["stage", "date"], "rules": []}[layout]
+    targets = set(table.targets.values())
+    for name in required:
+        if name in targets:
+            continue
+        local = [k for k, v in m.columns.items() if v == name]
+        via = f" (the mapping names it {', '.join(repr(x) for x in local)})" if local else ""
+        problems.add(
+            "missing_column",
+            f"missing required column '{name}'{via}: {_WHAT[name]}" + tail,
+        )
+    if layout == "rules":
+        for col in _events.missing_rule_columns(table, m):
+            problems.add(
+                "missing_column",
+                f"missing column '{col}' named by the mapping's event rules" + tail,
+            )
