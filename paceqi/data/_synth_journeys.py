@@ -78,6 +78,8 @@ class _Events:
 
 def _codes(values, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Integer codes of a string or array of strings in ``vocabulary``."""
+    if isinstance(values, str):
+        return np.asarray(vocabulary.index(values), dtype=np.int64)
     arr = np.asarray(values, dtype=object)
     out = np.zeros(arr.shape, dtype=np.int64)
     for i, v in enumerate(vocabulary):
@@ -154,8 +156,10 @@ def simulate(
 
     # --- first permanence recommendation ----------------------------------------------------
     home = r1 == HOME
+    # drift: a few plans stall for months (the children who wait longest)
+    drift = np.where(rng.random(n) < P.DRIFT, _lognormal(rng, P.DRIFT_FACTOR, 0.3, n), 1.0)
     home_med = np.where(eff, P.HOME_DECISION_MEDIAN[1], P.HOME_DECISION_MEDIAN[0])
-    ready = t0 + _lognormal(rng, home_med, 0.7, n)
+    ready = t0 + _lognormal(rng, home_med, 0.7, n) * drift
     # a return home is recommended at the first meeting after the plan is ready
     meetings = np.column_stack(
         [np.where(has_twm, twm, fr), fr, sr] + [sr + 182 * k for k in range(1, 7)]
@@ -164,7 +168,7 @@ def simulate(
     at_meeting = meetings[np.arange(n), np.argmax(reached, axis=1)]
     pr_home = np.where(reached.any(axis=1), at_meeting, np.ceil(ready).astype(np.int64))
     away_med = np.where(eff, P.AWAY_DECISION_GAP_MEDIAN[1], P.AWAY_DECISION_GAP_MEDIAN[0])
-    away_gap = _lognormal(rng, away_med, 0.6, n)
+    away_gap = _lognormal(rng, away_med, 0.6, n) * drift
     pr = np.where(home, pr_home, sr + _days(away_gap))
 
     ka_frac = np.where(r1 == KCO, rng.uniform(0.2, 0.8, n), rng.uniform(0.0, 0.35, n))

@@ -87,6 +87,10 @@ SECOND_REVIEW_GAP_MEDIAN = 90.0
 HOME_DECISION_MEDIAN = (95.0, 55.0)
 AWAY_DECISION_GAP_MEDIAN = (105.0, 30.0)  # from the second review to the recommendation
 
+#: Share of children whose plan drifts, and the median factor by which their decision is delayed.
+DRIFT = 0.06
+DRIFT_FACTOR = 3.5
+
 #: Route changes (DOMAIN.md section 2: "route changes and why", Dumfries and Galloway).
 REPLAN_HOME = 0.12  # a return home breaks down: a second recommendation away from home
 REPLAN_HOME_TO = {"po": 0.45, "adoption": 0.25, "kco": 0.30}
