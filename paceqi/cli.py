@@ -20,7 +20,10 @@ from collections.abc import Sequence
 from paceqi.errors import PaceqiError
 
 #: Modules that contribute sub-commands, in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("paceqi.data.commands",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "paceqi.data.synth_commands",
+    "paceqi.data.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,485 @@
+"""The synthetic data generator (`paceqi synth`): layout, determinism, realism, PDSA ramps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from paceqi.catalogue import load_catalogue
+from paceqi.cli import main
+from paceqi.data import _synth_params as P
+from paceqi.data._synth_journeys import STAGES
+from paceqi.data.authorities import SCOTTISH_AUTHORITIES, authority_slug
+from paceqi.data.schema import EVENTS_COLUMNS, ROUTES
+from paceqi.data.synth import generate_authority, resolve_authorities, write_synthetic
+from paceqi.errors import OptionsError
+
+SEED = 20140101
+EXTRACT = "2021-03-31"
+ISLANDS = ("Orkney Islands", "Shetland Islands", "Na h-Eileanan Siar")
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synth_full")
+    write_synthetic(out, seed=SEED)
+    return out
+
+
+@pytest.fixture(scope="module")
+def manifest(full) -> dict:
+    return yaml.safe_load((full / "manifest.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def events(full, manifest) -> pd.DataFrame:
+    frames = [
+        pd.read_csv(full / a["extract"], dtype=str, keep_default_na=False)
+        for a in manifest["authorities"]
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def journeys(events, manifest) -> pd.DataFrame:
+    """One row per child: looked_after, first recommendation, TWM and the authority's flags."""
+    first = events[events["occurrence"] == "1"]
+    wide = first.pivot_table(
+        index=["authority", "child_id"], columns="stage", values="date", aggfunc="first"
+    ).reset_index()
+    meta = pd.DataFrame(manifest["authorities"])[["name", "twm_introduced", "twm_effect"]]
+    wide = wide.merge(meta, left_on="authority", right_on="name")
+    la = pd.to_datetime(wide["looked_after"])
+    wide["days_pr"] = (pd.to_datetime(wide["permanence_recommended"]) - la).dt.days
+    wide["la"] = la
+    wide["intro"] = pd.to_datetime(wide["twm_introduced"])
+    return wide
+
+
+# --- layout and determinism --------------------------------------------------------------
+
+
+def test_layout_and_manifest(full, manifest):
+    assert sorted(p.name for p in full.iterdir()) == [
+        "README.txt",
+        "extracts",
+        "manifest.yaml",
+        "pdsa",
+    ]
+    assert manifest["seed"] == SEED
+    assert manifest["extract_date"] == EXTRACT
+    assert manifest["generator"].startswith("paceqi ")
+    names = [a["name"] for a in manifest["authorities"]]
+    assert names == list(SCOTTISH_AUTHORITIES)
+    for a in manifest["authorities"]:
+        assert set(a) == {
+            "name",
+            "slug",
+            "children",
+            "twm_introduced",
+            "twm_effect",
+            "extract",
+            "pdsa",
+        }
+        assert a["slug"] == authority_slug(a["name"])
+        assert a["extract"] == f"extracts/{a['slug']}.csv"
+        assert a["pdsa"] == f"pdsa/{a['slug']}.yaml"
+        assert (full / a["extract"]).is_file() and (full / a["pdsa"]).is_file()
+        intro = dt.date.fromisoformat(a["twm_introduced"])
+        assert dt.date(2015, 1, 1) <= intro <= dt.date(2018, 12, 31) and intro.day == 1
+        assert isinstance(a["twm_effect"], bool)
+    effects = [a["twm_effect"] for a in manifest["authorities"]]
+    assert 0 < sum(effects) < len(effects)
+
+
+def test_readme_says_synthetic(full):
+    text = (full / "README.txt").read_text(encoding="utf-8")
+    assert "SYNTHETIC" in text and f"seed {SEED}" in text
+
+
+def test_same_seed_gives_identical_bytes(full, tmp_path):
+    write_synthetic(tmp_path, seed=SEED)
+    assert _hashes(tmp_path) == _hashes(full)
+
+
+def test_an_authority_does_not_depend_on_the_others(full, manifest, tmp_path):
+    write_synthetic(tmp_path, seed=SEED, authorities=["Glasgow City", "orkney_islands"])
+    for slug in ("glasgow_city", "orkney_islands"):
+        for sub, ext in (("extracts", "csv"), ("pdsa", "yaml")):
+            f = f"{sub}/{slug}.{ext}"
+            assert (tmp_path / f).read_bytes() == (full / f).read_bytes(), f
+    small = yaml.safe_load((tmp_path / "manifest.yaml").read_text(encoding="utf-8"))
+    by_name = {a["name"]: a for a in manifest["authorities"]}
+    assert [a["name"] for a in small["authorities"]] == ["Glasgow City", "Orkney Islands"]
+    for a in small["authorities"]:
+        assert a == by_name[a["name"]]
+
+
+def test_different_seeds_differ():
+    a = generate_authority("Fife", seed=1)
+    b = generate_authority("Fife", seed=2)
+    assert not a.events.equals(b.events)
+    assert generate_authority("Fife", seed=1).events.equals(a.events)
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeDumper"), reason="PyYAML built without libyaml")
+def test_fast_and_pure_python_yaml_emitters_write_the_same_bytes(pdsa_docs, manifest):
+    from paceqi.data.synth import _yaml_text
+
+    for doc in [manifest, *pdsa_docs.values()]:
+        assert _yaml_text(doc, yaml.CSafeDumper) == _yaml_text(doc, yaml.SafeDumper)
+
+
+def test_stage_codes_match_the_catalogue_order():
+    assert load_catalogue().codes == STAGES
+
+
+# --- the extracts ------------------------------------------------------------------------
+
+
+def test_csv_columns_and_vocabularies(full, events):
+    header = (full / "extracts" / "fife.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == ",".join(EVENTS_COLUMNS)
+    assert set(events["stage"]) == set(load_catalogue().codes)
+    assert set(events["route"]) == set(ROUTES)
+    assert set(events["outcome"]) == {"", "deferred", "superseded"}
+    assert events["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert events["child_id"].str.fullmatch(r"C\d{5}").all()
+    assert set(events["occurrence"]) == {"1", "2"}
+
+
+def test_one_row_per_child_stage_and_occurrence(events):
+    assert not events.duplicated(["authority", "child_id", "stage", "occurrence"]).any()
+
+
+def test_sorted_by_child_then_date(events):
+    for _, df in events.groupby("authority", sort=False):
+        key = df["child_id"] + " " + df["date"]
+        assert key.is_monotonic_increasing
+
+
+def test_every_child_is_looked_after_once_within_the_window(events):
+    la = events[events["stage"] == "looked_after"]
+    assert not la.duplicated(["authority", "child_id"]).any()
+    n_children = events.drop_duplicates(["authority", "child_id"]).shape[0]
+    assert len(la) == n_children
+    assert la["date"].between("2012-01-01", "2020-12-31").all()
+
+
+def test_dates_on_or_after_looked_after_and_not_after_extract(events):
+    la = events.loc[events["stage"] == "looked_after", ["authority", "child_id", "date"]]
+    df = events.merge(la, on=["authority", "child_id"], suffixes=("", "_la"), validate="m:1")
+    assert len(df) == len(events)
+    assert (df["date"] >= df["date_la"]).all()
+    assert (events["date"] <= EXTRACT).all()
+
+
+def test_sizes_follow_population(manifest):
+    children = {a["name"]: a["children"] for a in manifest["authorities"]}
+    years = 9
+    for island in ISLANDS:
+        assert 1 * years <= children[island] <= 12 * years, island
+    assert max(children, key=children.get) == "Glasgow City"
+    assert children["Glasgow City"] >= 150 * years
+    assert children["City of Edinburgh"] > children["Stirling"] > children["Orkney Islands"]
+
+
+def test_stage_order_follows_the_catalogue_within_each_route(events):
+    cat = load_catalogue()
+    order = events["stage"].map({s.code: s.order for s in cat.stages})
+    df = events.assign(order=order)
+    # within a child's events of one route (file order = date order), catalogue order never drops
+    backwards = df.groupby(["authority", "child_id", "route"], sort=False)["order"].diff() < 0
+    assert not backwards.any()
+    allowed = {s.code: set(s.routes) for s in cat.stages}
+    ok = [route in allowed[stage] for stage, route in zip(df["stage"], df["route"], strict=True)]
+    assert all(ok)
+
+
+def test_undecided_only_before_a_recommendation(events):
+    first_pr = (
+        events[events["stage"] == "permanence_recommended"]
+        .groupby(["authority", "child_id"], as_index=False)["date"]
+        .min()
+    )
+    und = events[events["route"] == "undecided"].merge(
+        first_pr, on=["authority", "child_id"], suffixes=("", "_pr")
+    )
+    assert len(und) > 1000
+    assert (und["date"] <= und["date_pr"]).all()
+
+
+def test_children_still_waiting_are_kept(journeys):
+    waiting = journeys["permanence_recommended"].isna()
+    assert waiting.sum() > 100
+    # including long waits, not only children who arrived just before the extract
+    assert (waiting & (journeys["la"] < "2020-01-01") & journeys["first_review"].notna()).sum() > 50
+
+
+def test_route_changes_are_recorded(events):
+    pr2 = events[(events["stage"] == "permanence_recommended") & (events["occurrence"] == "2")]
+    assert len(pr2) > 50
+    pr1 = events[(events["stage"] == "permanence_recommended") & (events["occurrence"] == "1")]
+    pairs = pr1.merge(pr2, on=["authority", "child_id"], suffixes=("_1", "_2"))
+    changes = set(zip(pairs["route_1"], pairs["route_2"], strict=True))
+    assert {("home", "po"), ("home", "adoption"), ("kco", "po")} <= changes
+    assert (pairs["date_2"] > pairs["date_1"]).all()
+    assert (pairs["outcome_1"] == "superseded").mean() > 0.9
+    # po -> adoption at panel: recommended as po, presented to panel as adoption
+    panel = events[(events["stage"] == "panel") & (events["occurrence"] == "1")]
+    last_pr = pd.concat([pr1, pr2]).drop_duplicates(["authority", "child_id"], keep="last")
+    both = last_pr.merge(panel, on=["authority", "child_id"], suffixes=("_pr", "_panel"))
+    assert ((both["route_pr"] == "po") & (both["route_panel"] == "adoption")).sum() > 20
+
+
+def test_re_presentations_to_panel(events):
+    panels = events[events["stage"] == "panel"]
+    second = panels[panels["occurrence"] == "2"]
+    assert len(second) > 20
+    first = panels[panels["occurrence"] == "1"]
+    both = first.merge(second, on=["authority", "child_id"], suffixes=("_1", "_2"))
+    assert len(both) > 0.8 * len(second)  # the first presentation may be missing from the record
+    assert (both["outcome_1"] == "deferred").all()
+    assert (both["date_2"] > both["date_1"]).all()
+
+
+def test_some_dates_are_missing(journeys):
+    # a child presented to panel without a recorded recommendation, or without a first review
+    no_pr = journeys["panel"].notna() & journeys["permanence_recommended"].isna()
+    no_fr = journeys["second_review"].notna() & journeys["first_review"].isna()
+    assert no_pr.sum() > 5 and no_fr.sum() > 20
+
+
+def test_gaps_are_skewed(journeys):
+    done = journeys["days_pr"].dropna()
+    assert done.mean() > done.median() * 1.05  # right skew
+    assert (done >= 0).all()
+
+
+def test_two_week_meeting_mostly_after_introduction(journeys):
+    before = journeys["la"] < journeys["intro"]
+    after = journeys["la"] >= journeys["intro"] + pd.Timedelta(days=30)
+    twm = journeys["two_week_meeting"].notna()
+    assert twm[before].mean() < 0.08
+    assert twm[after].mean() > 0.7
+
+
+def _median_capped(days: pd.Series, cap: int = 365) -> float:
+    """Median of min(days, cap): censoring-free when everyone was followed for cap days."""
+    return float(np.median(np.minimum(days.fillna(cap * 10), cap)))
+
+
+def test_effect_only_where_the_manifest_says_so(journeys):
+    followed = journeys["la"] <= pd.Timestamp(EXTRACT) - pd.Timedelta(days=365)
+    pre = followed & (journeys["la"] < journeys["intro"])
+    post = followed & (journeys["la"] >= journeys["intro"] + pd.Timedelta(days=180))
+    changes = {}
+    for effect, grp in journeys.groupby("twm_effect"):
+        before = _median_capped(grp.loc[pre[grp.index], "days_pr"])
+        after = _median_capped(grp.loc[post[grp.index], "days_pr"])
+        changes[effect] = after / before
+    assert changes[True] < 0.75  # markedly shorter
+    assert 0.9 < changes[False] < 1.1  # no change beyond noise
+
+
+def test_effect_visible_in_large_effect_authorities(journeys):
+    followed = journeys["la"] <= pd.Timestamp(EXTRACT) - pd.Timedelta(days=365)
+    for name, grp in journeys[journeys["twm_effect"] & followed].groupby("authority"):
+        if len(grp) < 300:
+            continue
+        before = _median_capped(grp.loc[grp["la"] < grp["intro"], "days_pr"])
+        after = _median_capped(
+            grp.loc[grp["la"] >= grp["intro"] + pd.Timedelta(days=180), "days_pr"]
+        )
+        assert after < before * 0.85, name
+
+
+# --- PDSA ramps --------------------------------------------------------------------------
+
+CYCLE_KEYS = {
+    "cycle_no",
+    "title",
+    "purpose",
+    "objective",
+    "questions",
+    "predictions",
+    "plan_who",
+    "plan_what",
+    "plan_when",
+    "plan_where",
+    "data_plan",
+    "scale",
+    "start_date",
+    "end_date",
+    "carried_out_as_planned",
+    "do_observations",
+    "unexpected_events",
+    "study_results",
+    "act_decision",
+    "next_steps",
+}
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@pytest.fixture(scope="module")
+def pdsa_docs(full, manifest) -> dict[str, dict]:
+    return {
+        a["name"]: yaml.safe_load((full / a["pdsa"]).read_text(encoding="utf-8"))
+        for a in manifest["authorities"]
+    }
+
+
+def test_pdsa_files_follow_v1(pdsa_docs, manifest):
+    intro = {a["name"]: a["twm_introduced"] for a in manifest["authorities"]}
+    for name, doc in pdsa_docs.items():
+        assert list(doc) == [
+            "format",
+            "authority",
+            "aims",
+            "drivers",
+            "change_ideas",
+            "annotations",
+        ]
+        assert doc["format"] == "paceqi-pdsa/1" and doc["authority"] == name
+        aim = doc["aims"][0]
+        assert set(aim) == {"id", "statement", "measure", "target_value", "target_date"}
+        assert isinstance(aim["target_date"], str) and ISO.fullmatch(aim["target_date"])
+        levels = {d["level"] for d in doc["drivers"]}
+        assert levels == {"primary", "secondary"}
+        (ci,) = doc["change_ideas"]
+        assert ci["name"] == "Two Week Planning Meeting"
+        assert ci["notebook"] == "two_week_planning_meeting"
+        assert ci["status"] in {"idea", "testing", "implementing", "adopted", "abandoned"}
+        (ramp,) = ci["ramps"]
+        cycles = ramp["cycles"]
+        assert 3 <= len(cycles) <= 6
+        assert [c["cycle_no"] for c in cycles] == list(range(1, len(cycles) + 1))
+        assert cycles[0]["start_date"] == intro[name]
+        for prev, c in zip(cycles, cycles[1:], strict=False):
+            assert c["start_date"] >= prev["end_date"]
+        for c in cycles:
+            assert set(c) == CYCLE_KEYS
+            assert c["purpose"] in {"collect_info", "develop", "test", "implement"}
+            assert c["act_decision"] in {"adopt", "adapt", "abandon"}
+            assert isinstance(c["start_date"], str) and ISO.fullmatch(c["start_date"])
+            assert c["start_date"] < c["end_date"] <= EXTRACT
+            for r in c["study_results"]:
+                assert set(r) == {"prediction", "result", "met"}
+                assert r["met"] in (True, False, None)
+        notes = doc["annotations"]
+        for c in cycles:
+            for kind, key in (("pdsa_start", "start_date"), ("pdsa_end", "end_date")):
+                assert any(n["kind"] == kind and n["date"] == c[key] for n in notes)
+        assert all(
+            n["kind"] in {"pdsa_start", "pdsa_end", "system_change", "data_issue"} for n in notes
+        )
+
+
+def test_pdsa_ramps_scale_up_and_vary(pdsa_docs):
+    firsts = [d["change_ideas"][0]["ramps"][0]["cycles"][0] for d in pdsa_docs.values()]
+    assert all("2 children" in c["scale"] for c in firsts)
+    lengths = {len(d["change_ideas"][0]["ramps"][0]["cycles"]) for d in pdsa_docs.values()}
+    assert len(lengths) >= 3
+    results = [
+        r["met"]
+        for d in pdsa_docs.values()
+        for c in d["change_ideas"][0]["ramps"][0]["cycles"]
+        for r in c["study_results"]
+    ]
+    assert True in results and False in results and None in results
+
+
+def _cycles_where(pdsa_docs, predicate) -> list[str]:
+    return [
+        name
+        for name, d in pdsa_docs.items()
+        if any(predicate(c) for c in d["change_ideas"][0]["ramps"][0]["cycles"])
+    ]
+
+
+def test_one_abandoned_cycle_and_one_missing_study(pdsa_docs):
+    abandoned = _cycles_where(pdsa_docs, lambda c: c["act_decision"] == "abandon")
+    missing = _cycles_where(
+        pdsa_docs,
+        lambda c: c["study_results"] and all(r["result"] == "" for r in c["study_results"]),
+    )
+    assert len(abandoned) == 1 and len(missing) == 1
+    assert abandoned != missing
+
+
+def test_no_effect_authorities_report_no_shift(pdsa_docs, manifest):
+    effect = {a["name"]: a["twm_effect"] for a in manifest["authorities"]}
+    for name, doc in pdsa_docs.items():
+        for c in doc["change_ideas"][0]["ramps"][0]["cycles"]:
+            outcome = c["study_results"][1]
+            if not effect[name] and outcome["result"]:
+                assert outcome["met"] in (False, None)
+
+
+# --- the API and the command -------------------------------------------------------------
+
+
+def test_resolve_authorities_names_and_errors():
+    assert resolve_authorities(None) == SCOTTISH_AUTHORITIES
+    assert resolve_authorities(["glasgow_city", "Fife", "Fife"]) == ("Fife", "Glasgow City")
+    with pytest.raises(OptionsError, match=r"'Narnia' is not a Scottish authority\. Available"):
+        resolve_authorities(["Narnia"])
+    with pytest.raises(OptionsError, match="at least one"):
+        resolve_authorities([])
+
+
+def test_bad_seed_is_an_options_error():
+    with pytest.raises(OptionsError, match="seed must be a non-negative whole number"):
+        generate_authority("Fife", seed=-1)
+
+
+def test_cli_writes_the_layout(tmp_path, capsys):
+    out = tmp_path / "demo"
+    code = main(["synth", "--out", str(out), "--seed", "5", "--authorities", "Orkney Islands"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Orkney Islands: ")
+    assert "extracts/orkney_islands.csv" in text and "synthetic data" in text
+    assert (out / "extracts" / "orkney_islands.csv").is_file()
+    assert (out / "pdsa" / "orkney_islands.yaml").is_file()
+    assert yaml.safe_load((out / "manifest.yaml").read_text())["seed"] == 5
+
+
+def test_cli_unknown_authority_exits_1(tmp_path, capsys):
+    assert main(["synth", "--out", str(tmp_path), "--authorities", "Atlantis"]) == 1
+    assert "'Atlantis' is not a Scottish authority" in capsys.readouterr().err
+
+
+def test_cli_bad_seed_is_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["synth", "--out", str(tmp_path), "--seed", "abc"])
+    assert exc.value.code == 2
+    assert "expected a whole number" in capsys.readouterr().err
+
+
+def test_cli_default_seed_matches_the_generator():
+    from paceqi.data import synth_commands
+
+    assert synth_commands.DEFAULT_SEED == P.DEFAULT_SEED == SEED
+
+
+def test_cli_out_that_is_a_file_exits_1(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert main(["synth", "--out", str(f), "--authorities", "Fife"]) == 1
+    assert "--out: cannot create folder" in capsys.readouterr().err
