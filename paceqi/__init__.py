@@ -21,6 +21,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 _LAZY: dict[str, str] = {
     "load_catalogue": "paceqi.catalogue",
     "load_extract": "paceqi.data.load",
+    "spc": "paceqi.spc",
+    "SPCResult": "paceqi.spc",
 }
 
 __all__ = [

@@ -10,6 +10,8 @@ EXPECTED = {
     "ReportError",
     "load_catalogue",
     "load_extract",
+    "spc",
+    "SPCResult",
 }
 
 
