@@ -20,6 +20,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 # public name -> module that defines it (imported on first use)
 _LAZY: dict[str, str] = {
     "load_catalogue": "paceqi.catalogue",
+    "intervals": "paceqi.measures",
+    "measure": "paceqi.measures",
+    "kaplan_meier": "paceqi.measures",
 }
 
 __all__ = [

@@ -9,6 +9,9 @@ EXPECTED = {
     "OptionsError",
     "ReportError",
     "load_catalogue",
+    "intervals",
+    "measure",
+    "kaplan_meier",
 }
 
 
