@@ -23,6 +23,9 @@ _LAZY: dict[str, str] = {
     "load_extract": "paceqi.data.load",
     "spc": "paceqi.spc",
     "SPCResult": "paceqi.spc",
+    "intervals": "paceqi.measures",
+    "measure": "paceqi.measures",
+    "kaplan_meier": "paceqi.measures",
 }
 
 __all__ = [

@@ -12,6 +12,9 @@ EXPECTED = {
     "load_extract",
     "spc",
     "SPCResult",
+    "intervals",
+    "measure",
+    "kaplan_meier",
 }
 
 

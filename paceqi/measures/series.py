@@ -1,0 +1,252 @@
+"""Chart-ready series from an intervals frame: % within target by period, days per child.
+
+Every frame here has the generic chart columns ``x`` and ``y`` (and ``n`` for proportions) so
+that a notebook can call ``spc(y="y", n="n", x="x", data=frame, chart=...)`` for any measure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from paceqi.errors import OptionsError
+from paceqi.measures._inputs import check_choice
+
+__all__ = [
+    "within_target",
+    "proportion_reached",
+    "child_series",
+    "PERIODS",
+    "COHORTS",
+    "WITHIN_TARGET_COLUMNS",
+    "CHILD_SERIES_COLUMNS",
+]
+
+#: Period lengths for by-period measures (pandas period codes).
+PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
+#: Which date places a child in a period.
+COHORTS = ("start", "end")
+
+WITHIN_TARGET_COLUMNS = (
+    "authority",
+    "period",
+    "period_label",
+    "numerator",
+    "denominator",
+    "proportion",
+    "reached_after_target",
+    "waiting_past_target",
+    "waiting_within_target",
+    "children",
+    "partial",
+    "x",
+    "y",
+    "n",
+)
+
+CHILD_SERIES_COLUMNS = (
+    "authority",
+    "child_id",
+    "route",
+    "start_date",
+    "end_date",
+    "x_date",
+    "days",
+    "censored",
+    "target_days",
+    "within_target",
+    "x",
+    "y",
+)
+
+
+def _period_start(d: pd.Series, period: str) -> pd.Series:
+    return d.dt.to_period(PERIODS[period]).dt.start_time
+
+
+def _label(p: pd.Series, period: str) -> pd.Series:
+    return p.dt.to_period(PERIODS[period]).astype(str)
+
+
+def within_target(
+    iv: pd.DataFrame, *, period: str = "month", cohort: str = "start"
+) -> pd.DataFrame:
+    """Percent of children who reached the end stage within target, by authority and period.
+
+    Parameters
+    ----------
+    iv : pandas.DataFrame
+        The frame :func:`paceqi.intervals` returns (with a target).
+    period : {"month", "quarter", "year"}
+        Calendar period length.
+    cohort : {"start", "end"}
+        ``"start"``: a child belongs to the period of its start date (the PACE aim wording:
+        "children who become looked after ... within 6 months"). ``"end"``: a child who
+        reached the end stage belongs to the period of its end date; a child still waiting past
+        the target belongs to the period in which the target passed (start + target + 1 day);
+        a child still waiting within target belongs to the period of ``as_of``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per authority and period with at least one child, columns
+        :data:`WITHIN_TARGET_COLUMNS`:
+
+        - ``numerator``: children who reached the end stage within target;
+        - ``denominator``: children whose result is known: reached (in or after target) or
+          still waiting past target (these count as **not** within target);
+        - ``proportion`` = numerator / denominator (NaN when the denominator is 0);
+        - ``reached_after_target``, ``waiting_past_target``;
+        - ``waiting_within_target``: still waiting, target not yet passed; reported here and
+          left out of the denominator (their result is not known yet, so not counted as met);
+        - ``children``: everyone in the cohort; ``partial``: the period ends after ``as_of``;
+        - ``x`` = ``period`` (start date of the period), ``y`` = numerator, ``n`` = denominator,
+          for ``spc(y="y", n="n", x="x", data=frame, chart="p")``.
+
+    Examples
+    --------
+    >>> iv = pd.DataFrame({"authority": "A", "child_id": ["a", "b", "c"],
+    ...     "start_date": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-02-02"]),
+    ...     "end_date": pd.to_datetime(["2024-01-10", None, None]),
+    ...     "days": [7, 40, 27], "reached": [True, False, False], "censored": [False, True, True],
+    ...     "target_days": 14, "as_of": pd.Timestamp("2024-02-29")})
+    >>> within_target(iv)[["period_label", "numerator", "denominator", "waiting_within_target"]]
+      period_label  numerator  denominator  waiting_within_target
+    0      2024-01          1            2                      0
+    1      2024-02          0            1                      0
+    """
+    check_choice(period, "period", PERIODS)
+    check_choice(cohort, "cohort", COHORTS)
+    _require(iv, ("authority", "start_date", "days", "reached", "target_days", "as_of"))
+    target = pd.to_numeric(iv["target_days"], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(target).any():
+        raise OptionsError(
+            "within_target needs a target: call intervals(..., target_days=N) or choose stages "
+            "whose catalogue target starts at the start stage"
+        )
+    days = iv["days"].to_numpy()
+    reached = iv["reached"].to_numpy(dtype=bool)
+    late = days > target
+    met = reached & ~late
+    after = reached & late
+    waiting_late = ~reached & late
+    waiting_ok = ~reached & ~late
+    if cohort == "start":
+        when = iv["start_date"]
+    else:
+        breach = iv["start_date"] + pd.to_timedelta(target + 1, unit="D")
+        when = iv["end_date"].where(reached, breach.where(late, iv["as_of"]))
+    frame = pd.DataFrame(
+        {
+            "authority": iv["authority"].to_numpy(),
+            "period": _period_start(pd.Series(pd.to_datetime(when).to_numpy()), period),
+            "numerator": met,
+            "reached_after_target": after,
+            "waiting_past_target": waiting_late,
+            "waiting_within_target": waiting_ok,
+            "children": np.ones(len(iv), dtype=np.int64),
+        }
+    )
+    out = frame.groupby(["authority", "period"], sort=True, observed=True).sum().reset_index()
+    for c in ("numerator", "reached_after_target", "waiting_past_target", "waiting_within_target"):
+        out[c] = out[c].astype(np.int64)
+    out["denominator"] = out["numerator"] + out["reached_after_target"] + out["waiting_past_target"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["proportion"] = out["numerator"] / out["denominator"].where(out["denominator"] > 0)
+    out["period_label"] = _label(out["period"], period)
+    out["partial"] = _partial(out["period"], period, iv)
+    out["x"], out["y"], out["n"] = out["period"], out["numerator"], out["denominator"]
+    return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
+
+
+def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFrame:
+    """Share of each start-date cohort that has reached the end stage by ``as_of``.
+
+    For balancing measures such as "% of recommendations later changed" (end = a derived
+    ``route_change`` event). Columns as :func:`within_target` with ``numerator`` = reached,
+    ``denominator`` = the whole cohort, ``waiting_*`` = 0 and ``reached_after_target`` = 0.
+
+    Examples
+    --------
+    >>> iv = pd.DataFrame({"authority": "A", "start_date": pd.to_datetime(["2024-01-03"] * 2),
+    ...     "reached": [True, False], "as_of": pd.Timestamp("2024-03-01")})
+    >>> proportion_reached(iv)[["numerator", "denominator", "proportion"]]
+       numerator  denominator  proportion
+    0          1            2         0.5
+    """
+    check_choice(period, "period", PERIODS)
+    _require(iv, ("authority", "start_date", "reached", "as_of"))
+    frame = pd.DataFrame(
+        {
+            "authority": iv["authority"].to_numpy(),
+            "period": _period_start(iv["start_date"].reset_index(drop=True), period),
+            "numerator": iv["reached"].to_numpy(dtype=np.int64),
+            "denominator": np.ones(len(iv), dtype=np.int64),
+        }
+    )
+    out = frame.groupby(["authority", "period"], sort=True, observed=True).sum().reset_index()
+    out["proportion"] = out["numerator"] / out["denominator"]
+    out["reached_after_target"] = 0
+    out["waiting_past_target"] = 0
+    out["waiting_within_target"] = 0
+    out["children"] = out["denominator"]
+    out["period_label"] = _label(out["period"], period)
+    out["partial"] = _partial(out["period"], period, iv)
+    out["x"], out["y"], out["n"] = out["period"], out["numerator"], out["denominator"]
+    return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
+
+
+def child_series(iv: pd.DataFrame) -> pd.DataFrame:
+    """Days per child in order of the later event, for run charts and I (XmR) charts.
+
+    Children still waiting are kept (``censored=True``, ``days`` = days so far) and placed at
+    ``as_of``, after every child who reached the stage: their values are lower bounds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CHILD_SERIES_COLUMNS`. ``x_date`` is the end date, or ``as_of`` while
+        waiting; ``x`` is the position 1..N in that order (unique, because ``spc`` averages
+        rows that share an ``x``; use ``x_date`` to label the axis or place PDSA annotations);
+        ``y`` = ``days``. For ``spc(y="y", x="x", data=frame, chart="run")``.
+
+    Examples
+    --------
+    >>> iv = pd.DataFrame({"authority": "A", "child_id": ["a", "b", "c"], "route": "po",
+    ...     "start_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05"]),
+    ...     "end_date": pd.to_datetime(["2024-02-01", None, "2024-01-20"]),
+    ...     "days": [31, 59, 15], "censored": [False, True, False], "target_days": 30,
+    ...     "within_target": [False, False, True], "as_of": pd.Timestamp("2024-03-01")})
+    >>> child_series(iv)[["child_id", "x", "y", "censored"]]
+      child_id  x   y  censored
+    0        c  1  15     False
+    1        a  2  31     False
+    2        b  3  59      True
+    """
+    _require(iv, ("authority", "child_id", "start_date", "end_date", "days", "censored", "as_of"))
+    out = iv.copy()
+    out["x_date"] = out["end_date"].where(~out["censored"].astype(bool), out["as_of"])
+    out = out.sort_values(["x_date", "censored", "start_date", "child_id"], kind="stable")
+    out = out.reset_index(drop=True)
+    out["x"] = np.arange(1, len(out) + 1)
+    out["y"] = out["days"]
+    for c in ("route", "target_days", "within_target"):
+        if c not in out:
+            out[c] = pd.NA
+    return out.loc[:, list(CHILD_SERIES_COLUMNS)]
+
+
+def _partial(period_start: pd.Series, period: str, iv: pd.DataFrame) -> pd.Series:
+    if len(iv) == 0:
+        return pd.Series([], dtype=bool)
+    as_of = pd.Timestamp(iv["as_of"].max())
+    ends = period_start.dt.to_period(PERIODS[period]).dt.end_time.dt.normalize()
+    return ends > as_of
+
+
+def _require(frame: pd.DataFrame, cols: tuple[str, ...]) -> None:
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise OptionsError(
+            f"expected an intervals frame with column(s) {missing}; call paceqi.intervals first"
+        )

@@ -1,0 +1,1 @@
+"""Data files shipped with the package (read with :func:`importlib.resources.files`)."""
