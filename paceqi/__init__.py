@@ -26,6 +26,7 @@ _LAZY: dict[str, str] = {
     "intervals": "paceqi.measures",
     "measure": "paceqi.measures",
     "kaplan_meier": "paceqi.measures",
+    "PDSAStore": "paceqi.pdsa.store",
 }
 
 __all__ = [

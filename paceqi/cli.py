@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paceqi.data.synth_commands",
     "paceqi.data.commands",
 )
+COMMAND_MODULES: tuple[str, ...] = ("paceqi.pdsa.commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:

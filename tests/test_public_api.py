@@ -15,6 +15,7 @@ EXPECTED = {
     "intervals",
     "measure",
     "kaplan_meier",
+    "PDSAStore",
 }
 
 

@@ -1,0 +1,70 @@
+"""Schema versions: run the Alembic migrations shipped in ``paceqi/pdsa/migrations/``.
+
+The store calls :func:`upgrade` when it opens a database, so a database made by an older
+paceqi is brought to the current schema (every row kept) before it is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+__all__ = ["MIGRATIONS_DIR", "head_revision", "current_revision", "upgrade"]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _config(connection: sa.Connection | None = None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """Return the newest schema revision shipped with this paceqi.
+
+    Examples
+    --------
+    >>> head_revision()
+    '0002'
+    """
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    """Return the schema revision of the database behind ``engine`` (None if it is empty)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the database behind ``engine`` to ``revision`` (default: the newest).
+
+    Runs in one transaction: an interrupted upgrade leaves the previous schema. On SQLite,
+    foreign keys are switched off while tables are rebuilt (Alembic batch mode), so that
+    rebuilding a parent table cannot cascade to its children.
+    """
+    from alembic import command
+
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(_config(conn), revision)
+            if conn.in_transaction():
+                conn.commit()
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")

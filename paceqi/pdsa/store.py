@@ -1,0 +1,717 @@
+"""PDSAStore: the PDSA tracker's database (SQLite file by default, PostgreSQL for a team).
+
+Every write runs in one transaction and is retried when the database is busy, so concurrent
+writers (two notebooks, a CLI import) wait for each other instead of failing or losing a row.
+On SQLite the store uses write-ahead logging (WAL), a busy timeout and ``BEGIN IMMEDIATE`` (the
+writer takes the lock before it reads, so two writers never deadlock on lock upgrade); see
+https://www.sqlite.org/wal.html and https://www.sqlite.org/lang_transaction.html. Opening a
+database upgrades its schema to the current revision (:mod:`paceqi.pdsa.migrate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, joinedload
+
+from paceqi.errors import DataValidationError, OptionsError, PaceqiError
+from paceqi.pdsa import models as m
+from paceqi.pdsa.fields import CYCLE_FIELDS, clean_record
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["PDSAStore", "default_url", "normalise_url", "StoreError"]
+
+T = TypeVar("T")
+
+#: Seconds a SQLite writer waits for another writer's lock before giving up (per attempt).
+SQLITE_BUSY_TIMEOUT_S = 30.0
+#: Whole-transaction attempts when the database is busy or a concurrent insert collides.
+WRITE_ATTEMPTS = 8
+
+_PLAN_FIELDS = (
+    "title",
+    "purpose",
+    "objective",
+    "questions",
+    "predictions",
+    "plan_who",
+    "plan_what",
+    "plan_when",
+    "plan_where",
+    "data_plan",
+    "scale",
+)
+_CYCLE_COLUMNS = tuple(f.name for f in CYCLE_FIELDS)
+
+
+class StoreError(PaceqiError):
+    """The database could not be opened or written (message names the database, not data)."""
+
+
+def default_url() -> str:
+    """Return ``$PACEQI_DB`` or the SQLite file ``workspace/paceqi.db`` of the project.
+
+    Examples
+    --------
+    >>> default_url().startswith("sqlite:///") or "PACEQI_DB" in __import__("os").environ
+    True
+    """
+    env = os.environ.get("PACEQI_DB")
+    if env:
+        return normalise_url(env)
+    from paceqi._paths import project_root
+
+    return f"sqlite:///{project_root() / 'workspace' / 'paceqi.db'}"
+
+
+def normalise_url(url: str | os.PathLike[str]) -> str:
+    """Return a SQLAlchemy URL: a plain path becomes a SQLite file URL.
+
+    Examples
+    --------
+    >>> normalise_url("/tmp/x.db")
+    'sqlite:////tmp/x.db'
+    >>> normalise_url("postgresql+psycopg://team@db/paceqi")
+    'postgresql+psycopg://team@db/paceqi'
+    """
+    text = os.fspath(url)
+    if "://" in text:
+        return text
+    if text == ":memory:":
+        return "sqlite://"
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _safe_url(url: sa.URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _make_engine(url: str, busy_timeout: float) -> sa.Engine:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    kwargs: dict[str, Any] = {}
+    memory = parsed.database in (None, "", ":memory:")
+    if memory:
+        kwargs["poolclass"] = sa.pool.StaticPool
+        kwargs["connect_args"] = {"check_same_thread": False}
+    else:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(parsed, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every test
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (SQLAlchemy pysqlite recipe)
+        cur = dbapi_conn.cursor()
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        # NORMAL is durable against a killed process in WAL mode
+        # (https://www.sqlite.org/pragma.html#pragma_synchronous)
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised via every test
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _retryable(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, OperationalError):
+        return any(s in text for s in ("locked", "busy", "deadlock", "could not serialize"))
+    if isinstance(exc, IntegrityError):  # a concurrent writer created the same natural key first
+        return "unique" in text or "duplicate key" in text
+    return False
+
+
+def _fail(where: str, errors: Mapping[str, str], record: str) -> DataValidationError:
+    import pandas as pd
+
+    rows = [
+        {
+            "file": where,
+            "row": record,
+            "column": field,
+            "check": "field",
+            "message": f"{record}: field '{field}' {msg}",
+        }
+        for field, msg in errors.items()
+    ]
+    return DataValidationError(pd.DataFrame(rows), summary=f"{where}: {record} is not valid")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class PDSAStore:
+    """The PDSA tracker's database: aims, drivers, change ideas, ramps, cycles, annotations.
+
+    Parameters
+    ----------
+    url : str or path, optional
+        A SQLAlchemy URL (``sqlite:///file.db``, ``postgresql+psycopg://user@host/db``) or a file
+        path. Default: ``$PACEQI_DB``, else ``workspace/paceqi.db`` in the project.
+    busy_timeout : float
+        SQLite only: seconds to wait for another writer's lock.
+
+    Examples
+    --------
+    >>> store = PDSAStore(":memory:")
+    >>> cid = store.add_cycle("Fife", "Two Week Planning Meeting", purpose="test",
+    ...                       predictions=["Meeting held within 14 days"], scale="1 team")
+    >>> store.cycle(cid)["cycle_no"]
+    1
+    >>> store.cycle(store.clone_cycle(cid))["cycle_no"]
+    2
+    >>> store.close()
+    """
+
+    def __init__(
+        self,
+        url: str | os.PathLike[str] | None = None,
+        *,
+        busy_timeout: float = SQLITE_BUSY_TIMEOUT_S,
+    ) -> None:
+        self.url = normalise_url(url) if url is not None else default_url()
+        try:
+            self.engine = _make_engine(self.url, busy_timeout)
+            from paceqi.pdsa.migrate import upgrade
+
+            upgrade(self.engine)
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise StoreError(
+                f"Cannot open the PDSA database {_safe_url(sa.make_url(self.url))}: "
+                f"{type(exc).__name__}. Check the --db URL / PACEQI_DB and that the server runs."
+            ) from exc
+        except ModuleNotFoundError as exc:
+            raise StoreError(
+                f"Cannot open {sa.make_url(self.url).get_backend_name()} databases: the driver "
+                f"'{exc.name}' is not installed (pip install 'paceqi[postgres]')."
+            ) from exc
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> PDSAStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PDSAStore({_safe_url(self.engine.url)!r})"
+
+    @contextmanager
+    def _session(self):
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def _write(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn`` in one transaction, retrying the whole transaction when busy."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self._session() as session:
+                    return fn(session)
+            except (OperationalError, IntegrityError) as exc:
+                if attempt == WRITE_ATTEMPTS - 1 or not _retryable(exc):
+                    raise StoreError(
+                        f"The PDSA database refused the write ({type(exc).__name__}); nothing "
+                        "was saved. Try again; if it persists, check the database."
+                    ) from exc
+                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with self._session() as session:
+            return fn(session)
+
+    # -- change ideas, ramps --------------------------------------------------------------------
+
+    @staticmethod
+    def _change_idea(
+        session: Session, authority: str, name: str, *, create: bool = False
+    ) -> m.ChangeIdea:
+        idea = session.scalars(
+            sa.select(m.ChangeIdea).filter_by(authority=authority, name=name)
+        ).one_or_none()
+        if idea is None:
+            if not create:
+                raise OptionsError(f"No change idea with that name for authority '{authority}'.")
+            idea = m.ChangeIdea(authority=authority, name=name, status="testing")
+            session.add(idea)
+            session.flush()
+        return idea
+
+    @staticmethod
+    def _ramp(session: Session, idea: m.ChangeIdea, title: str | None, *, lock: bool) -> m.Ramp:
+        query = sa.select(m.Ramp).filter_by(change_idea_id=idea.id)
+        if title is not None:
+            query = query.filter_by(title=title)
+        else:
+            query = query.order_by(m.Ramp.id.desc()).limit(1)
+        if lock:
+            query = query.with_for_update()
+        ramp = session.scalars(query).first()
+        if ramp is None:
+            ramp = m.Ramp(change_idea=idea, title=title or f"{idea.name} ramp")
+            session.add(ramp)
+            session.flush()
+        return ramp
+
+    def add_change_idea(
+        self,
+        authority: str,
+        name: str,
+        *,
+        status: str = "idea",
+        notebook: str | None = None,
+        description: str | None = None,
+        owner: str | None = None,
+    ) -> int:
+        """Add a change idea (or update it if the name exists) and return its id."""
+        from paceqi.pdsa.fields import CHANGE_IDEA_FIELDS
+
+        values = {"name": name, "status": status, "notebook": notebook}
+        values |= {"description": description, "owner": owner}
+        clean, errors = clean_record(values, CHANGE_IDEA_FIELDS)
+        _check_authority(authority, errors)
+        if errors:
+            raise _fail("add_change_idea", errors, "change idea")
+
+        def run(session: Session) -> int:
+            idea = self._change_idea(session, authority, clean["name"], create=True)
+            for key, value in clean.items():
+                setattr(idea, key, value)
+            session.flush()
+            return idea.id
+
+        return self._write(run)
+
+    def set_status(self, authority: str, change_idea: str, status: str) -> None:
+        """Set a change idea's status (idea, testing, implementing, adopted, abandoned)."""
+        from paceqi.pdsa.vocab import CHANGE_IDEA_STATUSES
+
+        if status not in CHANGE_IDEA_STATUSES:
+            raise OptionsError(
+                f"status must be one of {', '.join(CHANGE_IDEA_STATUSES)}; got '{status}'."
+            )
+
+        def run(session: Session) -> None:
+            self._change_idea(session, authority, change_idea).status = status
+
+        self._write(run)
+
+    # -- cycles ---------------------------------------------------------------------------------
+
+    def add_cycle(
+        self, authority: str, change_idea: str, *, ramp: str | None = None, **fields: Any
+    ) -> int:
+        """Add a PDSA cycle to a ramp of a change idea and return the cycle's id.
+
+        The change idea (status ``testing``) and the ramp (titled "<change idea> ramp" unless
+        ``ramp`` names one; default: the idea's latest ramp) are created when absent.
+        ``cycle_no`` defaults to the ramp's next number. Other keyword arguments are the
+        worksheet fields (:data:`paceqi.pdsa.fields.CYCLE_FIELDS`).
+
+        Raises
+        ------
+        DataValidationError
+            A field is not valid (``.failures`` names each field); nothing is saved.
+        """
+        values = dict(fields)
+        auto_no = "cycle_no" not in values or values["cycle_no"] is None
+        if auto_no:
+            values["cycle_no"] = 1
+        clean, errors = clean_record(values, CYCLE_FIELDS)
+        _check_authority(authority, errors)
+        if not isinstance(change_idea, str) or not change_idea:
+            errors["change_idea"] = "is required"
+        if errors:
+            raise _fail("add_cycle", errors, "cycle")
+        if clean.get("predictions") and "predictions_recorded_at" not in clean:
+            clean["predictions_recorded_at"] = _now()
+
+        def run(session: Session) -> int:
+            idea = self._change_idea(session, authority, change_idea, create=True)
+            r = self._ramp(session, idea, ramp, lock=True)
+            if auto_no:
+                last = session.scalar(
+                    sa.select(sa.func.max(m.Cycle.cycle_no)).filter_by(ramp_id=r.id)
+                )
+                clean["cycle_no"] = (last or 0) + 1
+            elif session.scalar(
+                sa.select(m.Cycle.id).filter_by(ramp_id=r.id, cycle_no=clean["cycle_no"])
+            ):
+                raise OptionsError(
+                    f"The ramp already has a cycle {clean['cycle_no']}; leave cycle_no out to "
+                    "add the next one, or update that cycle."
+                )
+            cycle = m.Cycle(ramp=r, **clean)
+            session.add(cycle)
+            session.flush()
+            return cycle.id
+
+        return self._write(run)
+
+    def update_cycle(self, cycle_id: int, **fields: Any) -> None:
+        """Change fields of a cycle (Do, Study, Act as the cycle goes on); others are kept."""
+        clean, errors = clean_record(fields, CYCLE_FIELDS, partial=True)
+        if errors:
+            raise _fail("update_cycle", errors, f"cycle {cycle_id}")
+
+        def run(session: Session) -> None:
+            cycle = self._get_cycle(session, cycle_id)
+            if clean.get("predictions") and not cycle.predictions:
+                clean.setdefault("predictions_recorded_at", _now())
+            for key, value in clean.items():
+                setattr(cycle, key, value)
+
+        self._write(run)
+
+    def clone_cycle(self, cycle_id: int, **overrides: Any) -> int:
+        """Start the next cycle of the ramp from a cycle's plan (Life QI / Carnegie "clone").
+
+        The plan fields (title, purpose, objective, questions, predictions, who/what/when/where,
+        data plan, scale) are copied; Do, Study and Act start empty; ``overrides`` replace
+        copied fields. Returns the new cycle's id.
+        """
+        source = self._read(lambda s: self._cycle_dict(self._get_cycle(s, cycle_id)))
+        values = {k: source[k] for k in _PLAN_FIELDS} | overrides
+        return self.add_cycle(
+            source["authority"], source["change_idea"], ramp=source["ramp"], **values
+        )
+
+    @staticmethod
+    def _get_cycle(session: Session, cycle_id: int) -> m.Cycle:
+        cycle = session.get(m.Cycle, cycle_id)
+        if cycle is None:
+            raise OptionsError(f"No PDSA cycle with id {cycle_id}.")
+        return cycle
+
+    @staticmethod
+    def _cycle_dict(cycle: m.Cycle) -> dict[str, Any]:
+        out = {
+            "id": cycle.id,
+            "authority": cycle.ramp.change_idea.authority,
+            "change_idea": cycle.ramp.change_idea.name,
+            "ramp": cycle.ramp.title,
+        }
+        out |= {name: getattr(cycle, name) for name in _CYCLE_COLUMNS}
+        out["questions"] = list(out["questions"] or [])
+        out["predictions"] = list(out["predictions"] or [])
+        out["study_results"] = [dict(r) for r in out["study_results"] or []]
+        return out
+
+    def cycle(self, cycle_id: int) -> dict[str, Any]:
+        """Return one cycle: its worksheet fields plus authority, change idea and ramp."""
+        return self._read(lambda s: self._cycle_dict(self._get_cycle(s, cycle_id)))
+
+    def cycles(self, authority: str | None = None, change_idea: str | None = None) -> pd.DataFrame:
+        """Return every cycle (optionally of one authority / change idea), one row each."""
+        import pandas as pd
+
+        def run(session: Session) -> list[dict[str, Any]]:
+            q = (
+                sa.select(m.Cycle)
+                .join(m.Ramp)
+                .join(m.ChangeIdea)
+                .options(joinedload(m.Cycle.ramp).joinedload(m.Ramp.change_idea))
+            )
+            if authority is not None:
+                q = q.where(m.ChangeIdea.authority == authority)
+            if change_idea is not None:
+                q = q.where(m.ChangeIdea.name == change_idea)
+            q = q.order_by(m.ChangeIdea.authority, m.ChangeIdea.name, m.Ramp.id, m.Cycle.cycle_no)
+            return [self._cycle_dict(c) for c in session.scalars(q)]
+
+        rows = self._read(run)
+        columns = ["id", "authority", "change_idea", "ramp", *_CYCLE_COLUMNS]
+        return pd.DataFrame(rows, columns=columns)
+
+    # -- annotations ----------------------------------------------------------------------------
+
+    def add_annotation(
+        self,
+        authority: str,
+        date: Any,
+        text: str,
+        kind: str,
+        *,
+        change_idea: str | None = None,
+        measure: str | None = None,
+    ) -> int:
+        """Add a dated note (pdsa_start, pdsa_end, system_change, data_issue); return its id."""
+        from paceqi.pdsa.fields import ANNOTATION_FIELDS
+
+        values = {"date": date, "text": text, "kind": kind, "measure": measure}
+        clean, errors = clean_record(values, ANNOTATION_FIELDS)
+        _check_authority(authority, errors)
+        if errors:
+            raise _fail("add_annotation", errors, "annotation")
+
+        def run(session: Session) -> int:
+            idea = None
+            if change_idea is not None:
+                idea = self._change_idea(session, authority, change_idea)
+            note = m.Annotation(authority=authority, change_idea_id=idea and idea.id, **clean)
+            session.add(note)
+            session.flush()
+            return note.id
+
+        return self._write(run)
+
+    # -- reads for reports ----------------------------------------------------------------------
+
+    def authorities(self) -> list[str]:
+        """Return the authorities with any record, sorted."""
+
+        def run(session: Session) -> list[str]:
+            found: set[str] = set()
+            for model in (m.Aim, m.Driver, m.ChangeIdea, m.Annotation, m.Measure):
+                found |= set(session.scalars(sa.select(model.authority).distinct()))
+            return sorted(found)
+
+        return self._read(run)
+
+    def change_ideas(self, authority: str | None = None) -> pd.DataFrame:
+        """Return the change ideas: authority, name, status, notebook, n_ramps, n_cycles."""
+        import pandas as pd
+
+        def run(session: Session) -> list[dict[str, Any]]:
+            q = sa.select(m.ChangeIdea).order_by(m.ChangeIdea.authority, m.ChangeIdea.name)
+            if authority is not None:
+                q = q.where(m.ChangeIdea.authority == authority)
+            return [
+                {
+                    "authority": i.authority,
+                    "name": i.name,
+                    "status": i.status,
+                    "notebook": i.notebook,
+                    "n_ramps": len(i.ramps),
+                    "n_cycles": sum(len(r.cycles) for r in i.ramps),
+                }
+                for i in session.scalars(q)
+            ]
+
+        cols = ["authority", "name", "status", "notebook", "n_ramps", "n_cycles"]
+        return pd.DataFrame(self._read(run), columns=cols)
+
+    def ramp(self, authority: str, change_idea: str) -> pd.DataFrame:
+        """Return the ramp(s) of a change idea: one row per cycle in order.
+
+        Columns: ``ramp, cycle_no, cycle_id, title, purpose, scale, start_date, end_date,
+        predictions, results, met, n_predictions, n_met, act_decision, next_steps`` where
+        ``predictions`` and ``results`` are lists (study results in prediction order) and
+        ``met`` the list of True/False/None per result.
+        """
+        import pandas as pd
+
+        frame = self.cycles(authority, change_idea)
+        rows = []
+        for c in frame.to_dict("records"):
+            results = c["study_results"]
+            rows.append(
+                {
+                    "ramp": c["ramp"],
+                    "cycle_no": c["cycle_no"],
+                    "cycle_id": c["id"],
+                    "title": c["title"],
+                    "purpose": c["purpose"],
+                    "scale": c["scale"],
+                    "start_date": c["start_date"],
+                    "end_date": c["end_date"],
+                    "predictions": c["predictions"],
+                    "results": [r["result"] for r in results],
+                    "met": [r["met"] for r in results],
+                    "n_predictions": len(c["predictions"]),
+                    "n_met": sum(r["met"] is True for r in results),
+                    "act_decision": c["act_decision"],
+                    "next_steps": c["next_steps"],
+                }
+            )
+        cols = [
+            "ramp", "cycle_no", "cycle_id", "title", "purpose", "scale", "start_date",
+            "end_date", "predictions", "results", "met", "n_predictions", "n_met",
+            "act_decision", "next_steps",
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=cols)
+
+    def annotations(self, authority: str, change_idea: str | None = None) -> pd.DataFrame:
+        """Return the chart annotations of an authority (and of one change idea).
+
+        Rows are the stored annotations (project-wide ones, plus the change idea's) and, for
+        each cycle of the change idea with dates, "PDSA n starts" / "PDSA n ends" unless a
+        stored annotation of that kind already marks that date. Columns: ``date, label, kind,
+        cycle_no`` sorted by date. Labels are user text: escape them when rendering HTML.
+        """
+        import pandas as pd
+
+        def run(session: Session) -> list[dict[str, Any]]:
+            idea = None
+            if change_idea is not None:
+                idea = self._change_idea(session, authority, change_idea)
+            q = sa.select(m.Annotation).where(m.Annotation.authority == authority)
+            if idea is not None:
+                q = q.where(
+                    sa.or_(
+                        m.Annotation.change_idea_id.is_(None),
+                        m.Annotation.change_idea_id == idea.id,
+                    )
+                )
+            rows = []
+            for a in session.scalars(q):
+                cycle_no = None
+                if a.cycle_id is not None:
+                    cycle_no = session.get(m.Cycle, a.cycle_id).cycle_no
+                rows.append({"date": a.date, "label": a.text, "kind": a.kind, "cycle_no": cycle_no})
+            if idea is not None:
+                marked = {(r["date"], r["kind"]) for r in rows}
+                for r in idea.ramps:
+                    for c in r.cycles:
+                        for kind, day, verb in (
+                            ("pdsa_start", c.start_date, "starts"),
+                            ("pdsa_end", c.end_date, "ends"),
+                        ):
+                            if day is not None and (day, kind) not in marked:
+                                rows.append(
+                                    {
+                                        "date": day,
+                                        "label": f"PDSA {c.cycle_no} {verb}",
+                                        "kind": kind,
+                                        "cycle_no": c.cycle_no,
+                                    }
+                                )
+            return rows
+
+        frame = pd.DataFrame(self._read(run), columns=["date", "label", "kind", "cycle_no"])
+        frame["cycle_no"] = frame["cycle_no"].astype("Int64")
+        return frame.sort_values(["date", "kind", "label"], kind="stable").reset_index(drop=True)
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows in every table (for checks and the CLI)."""
+
+        def run(session: Session) -> dict[str, int]:
+            tables = m.Base.metadata.sorted_tables
+            return {
+                t.name: session.scalar(sa.select(sa.func.count()).select_from(t)) for t in tables
+            }
+
+        return self._read(run)
+
+    # -- documents, import, export --------------------------------------------------------------
+
+    def document(self, authority: str) -> dict[str, Any]:
+        """Return everything of one authority as a PDSA YAML v1 document (a dict)."""
+        from paceqi.pdsa.document import read_document
+
+        return self._read(lambda s: read_document(s, authority))
+
+    def import_documents(self, documents: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+        """Write validated PDSA documents in one transaction (all or nothing).
+
+        Records are matched on natural keys and updated, never duplicated: aims by statement,
+        drivers by level and text, change ideas by name, ramps by title, cycles by
+        (ramp, cycle_no), annotations by (date, kind, text, change idea) — all within the
+        document's authority. Returns counts of records created and updated.
+        """
+        from paceqi.pdsa.document import write_document
+
+        docs = list(documents)
+
+        def run(session: Session) -> dict[str, int]:
+            totals: dict[str, int] = {}
+            for doc in docs:
+                for key, n in write_document(session, doc).items():
+                    totals[key] = totals.get(key, 0) + n
+            return totals
+
+        return self._write(run)
+
+    def import_file(self, path: str | os.PathLike[str], fmt: str | None = None) -> dict[str, int]:
+        """Import a YAML, CSV (file or folder) or XLSX file; reject it whole if any record is bad.
+
+        Raises
+        ------
+        DataValidationError
+            ``.failures`` names the file, the record (or spreadsheet row) and the field of every
+            problem. Nothing is written.
+        """
+        return self.import_files([path], fmt=fmt)
+
+    def import_files(
+        self, paths: Iterable[str | os.PathLike[str]], fmt: str | None = None
+    ) -> dict[str, int]:
+        """Import several files in one transaction (an empty list imports nothing)."""
+        from paceqi.pdsa.io import read_documents
+
+        docs = []
+        for path in paths:
+            docs.extend(read_documents(path, fmt=fmt))
+        if not docs:
+            return {}
+        return self.import_documents(docs)
+
+    def export(
+        self,
+        path: str | os.PathLike[str],
+        authority: str | None = None,
+        fmt: str | None = None,
+    ) -> Path:
+        """Write the records of one authority (default: all) as YAML, CSV (a folder) or XLSX."""
+        from paceqi.pdsa.io import write_documents
+
+        names = [authority] if authority is not None else self.authorities()
+        docs = [self.document(a) for a in names]
+        return write_documents(docs, path, fmt=fmt)
+
+    # -- analysis and views ---------------------------------------------------------------------
+
+    def quality_check(
+        self, authority: str | None = None, change_idea: str | None = None
+    ) -> pd.DataFrame:
+        """Knudsen et al. (2019) quality check per change idea; see :mod:`paceqi.pdsa.quality`."""
+        from paceqi.pdsa.quality import quality_check
+
+        ideas = self.change_ideas(authority)
+        if change_idea is not None:
+            ideas = ideas[ideas["name"] == change_idea]
+        return quality_check(self.cycles(authority, change_idea), ideas)
+
+    def driver_diagram(self, authority: str):
+        """Return the authority's driver diagram (``.svg`` text; shows itself in Jupyter)."""
+        from paceqi.pdsa.diagram import driver_diagram
+
+        return driver_diagram(self.document(authority))
+
+    def tracker(self, authority: str, change_idea: str | None = None):
+        """Return the notebook tracker widget (cycle form, ramp view, driver diagram)."""
+        from paceqi.pdsa.widgets import Tracker
+
+        return Tracker(self, authority, change_idea).widget
+
+
+def _check_authority(authority: Any, errors: dict[str, str]) -> None:
+    if not isinstance(authority, str) or not authority.strip():
+        errors["authority"] = "is required"
+    elif len(authority) > 100 or "\x00" in authority:
+        errors["authority"] = "must be a name of at most 100 characters"
