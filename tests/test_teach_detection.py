@@ -90,7 +90,7 @@ def test_false_alarms_low_and_detection_grows_with_shift():
     assert rate.loc[3.0] > 0.9
     assert rate.loc[0.0] < 0.35
     assert (out["reps"] == 150).all()
-    assert out.loc[out["shift"] == 3.0, "median_points_to_signal"].iloc[0] <= 6
+    assert out.loc[out["shift"] == 3.0, "median_first_flagged"].iloc[0] <= 6
 
 
 def test_detection_rates_are_reproducible_and_seed_dependent():
@@ -125,7 +125,7 @@ def test_compare_rule_sets_and_reveal_detected():
     assert set(cmp.summary["rules"]) == {"ihi", "mdc"}
     assert len(cmp.points) == 48
     assert cmp.summary["signal"].all()
-    assert "shift of 6+" in cmp.summary["reasons"].iloc[0]
+    assert cmp.summary["reasons"].iloc[0].startswith("shift of 6+ (")
     verdict = det.reveal(p, cmp)
     assert verdict["verdict"].tolist() == ["detected", "detected"]
     assert verdict["true_change_x"].iloc[0] == 13
@@ -153,3 +153,19 @@ def test_against_paceqi_spc_when_available():
     out = det.detection_rates(baselines=[20], shifts=[0.0, 2.0], rules=["ihi"], reps=40, seed=1)
     rate = out.set_index("shift")["signal_rate"]
     assert rate.loc[2.0] > rate.loc[0.0]
+
+
+def test_reasons_are_summarised_without_ordinals():
+    reasons = pd.Series(
+        [
+            "1st point in a run above the median",
+            "2nd point in a run above the median",
+            "beyond the upper limit; 3rd point in a run above the median",
+            "",
+            None,
+        ]
+    )
+    assert det._summarise_reasons(reasons) == [
+        "run above the median (3 points)",
+        "beyond the upper limit (1 point)",
+    ]

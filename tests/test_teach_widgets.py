@@ -63,6 +63,11 @@ def test_how_many_points_static_and_interactive():
         analyse=fake_spc,
     )
     assert isinstance(fig, Figure) and len(fig.axes) == 2
+    rates = widgets.detection.detection_rates([8], [0.0], ["ihi"], reps=5, analyse=fake_spc)
+    fig = widgets.how_many_points(interactive=False, rates=rates, analyse=None)
+    assert len(fig.axes) == 1  # drawn from the given rates: no paceqi.spc needed
+    ui = widgets.how_many_points(seed=1, reps=20, shifts=(0.0, 2.0), rates=rates)
+    assert ui.state["rates"] is rates
     ui = widgets.how_many_points(seed=1, reps=20, shifts=(0.0, 2.0), analyse=fake_spc)
     ui.controls["baselines"].value = ()
     ui.buttons["run"].click()

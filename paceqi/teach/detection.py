@@ -20,6 +20,7 @@ once per series (the rules engine works on one series at a time), so keep ``reps
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -173,8 +174,11 @@ def detection_rates(
         One row per ``rules, chart, baseline, shift``: ``reps``, ``kind`` (``false alarm``
         when shift and trend are 0, else ``detection``), ``signal_rate`` (share of series with
         a point signal after the baseline, or a runs signal), ``any_signal_rate`` (a signal
-        anywhere, baseline included), ``runs_signal_rate``, ``median_points_to_signal``
-        (among series with a point signal after the baseline; 1 = the first point after).
+        anywhere, baseline included), ``runs_signal_rate``, ``median_first_flagged``
+        (among series with a point signal after the baseline, the position after the baseline
+        of the first flagged point, 1 = the first point after it; a shift or trend flags every
+        point of its pattern, so this is where the detected pattern starts, not the point at
+        which it became visible).
     """
     baselines = [check_int("baseline", b, minimum=2) for b in baselines]
     n_after = check_int("n_after", n_after, minimum=1)
@@ -213,7 +217,7 @@ def detection_rates(
                         "signal_rate": float(after.mean()),
                         "any_signal_rate": float(anywhere.mean()),
                         "runs_signal_rate": float(runs.mean()),
-                        "median_points_to_signal": float(np.nanmedian(delay))
+                        "median_first_flagged": float(np.nanmedian(delay))
                         if np.isfinite(delay).any()
                         else float("nan"),
                     }
@@ -284,8 +288,7 @@ def compare_rule_sets(
             default: object = False if col in SIGNAL_COLUMNS else None
             part[col] = pts[col].to_numpy() if col in pts.columns else default
         long.append(part)
-        reasons = part.loc[part["signal"], "signal_reason"].dropna().astype(str)
-        reasons = [s for s in pd.unique(reasons) if s]
+        reasons = _summarise_reasons(part.loc[part["signal"], "signal_reason"])
         if run:
             reasons.append("runs signal (too few crossings / runs or a long run)")
         rows.append(
@@ -302,6 +305,20 @@ def compare_rule_sets(
     return RuleComparison(
         points=pd.concat(long, ignore_index=True), summary=pd.DataFrame(rows), results=results
     )
+
+
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th) point (in|of) (an? |the )?", re.IGNORECASE)
+
+
+def _summarise_reasons(reasons: pd.Series) -> list[str]:
+    """List unique reasons with their point counts ("run above the median (9 points)")."""
+    counts: dict[str, int] = {}
+    for text in reasons.dropna().astype(str):
+        for part in text.split("; "):
+            key = _ORDINAL.sub("", part.strip())
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+    return [f"{k} ({n} point{'s' if n != 1 else ''})" for k, n in counts.items()]
 
 
 def reveal(process: Process, comparison: RuleComparison) -> pd.DataFrame:

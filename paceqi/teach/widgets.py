@@ -235,8 +235,9 @@ def how_many_points(
     *,
     reps: int = 100,
     baselines: Sequence[int] = (8, 12, 20),
-    shifts: Sequence[float] = (0.0, 1.0, 1.5, 2.0, 3.0),
+    shifts: Sequence[float] = (0.0, 1.0, 2.0, 3.0),
     rules: Sequence[str] = detection.RULE_SETS,
+    rates: pd.DataFrame | None = None,
     analyse: Callable[..., Any] | None = None,
 ) -> ExerciseUI | Figure:
     """Show detection probability and false alarms against baseline length and shift size.
@@ -251,6 +252,9 @@ def how_many_points(
         Simulated series per combination.
     baselines, shifts, rules : sequence
         The grid simulated (see :func:`paceqi.teach.detection.detection_rates`).
+    rates : pandas.DataFrame, optional
+        Rates already simulated (:func:`~paceqi.teach.detection.detection_rates`): drawn at
+        once instead of simulating again.
     analyse : callable, optional
         Analysis function (default ``paceqi.spc``).
 
@@ -263,7 +267,7 @@ def how_many_points(
         return detection.detection_rates(bs, shifts, rs, reps=n, seed=seed, analyse=analyse)
 
     if not interactive:
-        return plots.detection_figure(simulate(baselines, rules, reps))
+        return plots.detection_figure(simulate(baselines, rules, reps) if rates is None else rates)
     controls = {
         "baselines": w.SelectMultiple(
             options=[6, 8, 12, 16, 20, 30], value=tuple(baselines), description="baselines"
@@ -285,7 +289,11 @@ def how_many_points(
         ui.show(plots.detection_figure(rates), rates)
 
     buttons["run"].on_click(_guard(ui, run))
-    ui.show(None, message="Choose the settings, then Simulate (it takes a few seconds).")
+    if rates is None:
+        ui.show(None, message="Choose the settings, then Simulate (it takes a few seconds).")
+    else:
+        ui.state["rates"] = rates
+        ui.show(plots.detection_figure(rates), rates)
     return ui
 
 
