@@ -1,0 +1,45 @@
+"""Simulations for the training notebooks (issue #9): pure, seeded and unit-tested.
+
+Each module has one exercise; the notebooks in ``notebooks/training/`` call them through
+:mod:`paceqi.teach.widgets` (ipywidgets, or a static chart when ``interactive=False``).
+
+* :mod:`~paceqi.teach.processes` – processes with a known shift for the rules explorer
+* :mod:`~paceqi.teach.detection` – false-alarm and detection rates of the rule sets
+* :mod:`~paceqi.teach.red_beads` – Deming's red bead experiment
+* :mod:`~paceqi.teach.funnel` – Deming's funnel experiment (the four rules)
+* :mod:`~paceqi.teach.pdsa_game` – a coin-spin PDSA game with forced predictions
+* :mod:`~paceqi.teach.journey_sim` – children flowing through the permanence stages
+* :mod:`~paceqi.teach.plots` – plain matplotlib charts of the simulations
+* :mod:`~paceqi.teach.widgets` – the notebook UIs
+
+Every random function takes ``seed`` (an int or a ``numpy.random.Generator``); nothing uses
+global random state.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+__all__ = [
+    "detection",
+    "funnel",
+    "journey_sim",
+    "pdsa_game",
+    "plots",
+    "processes",
+    "red_beads",
+    "widgets",
+]
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in __all__:
+        module = importlib.import_module(f"paceqi.teach.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'paceqi.teach' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
