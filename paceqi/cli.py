@@ -23,8 +23,8 @@ from paceqi.errors import PaceqiError
 COMMAND_MODULES: tuple[str, ...] = (
     "paceqi.data.synth_commands",
     "paceqi.data.commands",
+    "paceqi.pdsa.commands",
 )
-COMMAND_MODULES: tuple[str, ...] = ("paceqi.pdsa.commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:
