@@ -20,6 +20,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 # public name -> module that defines it (imported on first use)
 _LAZY: dict[str, str] = {
     "load_catalogue": "paceqi.catalogue",
+    "spc_chart": "paceqi.charts",
 }
 
 __all__ = [

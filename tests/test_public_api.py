@@ -9,6 +9,7 @@ EXPECTED = {
     "OptionsError",
     "ReportError",
     "load_catalogue",
+    "spc_chart",
 }
 
 
