@@ -27,6 +27,7 @@ _LAZY: dict[str, str] = {
     "measure": "paceqi.measures",
     "kaplan_meier": "paceqi.measures",
     "PDSAStore": "paceqi.pdsa.store",
+    "spc_chart": "paceqi.charts",
 }
 
 __all__ = [

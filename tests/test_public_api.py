@@ -16,6 +16,7 @@ EXPECTED = {
     "measure",
     "kaplan_meier",
     "PDSAStore",
+    "spc_chart",
 }
 
 

@@ -1,0 +1,151 @@
+import pytest
+
+from paceqi.errors import OptionsError
+from paceqi.narrative import ANSWERS, alt_text, reading, verdict
+
+
+def test_alt_text_names_chart_count_centre_and_signal(shift_down):
+    text = alt_text(shift_down, "days to permanence recommendation", points_noun="children")
+    assert text == (
+        "Run chart of days to permanence recommendation, 24 children (median 126 days); "
+        "shift below the median from January 2017."
+    )
+
+
+def test_alt_text_infers_months_and_reports_no_signals(flat):
+    assert alt_text(flat, "children seen within target", unit="").startswith(
+        "Run chart of children seen within target, 16 months (median 11.5); no signals"
+    )
+
+
+def test_alt_text_control_chart_with_limit_signal(make):
+    res = make([5, 6, 5, 6, 5, 6, 5, 20, 5, 6, 5, 6, 5], chart="i", sigma=[7])
+    assert "point above the upper limit in August 2016" in alt_text(res, "days")
+
+
+def test_shift_after_test_start_is_an_improvement(shift_down):
+    v = verdict(shift_down, direction="decrease", test_start="2017-01-01", measure_label="days")
+    assert v.answer == "Yes"
+    assert (
+        "Shift below the median from January 2017 (12 points), after the test started in "
+        "January 2017." in v.evidence
+    )
+    text = reading(
+        shift_down,
+        "days to permanence recommendation",
+        direction="decrease",
+        test_start="2017-01-01",
+    )
+    assert "From January 2017, 12 points in a row were below the median (a shift)." in text
+    assert "Lower is better here, so this is an improvement." in text
+    assert "It came after the test of change started (January 2017)." in text
+    assert "The line across the middle is the median (126 days)" in text
+
+
+def test_shift_before_test_start_is_not_credited(shift_down):
+    v = verdict(shift_down, direction="decrease", test_start="2017-07-01")
+    assert v.answer == "No sign"
+    assert any(
+        "began before the test started (July 2017), so it cannot be put down to the change" in e
+        for e in v.evidence
+    )
+    text = reading(shift_down, "days", direction="decrease", test_start="2017-07-01")
+    assert "It began before the test of change started (July 2017)." in text
+    assert "No signal has appeared since the test of change started (July 2017)." in text
+
+
+def test_shift_the_wrong_way_is_a_concern(make, shift_down):
+    res = make(list(shift_down.points["y"]), direction="increase", shift=range(12, 24))
+    v = verdict(res, test_start="2017-01-01")
+    assert v.answer == "No sign"
+    assert "Signal of concern: shift below the median from January 2017." in v.evidence
+    text = reading(res, "children on time", direction="increase", test_start="2017-01-01", unit="")
+    assert "Higher is better here, so this is a change for the worse." in text
+
+
+def test_no_signal(flat):
+    v = verdict(flat, test_start="2016-06-01")
+    assert v.answer == "No sign"
+    assert (
+        v.evidence[0]
+        == "11 points since the test started in June 2016, and no signal of improvement."
+    )
+    text = reading(flat, "days to the two-week meeting")
+    assert "There are no signals" in text and "common-cause variation" in text
+    assert "6 or more points in a row on one side of the median" in text
+
+
+def test_not_yet_when_too_few_points_since_the_start(flat):
+    v = verdict(flat, test_start="2017-03-01")
+    assert v.answer == "Not yet"
+    assert v.evidence[0].startswith(
+        "2 points since the test started in March 2017; a shift needs at least 6"
+    )
+
+
+def test_too_few_points(make):
+    res = make([12, 15, 11, 14, 13], direction="decrease")
+    v = verdict(res, test_start="2016-03-01")
+    assert v.answer == "Too few data"
+    assert v.evidence[0].startswith("Only 5 points of the measure; at least 10")
+    text = reading(res, "days")
+    assert "Too few useful points for the runs analysis" in text
+    one = make([12.0])
+    assert verdict(one).answer == "Too few data"
+    assert "too few points to analyse" in alt_text(one, "days")
+    assert "too few points to say anything" in reading(one, "days")
+
+
+def test_control_chart_reading_explains_limits(make):
+    res = make([5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 1], chart="i", sigma=[12], direction="decrease")
+    text = reading(res, "days")
+    assert "dashed lines are the control limits" in text
+    assert "a point was below the lower control limit" in text
+    assert "8 or more points in a row on one side of the mean" in text
+    assert verdict(res).answer == "Yes"
+
+
+def test_runs_signal_is_reported(make):
+    res = make([10, 12] * 8, runs_signal=True)
+    res.summary.loc[:, ["n_runs", "runs_min", "runs_max"]] = [16, 4, 13]
+    assert "too many runs (16)" in reading(res, "days")
+    assert "too many runs (16)" in alt_text(res, "days")
+
+
+def test_phases_are_described(make, shift_down):
+    res = make(list(shift_down.points["y"]), phases=["Baseline"] * 12 + ["Test"] * 12)
+    text = reading(res, "days")
+    assert (
+        "split into 2 phases, each with its own median (Baseline: 150 days; Test: 100 days)" in text
+    )
+
+
+def test_direction_checks(shift_down, make):
+    with pytest.raises(OptionsError, match="direction: got 'up'"):
+        verdict(shift_down, direction="up")
+    with pytest.raises(OptionsError, match="analysis was run with direction='decrease'"):
+        reading(shift_down, "days", direction="increase")
+    neutral = make(list(shift_down.points["y"]), shift=range(12, 24))
+    v = verdict(neutral, test_start="2017-01-01")
+    assert v.answer == "No sign" and "No improvement direction was set" in v.evidence[1]
+
+
+def test_test_start_must_match_the_x_axis(make):
+    res = make([1, 2] * 6, x=range(12))
+    with pytest.raises(OptionsError, match="test_start: the chart's x values are not dates"):
+        verdict(res, test_start="2017-01-01")
+    assert verdict(res, test_start=8).answer == "Not yet"
+
+
+def test_answers_and_str(shift_down):
+    v = verdict(shift_down, direction="decrease", test_start="2017-01-01")
+    assert v.answer in ANSWERS
+    assert str(v).startswith("Yes. Shift below")
+
+
+def test_narrative_does_not_mutate(shift_down):
+    before = shift_down.points.copy()
+    reading(shift_down, "days", test_start="2017-01-01")
+    verdict(shift_down, test_start="2017-01-01")
+    alt_text(shift_down, "days")
+    assert before.equals(shift_down.points)
