@@ -20,6 +20,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 # public name -> module that defines it (imported on first use)
 _LAZY: dict[str, str] = {
     "load_catalogue": "paceqi.catalogue",
+    "run_report": "paceqi.report.batch",
+    "run_batch": "paceqi.report.batch",
 }
 
 __all__ = [

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from paceqi.errors import PaceqiError
 
 #: Modules that contribute sub-commands, in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("paceqi.report.commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:

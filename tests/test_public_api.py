@@ -9,6 +9,8 @@ EXPECTED = {
     "OptionsError",
     "ReportError",
     "load_catalogue",
+    "run_report",
+    "run_batch",
 }
 
 
