@@ -28,6 +28,8 @@ _LAZY: dict[str, str] = {
     "kaplan_meier": "paceqi.measures",
     "PDSAStore": "paceqi.pdsa.store",
     "spc_chart": "paceqi.charts",
+    "run_report": "paceqi.report.batch",
+    "run_batch": "paceqi.report.batch",
 }
 
 __all__ = [

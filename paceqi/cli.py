@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paceqi.data.commands",
     "paceqi.pdsa.commands",
 )
+COMMAND_MODULES: tuple[str, ...] = ("paceqi.report.commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,8 @@ EXPECTED = {
     "kaplan_meier",
     "PDSAStore",
     "spc_chart",
+    "run_report",
+    "run_batch",
 }
 
 

@@ -1,0 +1,131 @@
+"""Run a batch on a Dask distributed cluster (``paceqi batch --scheduler tcp://HOST:PORT``).
+
+Each Dask worker keeps its own :class:`~paceqi.report.kernelpool.KernelPool` (one kernel per
+worker thread), held by a worker plugin: created on the worker's first job, shut down when the
+plugin is removed at the end of the batch or when the worker closes. A task runs one job
+end to end on the worker - execute, render HTML, write files - and only the small
+:class:`~paceqi.report.batch.RunResult` travels back. The output folder and the data must
+therefore be on a file system every worker sees (same paths), e.g. a shared network drive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from paceqi.report.jobs import RunSpec
+
+__all__ = ["KernelPoolPlugin", "run_on_dask", "PLUGIN_NAME"]
+
+PLUGIN_NAME = "paceqi-kernel-pool"
+
+
+def _plugin_base() -> type:
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    return WorkerPlugin
+
+
+class _PoolHolder:
+    """Lazily started kernel pool for one worker (thread-safe)."""
+
+    def __init__(self, size: int, isolate: bool) -> None:
+        self.size = size
+        self.isolate = isolate
+        self._lock = threading.Lock()
+        self._pool: Any = None
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._pool is None:
+                from paceqi.report.kernelpool import KernelPool
+
+                self._pool = KernelPool(size=self.size, isolate=self.isolate)
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+def make_plugin(isolate: bool = False, size: int | None = None) -> Any:
+    """Return a ``WorkerPlugin`` giving each worker a kernel pool (size: its thread count)."""
+
+    class KernelPoolPlugin(_plugin_base()):  # type: ignore[misc]
+        name = PLUGIN_NAME
+
+        def __init__(self, isolate: bool, size: int | None) -> None:
+            self.isolate = isolate
+            self.size = size
+            self.holder: _PoolHolder | None = None
+
+        def setup(self, worker: Any) -> None:
+            size = self.size or max(1, int(getattr(worker.state, "nthreads", 1) or 1))
+            self.holder = _PoolHolder(size, self.isolate)
+
+        def teardown(self, worker: Any) -> None:
+            if self.holder is not None:
+                self.holder.close()
+
+    return KernelPoolPlugin(isolate, size)
+
+
+KernelPoolPlugin = make_plugin  # the public name: a factory (distributed is imported lazily)
+
+
+def _dask_job(spec: RunSpec, digest: str) -> Any:
+    """Run one job on this worker's kernel pool (the Dask task)."""
+    from distributed import get_worker
+
+    from paceqi.report.batch import run_on_pool
+
+    worker = get_worker()
+    plugin = worker.plugins.get(PLUGIN_NAME)
+    holder = getattr(plugin, "holder", None)
+    if holder is None:  # plugin missing (e.g. a worker that joined late): own pool
+        holder = getattr(worker, "_paceqi_pool_holder", None)
+        if holder is None:
+            holder = _PoolHolder(1, False)
+            worker._paceqi_pool_holder = holder
+    return run_on_pool(holder.get(), spec, digest)
+
+
+def run_on_dask(
+    todo: Sequence[tuple[RunSpec, str]],
+    scheduler: Any,
+    *,
+    isolate: bool = False,
+    on_result: Callable[[RunSpec, Any], None],
+) -> None:
+    """Run ``(spec, content hash)`` jobs on the cluster at ``scheduler``; call ``on_result``.
+
+    ``scheduler`` is an address (``tcp://HOST:PORT``) or a connected ``distributed.Client``.
+    """
+    from distributed import Client, as_completed
+
+    from paceqi.errors import ReportError
+
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, set_as_default=False) if own else scheduler
+    except (OSError, TimeoutError) as exc:
+        raise ReportError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    try:
+        client.register_plugin(make_plugin(isolate=isolate), name=PLUGIN_NAME)
+        futures = {
+            client.submit(
+                _dask_job, spec, digest, pure=False, key=f"paceqi-{spec.key}-{digest[:8]}"
+            ): spec
+            for spec, digest in todo
+        }
+        for future in as_completed(futures, loop=client.loop):
+            on_result(futures[future], future.result())
+    finally:
+        with contextlib.suppress(Exception):  # best effort: workers close their pools anyway
+            client.unregister_worker_plugin(PLUGIN_NAME)
+        if own:
+            client.close()

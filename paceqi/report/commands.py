@@ -1,0 +1,119 @@
+"""``paceqi run`` and ``paceqi batch``: parse, call :mod:`paceqi.report.batch`, report.
+
+Imports only argparse and the standard library at module level (``paceqi --help`` stays fast);
+papermill, nbclient and nbconvert are imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got '{text}'") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got '{text}'")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got '{text}'")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``run`` and ``batch`` sub-commands."""
+    run = subparsers.add_parser(
+        "run",
+        help="run one change-idea notebook and write its HTML report",
+        description="Execute NOTEBOOK with the parameters in FILE and write "
+        "DIR/<notebook>/<authority>.{html,ipynb,json}. Exit code 1 if the notebook fails.",
+    )
+    run.add_argument("notebook", metavar="NOTEBOOK", help="the .ipynb to run")
+    run.add_argument(
+        "--params", required=True, metavar="FILE", help="parameters YAML (an authority file)"
+    )
+    run.add_argument("--out", default="reports", metavar="DIR", help="output folder (reports)")
+    run.add_argument(
+        "--timeout", type=_positive_float, default=None, metavar="S", help="per-cell timeout"
+    )
+    run.set_defaults(func=_run)
+
+    batch = subparsers.add_parser(
+        "batch",
+        help="run every change idea for every authority in a manifest",
+        description="Run every notebook x authority pair of MANIFEST on warm kernels (or a "
+        "Dask cluster), write the reports, DIR/index.html and DIR/national.html. Unchanged "
+        "reports are not re-run. Exit code 1 if any report failed.",
+    )
+    batch.add_argument("manifest", metavar="MANIFEST", help="batch manifest YAML")
+    batch.add_argument(
+        "--jobs", type=_positive_int, default=2, metavar="N", help="kernels at once (2)"
+    )
+    batch.add_argument("--out", default="reports", metavar="DIR", help="output folder (reports)")
+    batch.add_argument(
+        "--only", nargs="+", metavar="AUTHORITY", help="run only these authorities (names or slugs)"
+    )
+    batch.add_argument("--force", action="store_true", help="re-run unchanged reports too")
+    batch.add_argument(
+        "--isolate", action="store_true", help="a fresh kernel for every report (slower, strict)"
+    )
+    batch.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786"
+    )
+    batch.add_argument(
+        "--timeout", type=_positive_float, default=None, metavar="S", help="per-cell timeout"
+    )
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(func=_batch)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from paceqi.report.batch import format_summary, run_report
+    from paceqi.report.index import write_index
+    from paceqi.report.jobs import DEFAULT_CELL_TIMEOUT, spec_from_parameters_file
+
+    spec = spec_from_parameters_file(
+        args.notebook,
+        args.params,
+        output_dir=args.out,
+        timeout=args.timeout or DEFAULT_CELL_TIMEOUT,
+    )
+    result = run_report(spec)
+    write_index(spec.output_dir)
+    print(format_summary([result]))
+    print(f"Report: {spec.html_path}")
+    return 0 if result.ok else 1
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from paceqi.report.batch import format_summary, run_batch
+    from paceqi.report.jobs import specs_from_manifest
+
+    specs = specs_from_manifest(
+        args.manifest, output_dir=args.out, only=args.only, timeout=args.timeout
+    )
+    results = run_batch(
+        specs,
+        jobs=args.jobs,
+        force=args.force,
+        isolate=args.isolate,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+    )
+    print(format_summary(results))
+    print(f"Reports index: {(Path(args.out) / 'index.html').resolve()}")
+    failed = [r for r in results if not r.ok]
+    if failed:
+        print(f"paceqi: {len(failed)} report(s) failed; see the index", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,370 @@
+"""A pool of warm Jupyter kernels that run report notebooks one after another.
+
+Starting a kernel and importing pandas and matplotlib costs 1.5-2 s per notebook, far more than a
+small report's own work (``/work/shared/JUPYTER.md`` §4.4). The pool keeps W kernels alive and
+runs job after job on them; between jobs :data:`RESET_CODE` puts the kernel back to a clean
+state: user variables, pandas options, matplotlib rcParams and figures, working directory,
+environment variables, ``sys.path``, warning filters and every ``paceqi`` module (so no state
+held by the package survives). A kernel is *recycled* (replaced by a fresh one) after an error,
+a timeout, a failed reset, or ``recycle_after`` jobs. With ``isolate=True`` every job gets a
+fresh kernel, the next one being started while the current job runs.
+
+The pool runs its own asyncio event loop in a background thread, so it can be used from plain
+code, from a Dask worker thread or from inside Jupyter (where a loop is already running).
+Kernels use the ``ipc`` transport on POSIX (Unix sockets in a private temporary folder), which
+also avoids ipykernel's "running over TCP without encryption" warning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from paceqi.errors import ReportError
+
+__all__ = ["Kernel", "KernelPool", "RESET_CODE", "SETUP_CODE"]
+
+T = TypeVar("T")
+
+#: Recycle a reused kernel after this many jobs (JUPYTER.md §7.1 suggests ~25).
+DEFAULT_RECYCLE_AFTER = 25
+#: Seconds allowed for a kernel to start and answer.
+STARTUP_TIMEOUT = 60.0
+#: Seconds allowed for the reset snippet.
+RESET_TIMEOUT = 30.0
+
+#: Run once when a kernel starts: remember the clean state that :data:`RESET_CODE` restores.
+SETUP_CODE = r"""
+def __paceqi_setup():
+    import os, sys, types, warnings
+    base = types.ModuleType("_paceqi_kernel_baseline")
+    base.cwd = os.getcwd()
+    base.environ = dict(os.environ)
+    base.sys_path = list(sys.path)
+    base.warning_filters = list(warnings.filters)
+    sys.modules["_paceqi_kernel_baseline"] = base
+__paceqi_setup()
+del __paceqi_setup
+"""
+
+#: Run after every job: restore the state remembered by :data:`SETUP_CODE`.
+RESET_CODE = r"""
+def __paceqi_reset():
+    import os, sys, warnings
+    base = sys.modules["_paceqi_kernel_baseline"]
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mpl.rc_file_defaults()  # the matplotlibrc values; keeps the backend
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pd.reset_option("all")
+    os.chdir(base.cwd)
+    for key in list(os.environ):
+        if key not in base.environ:
+            del os.environ[key]
+    for key, value in base.environ.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
+    sys.path[:] = base.sys_path
+    warnings.filters[:] = base.warning_filters
+    for name in [m for m in sys.modules if m == "paceqi" or m.startswith("paceqi.")]:
+        del sys.modules[name]
+    import random
+    random.seed()
+    np = sys.modules.get("numpy")
+    if np is not None:
+        np.random.seed()
+__paceqi_reset()
+del __paceqi_reset
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1  # tracebacks say "Cell In[N]" as in a fresh kernel
+import gc as __paceqi_gc
+__paceqi_gc.collect()
+del __paceqi_gc
+"""
+
+
+class _LoopThread:
+    """An asyncio event loop running in a daemon thread."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, name="paceqi-kernel-pool", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        if not self.loop.is_running():
+            self.loop.close()
+
+
+class Kernel:
+    """One running kernel with its single client (two clients on one kernel misroute replies).
+
+    Parameters
+    ----------
+    kernel_name : str
+        Kernel spec name (always passed explicitly; notebooks' saved kernelspecs differ by machine).
+    cwd : Path
+        Working directory the kernel starts in and returns to after each job.
+    ipc_dir : Path or None
+        Folder for the ``ipc`` sockets; None uses TCP (Windows).
+    """
+
+    _counter = 0
+
+    def __init__(self, kernel_name: str, cwd: Path, ipc_dir: Path | None) -> None:
+        self.kernel_name = kernel_name
+        self.cwd = cwd
+        self.ipc_dir = ipc_dir
+        self.km: Any = None
+        self.kc: Any = None
+        self.jobs_run = 0
+        self.language_info: dict[str, Any] | None = None
+        self.dirty = False  # set when the kernel must not run another job
+
+    async def start(self) -> Kernel:
+        """Start the kernel, connect the client and remember its clean state."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        kwargs: dict[str, Any] = {"kernel_name": self.kernel_name}
+        if self.ipc_dir is not None:
+            Kernel._counter += 1
+            kwargs.update(transport="ipc", ip=str(self.ipc_dir / f"k{Kernel._counter}"))
+        self.km = AsyncKernelManager(**kwargs)
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # no frozen-modules warning
+        await self.km.start_kernel(cwd=str(self.cwd), env=env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            await self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+            reply = await self.kc.kernel_info(reply=True, timeout=STARTUP_TIMEOUT)
+            self.language_info = reply["content"].get("language_info")
+            await self.run_code(SETUP_CODE, timeout=STARTUP_TIMEOUT)
+        except Exception:
+            await self.shutdown()
+            raise
+        return self
+
+    async def run_code(self, code: str, timeout: float) -> None:
+        """Run a snippet silently; raise ReportError if it fails or times out."""
+        try:
+            reply = await self.kc.execute_interactive(
+                code, silent=False, store_history=False, timeout=timeout, output_hook=_ignore
+            )
+        except TimeoutError as exc:
+            raise ReportError(f"kernel did not finish a housekeeping step in {timeout} s") from exc
+        if reply["content"].get("status") != "ok":
+            content = reply["content"]
+            raise ReportError(
+                f"kernel housekeeping step failed: {content.get('ename')}: {content.get('evalue')}"
+            )
+
+    async def reset(self) -> None:
+        """Restore the clean state after a job; marks the kernel dirty if that fails."""
+        try:
+            await self.run_code(RESET_CODE, timeout=RESET_TIMEOUT)
+        except Exception:
+            self.dirty = True
+
+    async def shutdown(self) -> None:
+        """Stop the client and the kernel process (immediately; nothing to save)."""
+        if self.kc is not None:
+            with contextlib.suppress(Exception):  # best effort
+                self.kc.stop_channels()
+        if self.km is not None:
+            try:
+                if self.km.has_kernel:
+                    await self.km.shutdown_kernel(now=True)
+            except Exception:  # pragma: no cover - best effort
+                pass
+        self.kc = None
+        self.km = None
+
+
+def _ignore(msg: Any) -> None:
+    return None
+
+
+_LIVE_POOLS: weakref.WeakSet[KernelPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_live_pools() -> None:  # pragma: no cover - safety net on interpreter exit
+    for pool in list(_LIVE_POOLS):
+        pool.close()
+
+
+class KernelPool:
+    """W warm kernels; :meth:`submit` runs ``job(kernel)`` on the next free one.
+
+    Parameters
+    ----------
+    size : int
+        Number of kernels (2 suits a 2-core machine; more than ~1.5 per core does not help).
+    isolate : bool
+        True: a fresh kernel for every job (the next one is pre-started while a job runs).
+    recycle_after : int
+        Replace a reused kernel after this many jobs.
+    kernel_name : str
+        Kernel spec to start (``python3``: the interpreter running paceqi).
+    cwd : path, optional
+        Working directory of the kernels (default: the project root).
+
+    Examples
+    --------
+    >>> with KernelPool(size=1) as pool:  # doctest: +SKIP
+    ...     pool.call(lambda kernel: kernel.run_code("x = 1", timeout=10))
+    """
+
+    def __init__(
+        self,
+        size: int = 2,
+        *,
+        isolate: bool = False,
+        recycle_after: int = DEFAULT_RECYCLE_AFTER,
+        kernel_name: str = "python3",
+        cwd: str | Path | None = None,
+    ) -> None:
+        if size < 1:
+            raise ReportError(f"the kernel pool needs at least 1 kernel, got {size}")
+        if recycle_after < 1:
+            raise ReportError(f"recycle_after must be at least 1, got {recycle_after}")
+        from paceqi._paths import project_root
+
+        self.size = size
+        self.isolate = isolate
+        self.recycle_after = 1 if isolate else recycle_after
+        self.kernel_name = kernel_name
+        self.cwd = Path(cwd) if cwd is not None else project_root()
+        self.recycles = 0
+        self._ipc_dir = Path(tempfile.mkdtemp(prefix="paceqi-k-")) if os.name == "posix" else None
+        self._loop = _LoopThread()
+        self._closed = False
+        self._idle: asyncio.Queue[Kernel] | None = None
+        self._spares: list[asyncio.Task[Kernel]] = []
+        self._all: set[Kernel] = set()
+        try:
+            self._loop.submit(self._start()).result()
+        except BaseException:
+            self.close()
+            raise
+        _LIVE_POOLS.add(self)
+
+    # -- inside the loop ------------------------------------------------------------------------
+    async def _new_kernel(self) -> Kernel:
+        kernel = Kernel(self.kernel_name, self.cwd, self._ipc_dir)
+        self._all.add(kernel)
+        try:
+            return await kernel.start()
+        except BaseException:
+            self._all.discard(kernel)
+            raise
+
+    async def _start(self) -> None:
+        self._idle = asyncio.Queue()
+        kernels = await asyncio.gather(*(self._new_kernel() for _ in range(self.size)))
+        for kernel in kernels:
+            self._idle.put_nowait(kernel)
+        if self.isolate:
+            self._spares = [asyncio.ensure_future(self._new_kernel()) for _ in range(self.size)]
+
+    async def _replacement(self) -> Kernel:
+        if self.isolate and self._spares:
+            spare = self._spares.pop(0)
+            self._spares.append(asyncio.ensure_future(self._new_kernel()))
+            return await spare
+        return await self._new_kernel()
+
+    async def _retire(self, kernel: Kernel) -> None:
+        self._all.discard(kernel)
+        await kernel.shutdown()
+
+    async def _run(self, job: Callable[[Kernel], Awaitable[T]]) -> T:
+        assert self._idle is not None
+        kernel = await self._idle.get()
+        try:
+            return await job(kernel)
+        finally:
+            kernel.jobs_run += 1
+            if not kernel.dirty and kernel.jobs_run < self.recycle_after:
+                await kernel.reset()
+            if kernel.dirty or kernel.jobs_run >= self.recycle_after:
+                self.recycles += 1
+                asyncio.ensure_future(self._retire(kernel))
+                try:
+                    kernel = await self._replacement()
+                except Exception:
+                    kernel = await self._new_kernel()
+            self._idle.put_nowait(kernel)
+
+    async def _close(self) -> None:
+        for spare in self._spares:
+            spare.cancel()
+        for spare in self._spares:
+            try:
+                kernel = await spare
+            except BaseException:
+                continue
+            self._all.add(kernel)
+        await asyncio.gather(*(k.shutdown() for k in list(self._all)), return_exceptions=True)
+        self._all.clear()
+
+    # -- from any thread ------------------------------------------------------------------------
+    def submit(self, job: Callable[[Kernel], Awaitable[T]]) -> Future[T]:
+        """Schedule ``job(kernel)`` (a coroutine function) on the next free kernel."""
+        if self._closed:
+            raise ReportError("the kernel pool is closed")
+        return self._loop.submit(self._run(job))
+
+    def call(self, job: Callable[[Kernel], Awaitable[T]]) -> T:
+        """Run ``job(kernel)`` on the next free kernel and return its result (blocking)."""
+        return self.submit(job).result()
+
+    def close(self) -> None:
+        """Shut every kernel down and stop the loop thread. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(Exception):  # best effort
+            self._loop.submit(self._close()).result(timeout=60)
+        self._loop.stop()
+        if self._ipc_dir is not None:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+        _LIVE_POOLS.discard(self)
+
+    def __enter__(self) -> KernelPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "isolate" if self.isolate else f"reuse, recycle after {self.recycle_after}"
+        return f"KernelPool(size={self.size}, {mode}, python={sys.executable})"

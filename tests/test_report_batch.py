@@ -1,0 +1,249 @@
+"""The batch runner end to end on small fixture notebooks (tests/notebooks/).
+
+One kernel pool is shared by the whole module (starting kernels is the expensive part).
+"""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from paceqi.cli import main
+from paceqi.report.batch import RunResult, run_batch, run_report
+from paceqi.report.jobs import RunSpec
+from paceqi.report.kernelpool import Kernel, KernelPool
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "tests" / "notebooks"
+# generous: CI machines are small and busy (a cold `import pandas` has taken 4 s there)
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with KernelPool(size=1, recycle_after=100) as shared:
+        yield shared
+
+
+def spec(name, authority, out, **params):
+    return RunSpec(
+        NOTEBOOKS / f"{name}.ipynb",
+        authority,
+        {"authority": authority, **params},
+        out,
+        timeout=params.pop("_timeout", TIMEOUT) if "_timeout" in params else TIMEOUT,
+    )
+
+
+def test_batch_continues_after_a_failure_and_links_the_error(pool, tmp_path):
+    specs = [
+        spec("normal", "Fife", tmp_path),
+        spec("normal", "Angus", tmp_path, scale=2.0),
+        spec("broken", "Fife", tmp_path),
+    ]
+    results = run_batch(specs, pool=pool, progress=False)
+    assert [r.status for r in results] == ["ok", "ok", "failed"]
+    fife, angus, broken = results
+    # figures read back from the executed notebooks
+    assert fife.figures["median_days"] == 10.5
+    assert angus.figures["median_days"] == 21.0
+    assert fife.figures["variation"] == "common_cause"
+    assert fife.figures["monthly_median"] == [40, 38, 41, 35, 33, 30]
+    # the failure: name, message, failing cell, executed notebook kept with papermill's banner
+    assert (broken.ename, broken.evalue) == ("ValueError", "deliberate failure for the test")
+    assert broken.execution_count == 4  # parameters, injected parameters, x = 1, raise
+    executed = json.loads((tmp_path / "broken" / "fife.ipynb").read_text())
+    first = executed["cells"][0]
+    assert "papermill-error-cell-tag" in first["metadata"]["tags"]
+    assert "In [4]" in "".join(first["source"])
+    assert executed["metadata"]["papermill"]["parameters"]["authority"] == "Fife"
+    error_page = (tmp_path / "broken" / "fife.html").read_text()
+    assert 'id="papermill-error-cell"' in error_page
+    assert "deliberate failure for the test" in error_page
+    assert "fine so far" in error_page  # output before the failure is kept
+    # the index lists every report and links the failure to its error page
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="normal/fife.html"' in index and 'href="normal/angus.html"' in index
+    assert 'href="broken/fife.html#papermill-error-cell"' in index
+    assert "cell 4: ValueError: deliberate failure for the test" in index
+    assert "Median days" in index and "10.5" in index
+    assert 'aria-label="Variation: common cause variation only"' in index
+    national = (tmp_path / "national.html").read_text()
+    assert "Angus" in national and "<polyline" in national and "Median of authorities" in national
+    for page in (index, national):
+        assert "<script" not in page and "http://" not in page and "https://" not in page
+
+    # an unchanged re-run is a no-op: nothing executed, no file rewritten
+    stamps = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*/*.*")}
+    again = run_batch(specs, pool=pool, progress=False, write_index=False)
+    assert all(r.skipped for r in again)
+    assert [r.status for r in again] == ["ok", "ok", "failed"]
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.glob("*/*.*")} == stamps
+
+    # a changed parameter re-runs that report only; --force re-runs everything
+    changed = [specs[0], spec("normal", "Angus", tmp_path, scale=3.0), specs[2]]
+    partial = run_batch(changed, pool=pool, progress=False, write_index=False)
+    assert [r.skipped for r in partial] == [True, False, True]
+    assert partial[1].figures["median_days"] == 31.5
+    forced = run_batch(changed[:1], pool=pool, progress=False, force=True, write_index=False)
+    assert not forced[0].skipped and forced[0].ok
+
+
+def test_reused_kernel_starts_clean(pool, tmp_path):
+    results = run_batch(
+        [spec("leak", "Fife", tmp_path), spec("check_clean", "Fife", tmp_path)],
+        pool=pool,
+        progress=False,
+        write_index=False,
+    )
+    assert [r.status for r in results] == ["ok", "ok"], results[1].evalue
+
+
+def test_isolation_check_fails_without_the_reset(pool, tmp_path, monkeypatch):
+    # the negative control: the same two notebooks without the reset do leak
+    async def no_reset(self):
+        return None
+
+    monkeypatch.setattr(Kernel, "reset", no_reset)
+    results = run_batch(
+        [spec("leak", "Fife", tmp_path), spec("check_clean", "Fife", tmp_path)],
+        pool=pool,
+        progress=False,
+        write_index=False,
+    )
+    assert results[1].status == "failed"
+    assert results[1].ename == "AssertionError"
+
+
+def test_hanging_notebook_is_stopped_by_the_timeout(pool, tmp_path):
+    hang = RunSpec(NOTEBOOKS / "hang.ipynb", "Fife", {"authority": "Fife"}, tmp_path, timeout=2)
+    before = pool.recycles
+    result = run_report(hang, pool=pool)
+    assert result.status == "failed" and result.timed_out
+    assert result.ename == "CellTimeoutError"
+    assert result.duration < 30
+    assert pool.recycles == before + 1  # the busy kernel was replaced
+    assert "timeout" in (tmp_path / "hang" / "fife.html").read_text()
+
+
+def test_parameter_not_in_the_notebook_fails_naming_it(pool, tmp_path):
+    result = run_report(spec("normal", "Fife", tmp_path, colour="red"), pool=pool)
+    assert result.status == "failed" and result.ename == "ParameterError"
+    assert "'colour'" in result.evalue and "normal.ipynb" in result.evalue
+    page = (tmp_path / "normal" / "fife.html").read_text()
+    assert "This report could not run" in page and "colour" in page
+
+
+def test_report_template_is_offline_codeless_and_small(pool, tmp_path):
+    data_file = str(NOTEBOOKS / "normal.ipynb")  # any existing file will do as "data"
+    result = run_report(spec("normal", "Fife", tmp_path, extract=data_file, rules="mdc"), pool=pool)
+    assert result.ok, result.evalue
+    page = (tmp_path / "normal" / "fife.html").read_text()
+    assert len(page.encode()) < 400_000
+    lowered = page.lower()
+    for banned in ("<script", "cdn", "unpkg", "mathjax", "require.js", "mermaid", "@import"):
+        assert banned not in lowered, banned
+    # every URL in the page is an XML namespace, never something to fetch
+    assert set(re.findall(r"https?://[^\s\"'<>)]+", page)) <= {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    }
+    # no code, no prompts, no parameters cell, no raw record outputs
+    for code in ("plt.subplots", "import pandas", "record(", 'authority = "Fixture', "In&nbsp;["):
+        assert code not in page, code
+    assert "median_days = " not in page
+    # outputs, contents list, provenance footer
+    assert "<img" in page and "Median 10.5 days for Fife" in page
+    assert 'class="pq-toc"' in page and 'href="#Run-chart"' in page
+    assert 'class="pq-provenance"' in page and "paceqi version" in page
+    assert "<dt>Rule set</dt><dd>mdc</dd>" in page
+    assert "Data file <code>extract</code>" in page  # hash of the data file named in parameters
+    assert "@media print" in page
+
+
+def test_cli_batch_exit_code_and_rerun(tmp_path, monkeypatch, capsys):
+    project = tmp_path / "project"
+    (project / "notebooks" / "change_ideas").mkdir(parents=True)
+    for name in ("normal", "broken"):
+        shutil.copy(NOTEBOOKS / f"{name}.ipynb", project / "notebooks" / "change_ideas")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    auth = project / "parameters" / "authorities"
+    auth.mkdir(parents=True)
+    (auth / "fife.yaml").write_text("authority: Fife\nextract: data/fife.csv\n")
+    (auth / "na_h_eileanan_siar.yaml").write_text(
+        "authority: Na h-Eileanan Siar\nparameters:\n  scale: 2.0\n"
+    )
+    manifest = project / "parameters" / "batch" / "t.yaml"
+    manifest.parent.mkdir()
+    manifest.write_text(
+        "notebooks: [normal, broken]\n"
+        "authorities: [Fife, Na h-Eileanan Siar]\n"
+        f"timeout: {TIMEOUT}\n"
+        "parameters:\n  rules: ihi\n"
+    )
+    monkeypatch.setenv("PACEQI_HOME", str(project))
+    out = tmp_path / "reports"
+    args = ["batch", str(manifest), "--out", str(out), "--jobs", "1", "--quiet"]
+    assert main(args) == 1
+    text = capsys.readouterr()
+    assert "4 reports: 2 ok, 2 failed" in text.out
+    assert "ValueError: deliberate failure" in text.out
+    assert "2 report(s) failed" in text.err
+    assert (out / "normal" / "na_h_eileanan_siar.html").is_file()
+    executed = json.loads((out / "normal" / "fife.ipynb").read_text())
+    # relative paths were made absolute against the project root before reaching the kernel
+    assert executed["metadata"]["papermill"]["parameters"]["extract"] == str(
+        project / "data" / "fife.csv"
+    )
+    # unchanged: nothing re-run, still exit 1 because a report failed
+    assert main(args + ["--only", "fife"]) == 1
+    assert "2 unchanged" in capsys.readouterr().out
+
+
+def test_dask_cluster_gives_the_same_reports(pool, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    specs_local = [
+        spec("normal", "Fife", tmp_path / "local"),
+        spec("broken", "Fife", tmp_path / "local"),
+    ]
+    specs_dask = [
+        spec("normal", "Fife", tmp_path / "dask"),
+        spec("broken", "Fife", tmp_path / "dask"),
+    ]
+    local = run_batch(specs_local, pool=pool, progress=False)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = run_batch(specs_dask, scheduler=cluster.scheduler_address, progress=False)
+    assert [(r.status, r.ename, r.figures) for r in remote] == [
+        (r.status, r.ename, r.figures) for r in local
+    ]
+
+    def body(path):  # the report without its run-time stamps
+        page = path.read_text()
+        return page[page.index("<main>") : page.index("</main>")]
+
+    for name in ("normal/fife.html", "broken/fife.html"):
+        assert body(tmp_path / "dask" / name) == body(tmp_path / "local" / name)
+    assert (tmp_path / "dask" / "index.html").is_file()
+
+
+def test_run_result_round_trips_through_json():
+    result = RunResult(
+        "nb", "Fife", "fife", "failed", "E", "msg", 3, 2, 1.5, "a", "b", {"x": 1}, "h"
+    )
+    assert RunResult.from_dict(json.loads(json.dumps(result.to_dict()))) == result
+
+
+def test_output_files_stay_inside_the_output_folder(tmp_path):
+    evil = RunSpec(NOTEBOOKS / "normal.ipynb", "../../etc/passwd", {}, tmp_path / "out")
+    for path in (evil.html_path, evil.ipynb_path, evil.result_path):
+        assert path.resolve().is_relative_to((tmp_path / "out").resolve())
+        assert ".." not in path.relative_to(tmp_path / "out").parts
+    assert evil.slug == "etc_passwd"
+    assert os.sep not in evil.slug
