@@ -23,9 +23,9 @@ from paceqi.errors import PaceqiError
 COMMAND_MODULES: tuple[str, ...] = (
     "paceqi.data.synth_commands",
     "paceqi.data.commands",
+    "paceqi.report.commands",
     "paceqi.pdsa.commands",
 )
-COMMAND_MODULES: tuple[str, ...] = ("paceqi.report.commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:
