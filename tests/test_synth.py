@@ -419,12 +419,13 @@ def _cycles_where(pdsa_docs, predicate) -> list[str]:
 
 def test_one_abandoned_cycle_and_one_missing_study(pdsa_docs):
     abandoned = _cycles_where(pdsa_docs, lambda c: c["act_decision"] == "abandon")
-    missing = _cycles_where(
-        pdsa_docs,
-        lambda c: c["study_results"] and all(r["result"] == "" for r in c["study_results"]),
-    )
+    missing = _cycles_where(pdsa_docs, lambda c: c["study_results"] == [])
     assert len(abandoned) == 1 and len(missing) == 1
     assert abandoned != missing
+    # the team wrote up only its first cycle: study results at one date, which a check can flag
+    cycles = pdsa_docs[missing[0]]["change_ideas"][0]["ramps"][0]["cycles"]
+    written_up = [bool(c["study_results"]) and bool(c["do_observations"]) for c in cycles]
+    assert written_up == [True] + [False] * (len(cycles) - 1)
 
 
 def test_no_effect_authorities_report_no_shift(pdsa_docs, manifest):

@@ -97,17 +97,13 @@ def pdsa_document(
     cycles: list[dict[str, Any]] = []
     start = introduced
     abandon_at = int(rng.integers(2, k)) if abandoned else -1  # never the first or last cycle
-    missing_at = int(rng.integers(1, k + 1)) if missing_study else -1
     for no in range(1, k + 1):
         weeks = int(rng.integers(3, 6)) if no == 1 else int(rng.integers(4, 11))
         end = start + dt.timedelta(weeks=weeks)
         c = _cycle(rng, no, k, start, end, effect, baseline, la_days, no == abandon_at)
-        if no == missing_at:
+        if missing_study and no >= 2:  # the team stopped writing up Do and Study
             c["do_observations"] = ""
-            c["study_results"] = [
-                {"prediction": r["prediction"], "result": "", "met": None}
-                for r in c["study_results"]
-            ]
+            c["study_results"] = []
         cycles.append(c)
         start = end + dt.timedelta(days=int(rng.integers(0, 15)))
     last = cycles[-1]["act_decision"]
