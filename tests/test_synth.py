@@ -167,6 +167,12 @@ def test_one_row_per_child_stage_and_occurrence(events):
     assert not events.duplicated(["authority", "child_id", "stage", "occurrence"]).any()
 
 
+def test_manifest_counts_every_child_in_the_extract(events, manifest):
+    per_file = events.groupby("authority")["child_id"].nunique()
+    for a in manifest["authorities"]:
+        assert per_file[a["name"]] == a["children"], a["name"]
+
+
 def test_sorted_by_child_then_date(events):
     for _, df in events.groupby("authority", sort=False):
         key = df["child_id"] + " " + df["date"]

@@ -170,7 +170,7 @@ def _cycle(rng, no, k, start, end, effect, baseline, la_days, abandon) -> dict[s
     held = m if no == 1 and rng.random() < 0.5 else int(rng.binomial(m, min(0.6 + 0.07 * no, 0.95)))
     predictions, results = _study(rng, no, m, held, effect, baseline)
     act = "abandon" if abandon else ("adopt" if no == k and rng.random() < 0.85 else "adapt")
-    nxt = _pick(rng, _NEXT[act]).format(teams=f"{min(no + 1, 4)} teams")
+    nxt = _pick(rng, _NEXT[act]).format(teams=f"{no + 1} teams")
     if act == "adopt" and not effect:
         nxt += " The meeting is valued by staff, but timescales have not changed: look next at "
         nxt += "the legal referral and panel stages."
@@ -214,7 +214,7 @@ def _scale(no: int, k: int, team: str, started: int) -> tuple[str, int]:
         return f"1 team ({team}), 2 children", 2
     if no == k:
         return "all fieldwork teams, every child accommodated", max(started, 3)
-    teams = min(no, 4)
+    teams = no
     return f"{teams} teams, every child they accommodate", max(started * teams // 6, 2)
 
 
@@ -283,7 +283,7 @@ def _title(no: int, k: int) -> str:
         return "First test: two children in one team"
     if no == k:
         return "Spread to every team"
-    return f"Scale up to {min(no, 4)} teams"
+    return f"Scale up to {no} teams"
 
 
 def _objective(no: int, k: int) -> str:
