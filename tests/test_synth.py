@@ -167,6 +167,12 @@ def test_one_row_per_child_stage_and_occurrence(events):
     assert not events.duplicated(["authority", "child_id", "stage", "occurrence"]).any()
 
 
+def test_manifest_counts_every_child_in_the_extract(events, manifest):
+    per_file = events.groupby("authority")["child_id"].nunique()
+    for a in manifest["authorities"]:
+        assert per_file[a["name"]] == a["children"], a["name"]
+
+
 def test_sorted_by_child_then_date(events):
     for _, df in events.groupby("authority", sort=False):
         key = df["child_id"] + " " + df["date"]
@@ -390,6 +396,11 @@ def test_pdsa_files_follow_v1(pdsa_docs, manifest):
         )
 
 
+def test_pdsa_yaml_has_no_aliases(full):
+    for f in (full / "pdsa").glob("*.yaml"):
+        assert not re.search(r"[&*]id\d", f.read_text(encoding="utf-8")), f.name
+
+
 def test_pdsa_ramps_scale_up_and_vary(pdsa_docs):
     firsts = [d["change_ideas"][0]["ramps"][0]["cycles"][0] for d in pdsa_docs.values()]
     assert all("2 children" in c["scale"] for c in firsts)
@@ -414,21 +425,22 @@ def _cycles_where(pdsa_docs, predicate) -> list[str]:
 
 def test_one_abandoned_cycle_and_one_missing_study(pdsa_docs):
     abandoned = _cycles_where(pdsa_docs, lambda c: c["act_decision"] == "abandon")
-    missing = _cycles_where(
-        pdsa_docs,
-        lambda c: c["study_results"] and all(r["result"] == "" for r in c["study_results"]),
-    )
+    missing = _cycles_where(pdsa_docs, lambda c: c["study_results"] == [])
     assert len(abandoned) == 1 and len(missing) == 1
     assert abandoned != missing
+    # the team wrote up only its first cycle: study results at one date, which a check can flag
+    cycles = pdsa_docs[missing[0]]["change_ideas"][0]["ramps"][0]["cycles"]
+    written_up = [bool(c["study_results"]) and bool(c["do_observations"]) for c in cycles]
+    assert written_up == [True] + [False] * (len(cycles) - 1)
 
 
 def test_no_effect_authorities_report_no_shift(pdsa_docs, manifest):
     effect = {a["name"]: a["twm_effect"] for a in manifest["authorities"]}
     for name, doc in pdsa_docs.items():
         for c in doc["change_ideas"][0]["ramps"][0]["cycles"]:
-            outcome = c["study_results"][1]
-            if not effect[name] and outcome["result"]:
-                assert outcome["met"] in (False, None)
+            for r in c["study_results"]:
+                if r["prediction"].startswith("The median days") and r["result"]:
+                    assert r["met"] is (None if c["cycle_no"] < 3 else effect[name])
 
 
 # --- the API and the command -------------------------------------------------------------

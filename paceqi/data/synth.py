@@ -164,16 +164,8 @@ def generate_authority(name: str, seed: int = DEFAULT_SEED) -> SynthAuthority:
     (True, ['authority', 'child_id', 'stage', 'date'])
     """
     (name,) = resolve_authorities([name])
-    index = SCOTTISH_AUTHORITIES.index(name)
-    setup_ss, child_ss, pdsa_ss = _seed_sequence(seed, index).spawn(3)
-    setup = np.random.default_rng(setup_ss)
-    years = (P.LOOKED_AFTER_TO - P.LOOKED_AFTER_FROM).days / 365.25
-    n = int(setup.poisson(P.POPULATION_THOUSANDS[name] * P.ENTRY_RATE_PER_1000 * years))
-    months = (P.TWM_TO.year - P.TWM_FROM.year) * 12 + P.TWM_TO.month - P.TWM_FROM.month + 1
-    m = int(setup.integers(months))
-    introduced = dt.date(P.TWM_FROM.year + m // 12, m % 12 + 1, 1)
-    effect = bool(setup.random() < P.TWM_EFFECT_SHARE)
-
+    setup_ss, child_ss, pdsa_ss = _seed_sequence(seed, SCOTTISH_AUTHORITIES.index(name)).spawn(3)
+    n, introduced, effect = _setup(name, np.random.default_rng(setup_ss))
     raw = simulate(
         np.random.default_rng(child_ss),
         n,
@@ -201,6 +193,16 @@ def generate_authority(name: str, seed: int = DEFAULT_SEED) -> SynthAuthority:
         events=events,
         pdsa=pdsa,
     )
+
+
+def _setup(name: str, rng: np.random.Generator) -> tuple[int, dt.date, bool]:
+    """Draw an authority's number of children, meeting start date and whether it has an effect."""
+    years = (P.LOOKED_AFTER_TO - P.LOOKED_AFTER_FROM).days / 365.25
+    n = int(rng.poisson(P.POPULATION_THOUSANDS[name] * P.ENTRY_RATE_PER_1000 * years))
+    months = (P.TWM_TO.year - P.TWM_FROM.year) * 12 + P.TWM_TO.month - P.TWM_FROM.month + 1
+    m = int(rng.integers(months))
+    introduced = dt.date(P.TWM_FROM.year + m // 12, m % 12 + 1, 1)
+    return n, introduced, bool(rng.random() < P.TWM_EFFECT_SHARE)
 
 
 def _canonical(name: str, n: int, raw: pd.DataFrame) -> pd.DataFrame:
