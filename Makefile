@@ -35,6 +35,7 @@ $(VENV)/.ok-lab: $(VENV)/.ok-test
 
 reports: $(VENV)/.ok-run  ## generate the synthetic demo data and run every demo report
 	$(PACEQI) synth --out $(DATA) --seed $(SEED)
+	$(PACEQI) pdsa import $(DATA)/pdsa/*.yaml --db workspace/paceqi.db
 	$(PACEQI) batch parameters/batch/demo.yaml --out $(OUT) --jobs $(JOBS)
 	@echo "Reports index: $(abspath $(OUT))/index.html"
 

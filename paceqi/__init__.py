@@ -20,6 +20,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 # public name -> module that defines it (imported on first use)
 _LAZY: dict[str, str] = {
     "load_catalogue": "paceqi.catalogue",
+    "change_idea_report": "paceqi.changeidea.report",
     "load_extract": "paceqi.data.load",
     "spc": "paceqi.spc",
     "SPCResult": "paceqi.spc",

@@ -9,6 +9,7 @@ EXPECTED = {
     "OptionsError",
     "ReportError",
     "load_catalogue",
+    "change_idea_report",
     "load_extract",
     "spc",
     "SPCResult",

@@ -26,6 +26,13 @@ MIN_BASELINE = 12
 #: Fewest points for any analysis at all; below it the measure is shown as "too few data".
 MIN_POINTS = 2
 
+#: Most children charted one point each. A larger authority's interval measure is charted as
+#: the median days of the children who reached the end stage in each period (month or
+#: quarter): a run chart of hundreds of single children shows mostly noise, and QI teams chart
+#: medians per period at that volume (shared DOMAIN.md §1.4). Children still waiting are
+#: reported beside the chart, never dropped silently.
+MAX_CHILD_POINTS = 200
+
 
 @dataclass(frozen=True)
 class MeasureAnalysis:
@@ -36,6 +43,7 @@ class MeasureAnalysis:
     result: Any | None  # paceqi.spc.SPCResult
     problem: str | None = None
     n_censored: int = 0
+    per_period: bool = False
 
     @property
     def name(self) -> str:
@@ -178,18 +186,34 @@ def _analyse_measure(
     d: Any, events: pd.DataFrame, as_of: dt.date, params: ReportParams, test_start: dt.date | None
 ) -> MeasureAnalysis:
     from paceqi.measures import measure
-    from paceqi.spc import spc
 
     period = params.period if d.period in ("month", "quarter") else None
     frame = measure(d, events, as_of=as_of, period=period)
     frame = _chartable(frame)
+    if "x_date" in frame and int((~frame["censored"]).sum()) > MAX_CHILD_POINTS:
+        per_period = _period_medians(frame, params.period)
+        n_censored = int(frame["censored"].sum())
+        return _spc_measure(d, per_period, params, test_start, n_censored, frame_all=frame)
     n_censored = int(frame["censored"].sum()) if "censored" in frame else 0
-    usable = len(frame) - n_censored
+    return _spc_measure(d, frame, params, test_start, n_censored)
+
+
+def _spc_measure(
+    d: Any,
+    frame: pd.DataFrame,
+    params: ReportParams,
+    test_start: dt.date | None,
+    n_censored: int,
+    frame_all: pd.DataFrame | None = None,
+) -> MeasureAnalysis:
+    from paceqi.spc import spc
+
+    keep = frame if frame_all is None else frame_all
+    in_frame = int(frame["censored"].sum()) if "censored" in frame else 0
+    usable = len(frame) - in_frame
     if usable < MIN_POINTS:
-        return MeasureAnalysis(
-            d, frame, None, f"too few points to analyse ({usable})", n_censored
-        )
-    exclude = list(frame.index[frame["censored"]]) if n_censored else None
+        return MeasureAnalysis(d, keep, None, f"too few points to analyse ({usable})", n_censored)
+    exclude = list(frame.index[frame["censored"]]) if in_frame else None
     baseline = int((frame["x"] < pd.Timestamp(test_start)).sum()) if test_start else 0
     freeze = baseline if MIN_BASELINE <= baseline < len(frame) else None
     try:
@@ -205,8 +229,21 @@ def _analyse_measure(
             exclude=exclude,
         )
     except PaceqiError as exc:  # e.g. too few points for this chart: say so, don't fail
-        return MeasureAnalysis(d, frame, None, str(exc), n_censored)
-    return MeasureAnalysis(d, frame, res, None, n_censored)
+        return MeasureAnalysis(d, keep, None, str(exc), n_censored)
+    return MeasureAnalysis(d, keep, res, None, n_censored, per_period=frame_all is not None)
+
+
+def _period_medians(frame: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Median days per period of the children who reached the end stage (see MAX_CHILD_POINTS)."""
+    done = frame[~frame["censored"]]
+    freq = "M" if period == "month" else "Q"
+    start = done["x_date"].dt.to_period(freq).dt.start_time
+    out = (
+        done.assign(x=start)
+        .groupby("x", as_index=False)
+        .agg(y=("days", "median"), children=("days", "size"))
+    )
+    return out.assign(censored=False)
 
 
 def _chartable(frame: pd.DataFrame) -> pd.DataFrame:

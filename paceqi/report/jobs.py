@@ -44,7 +44,7 @@ MANIFEST_KEYS: frozenset[str] = frozenset(
 #: Keys allowed in a per-authority parameters file.
 AUTHORITY_KEYS: frozenset[str] = frozenset({"authority", "extract", "mapping", "parameters"})
 #: Parameter names that always hold a path (besides names ending in ``_dir``/``_file``/``_path``).
-PATH_PARAMETERS: frozenset[str] = frozenset({"extract", "mapping", "data_dir"})
+PATH_PARAMETERS: frozenset[str] = frozenset({"extract", "mapping", "pdsa", "data_dir"})
 _PATH_SUFFIXES = ("_dir", "_file", "_path")
 
 

@@ -1,0 +1,110 @@
+"""``change_idea_report``: what a change-idea notebook calls, one method per report section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from paceqi.changeidea import sections
+from paceqi.changeidea.analysis import ChangeIdeaAnalysis, analyse_change_idea
+from paceqi.changeidea.params import report_parameters
+
+__all__ = ["ChangeIdeaReport", "change_idea_report", "Section"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of report HTML that Jupyter displays (and nbconvert keeps in the report)."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+class ChangeIdeaReport:
+    """The sections of one authority's report on one change idea.
+
+    Build it with :func:`change_idea_report`; each method returns a displayable section, so a
+    notebook cell is one call.
+    """
+
+    def __init__(self, analysis: ChangeIdeaAnalysis) -> None:
+        self.analysis = analysis
+
+    def answer(self) -> Section:
+        """Answer "has the change led to an improvement?", then give the evidence."""
+        return Section(sections.answer_html(self.analysis))
+
+    def aim(self) -> Section:
+        """Show the aim and the driver path to this change idea."""
+        return Section(sections.aim_html(self.analysis))
+
+    def ramp(self) -> Section:
+        """Show the PDSA ramp with predictions against results and act decisions."""
+        return Section(sections.ramp_html(self.analysis))
+
+    def measures(self, family: str) -> Section:
+        """Show charts and plain-language readings of the outcome, process or balancing measures."""
+        return Section(sections.measures_html(self.analysis, family))
+
+    def journeys(self) -> Section:
+        """Show the journeys of the children who became looked after in the test period."""
+        return Section(sections.journeys_html(self.analysis))
+
+    def waiting(self) -> Section:
+        """Show the children still waiting, and how many are already past target."""
+        return Section(sections.waiting_html(self.analysis))
+
+    def data_quality(self) -> Section:
+        """Show the data-quality notes from validating the extract."""
+        return Section(sections.data_quality_html(self.analysis))
+
+    def method(self) -> Section:
+        """Show the rule set and conventions used."""
+        return Section(sections.method_html(self.analysis))
+
+    def record(self) -> dict[str, Any]:
+        """Record the key figures for the batch index and national roll-up; return them."""
+        from paceqi.report._record import record
+
+        figures = sections.key_figures(self.analysis)
+        for name, value in figures.items():
+            record(name, value)
+        return figures
+
+    def explore(self) -> Any:
+        """In JupyterLab (``interactive=True``): widgets to pick measure, period and rule set.
+
+        Returns None when not interactive: widget output would vanish from an exported report.
+        """
+        if not self.analysis.params.interactive:
+            return None
+        from paceqi.changeidea.explore import explorer
+
+        return explorer(self.analysis)
+
+
+def change_idea_report(**parameters: Any) -> ChangeIdeaReport:
+    """Validate a notebook's parameters, analyse the change idea and return its report.
+
+    Parameters
+    ----------
+    **parameters
+        The notebook's parameters (see :func:`paceqi.changeidea.params.report_parameters`).
+
+    Returns
+    -------
+    ChangeIdeaReport
+
+    Raises
+    ------
+    OptionsError
+        A parameter is unknown or invalid.
+    DataValidationError
+        The extract failed validation; ``.failures`` lists every problem.
+    """
+    return ChangeIdeaReport(analyse_change_idea(report_parameters(**parameters)))
