@@ -28,8 +28,15 @@ _BIRTH_MONTH_FORMATS = ("%Y-%m", "%m/%Y")
 
 
 def _text(s: pd.Series) -> pd.Series:
-    """Cells as stripped text ('' for blank)."""
-    return s.astype(str).str.strip()
+    """Cells as stripped text ('' for blank); the work is done once per distinct cell."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    stripped = pd.Series(np.asarray(uniq, dtype=object)).astype(str).str.strip().to_numpy()
+    out = stripped[np.where(codes >= 0, codes, 0)] if len(stripped) else np.full(len(s), "")
+    return pd.Series(np.where(codes >= 0, out, ""), index=s.index, dtype=object)
+
+
+def _blank_to_nan(s: pd.Series) -> pd.Series:
+    return s.mask(s == "").astype(object)
 
 
 def _column(table: Table, target: str) -> str | None:
@@ -168,7 +175,7 @@ def long_events(
         )
     dates = _dates(table, date_col, m, problems, required=True)
     outcome_col = _column(table, "outcome")
-    outcome = _text(d[outcome_col]).replace("", np.nan) if outcome_col else np.nan
+    outcome = _blank_to_nan(_text(d[outcome_col])) if outcome_col else np.nan
     ev = pd.DataFrame(
         {
             "authority": ids["authority"],
@@ -273,7 +280,7 @@ def children_frame(table: Table, m: Mapping, ids: pd.DataFrame, problems: Proble
             months = _dates(table, col, bm, problems)
             kids[name] = months.dt.to_period("M").dt.to_timestamp()
         else:
-            kids[name] = _text(d[col]).replace("", np.nan)
+            kids[name] = _blank_to_nan(_text(d[col]))
     kids = kids.loc[(kids["child_id"] != "") & kids["authority"].notna()]
     first = kids.drop_duplicates(["authority", "child_id"]).set_index(["authority", "child_id"])
     if len(first) < len(kids):  # long files: take the first recorded value of each field

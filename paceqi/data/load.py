@@ -110,7 +110,7 @@ def load_extract(
         )
     if records.kind == "xlsx" and raw.path.suffix.lower() not in (".xlsx", ".xlsm"):
         notes.add("file_type", "is an XLSX workbook despite its file name; it was read as one")
-    table = build_table(records.rows, m, cat.codes, problems, notes)
+    table = build_table(records, m, cat.codes, problems, notes)
     if table.data.empty:
         problems.add("no_rows", "the file has a header row but no data rows")
         problems.raise_if_any()
