@@ -156,12 +156,12 @@ def _row_checks(
     valid = ev.loc[(ev["child_id"] != "") & ev["stage"].notna() & ev["date"].notna()]
     check_future_dates(valid, as_of, problems)
     check_before_looked_after(valid, problems)
-    keys = ["authority", "child_id"]
+    keys = ["_kid"]
     if layout == "wide":
         has_id = ids["child_id"] != ""
         check_duplicate_children(
             table.data.loc[has_id, "_row"],
-            ids.loc[has_id, keys],
+            ids.loc[has_id, ["authority", "child_id"]],
             table.local("child_id")[0],
             problems,
         )

@@ -310,7 +310,7 @@ def check_future_dates(ev: pd.DataFrame, as_of: dt.date, problems: Problems) -> 
 
 def check_before_looked_after(ev: pd.DataFrame, problems: Problems) -> None:
     """No stage can come before the child first became looked after."""
-    keys = ["authority", "child_id"]
+    keys = ["_kid"]
     la = ev.loc[ev["stage"] == LOOKED_AFTER]
     if la.empty:
         return
