@@ -45,6 +45,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 _SNIFF_BYTES = 8192
 _HEAD_CHARS = 65536
+_EMPTY = "the file is empty; expected a header row, then one row per child or event"
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -113,11 +114,7 @@ def read_records(
     """
     data, name = raw.data, raw.name
     if not data.strip():
-        single_failure(
-            name,
-            "empty_file",
-            "the file is empty; expected a header row, then one row per child or event",
-        )
+        single_failure(name, "empty_file", _EMPTY)
     head = data[:_SNIFF_BYTES]
     if head.startswith(b"PK\x03\x04"):
         return _xlsx_records(raw, sheet, score)
@@ -127,6 +124,8 @@ def read_records(
                 name, "not_a_table", f"is {what}, not a CSV or XLSX table; save it as .xlsx or CSV"
             )
     text, encoding = _decode(data, name)
+    if not text.strip(" \t\r\n\ufeff,;|"):
+        single_failure(name, "empty_file", _EMPTY)
     delim = delimiter or _sniff_delimiter(text, raw.path.suffix)
     return Records(
         rows=_csv_rows(text[:_HEAD_CHARS], name, delim, head=len(text) > _HEAD_CHARS),

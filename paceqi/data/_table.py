@@ -93,7 +93,14 @@ def build_table(
     The header is ``m.header_row`` if given; otherwise the row among the first
     :data:`HEADER_SEARCH_ROWS` with the most recognised column names (row 1 on a tie).
     """
-    rows = records.rows
+    rows = records.rows or records.all_rows()
+    if not rows or not any(str(c).strip() for r in rows[:HEADER_SEARCH_ROWS] for c in r):
+        problems.add(
+            "empty_file",
+            "no header row in the first rows of the file; expected a header row, then one row "
+            "per child or event",
+        )
+        problems.raise_if_any()
     expected = _expected_names(m, codes)
     scores = [_score(r, expected) for r in rows[:HEADER_SEARCH_ROWS]]
     best = int(np.argmax(scores)) if scores else 0
