@@ -337,3 +337,19 @@ def test_extract_is_frozen():
     ex = load_extract(DATA / "wide_canonical.csv", as_of=AS_OF)
     with pytest.raises(AttributeError):
         ex.source = "x"  # type: ignore[misc]
+
+
+def test_optional_child_columns_in_a_long_file(tmp_path):
+    p = tmp_path / "kids.csv"
+    p.write_text(
+        "authority,child_id,stage,date,sex,birth_month,sibling_group_id\n"
+        "A,1,looked_after,2016-01-01,F,2014-03,S1\n"
+        "A,1,panel,2016-09-01,,,\n"
+        "A,2,looked_after,2016-02-01,,,\n"
+        "A,2,panel,2016-10-01,M,03/2015,\n"
+    )
+    ex = load_extract(p, as_of=AS_OF)
+    kids = ex.children.set_index("child_id")
+    assert kids["sex"].tolist() == ["F", "M"]  # first value recorded for each child
+    assert kids["birth_month"].dt.strftime("%Y-%m-%d").tolist() == ["2014-03-01", "2015-03-01"]
+    assert kids.loc["1", "sibling_group_id"] == "S1" and pd.isna(kids.loc["2", "sibling_group_id"])
