@@ -452,3 +452,17 @@ def test_bad_birth_month(tmp_path):
             "YYYY-MM-DD or DD/MM/YYYY",
         ),
     ]
+
+
+def test_birth_month_after_the_extract_date(tmp_path):
+    p = tmp_path / "bm.csv"
+    p.write_text("authority,child_id,looked_after,birth_month\nA,1,2016-01-01,2022-05\n")
+    assert as_tuples(failures(p)) == [
+        (
+            2,
+            "birth_month",
+            "future_date",
+            "row 2, column 'birth_month': dated after the extract date (2021-01-01); expected a "
+            "date on or before it",
+        ),
+    ]

@@ -128,6 +128,11 @@ def load_extract(
         ev = _events.rule_events(table, m, ids, problems)
     kids = _events.children_frame(table, m, ids, problems)
     _row_checks(table, ev, ids, layout, as_of_date, problems)
+    for col in table.local("birth_month"):
+        born = kids.loc[kids["birth_month"].notna(), ["birth_month", "_row"]]
+        check_future_dates(
+            born.rename(columns={"birth_month": "date"}).assign(_col=col), as_of_date, problems
+        )
     problems.raise_if_any()
 
     ev = _events.add_occurrence(ev, {code: i for i, code in enumerate(cat.codes)})
