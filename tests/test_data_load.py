@@ -337,3 +337,43 @@ def test_extract_is_frozen():
     ex = load_extract(DATA / "wide_canonical.csv", as_of=AS_OF)
     with pytest.raises(AttributeError):
         ex.source = "x"  # type: ignore[misc]
+
+
+def test_optional_child_columns_in_a_long_file(tmp_path):
+    p = tmp_path / "kids.csv"
+    p.write_text(
+        "authority,child_id,stage,date,sex,birth_month,sibling_group_id\n"
+        "A,1,looked_after,2016-01-01,F,2014-03,S1\n"
+        "A,1,panel,2016-09-01,,,\n"
+        "A,2,looked_after,2016-02-01,,,\n"
+        "A,2,panel,2016-10-01,M,03/2015,\n"
+    )
+    ex = load_extract(p, as_of=AS_OF)
+    kids = ex.children.set_index("child_id")
+    assert kids["sex"].tolist() == ["F", "M"]  # first value recorded for each child
+    assert kids["birth_month"].dt.strftime("%Y-%m-%d").tolist() == ["2014-03-01", "2015-03-01"]
+    assert kids.loc["1", "sibling_group_id"] == "S1" and pd.isna(kids.loc["2", "sibling_group_id"])
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping"),
+    [
+        ("wide_canonical.csv", None),
+        ("long_canonical.csv", None),
+        ("local_tracker.csv", "example_local_tracker"),
+        ("ssda903_episodes.csv", "ssda903_episodes"),
+    ],
+)
+def test_round_trip_through_the_long_canonical_csv(tmp_path, name, mapping):
+    """Events written as the synthetic generator writes them (long, ISO dates) load back equal."""
+    ex = load_extract(DATA / name, mapping, as_of=AS_OF)
+    out = ex.events.assign(date=ex.events["date"].dt.strftime("%Y-%m-%d"))
+    path = tmp_path / "roundtrip.csv"
+    out.to_csv(path, index=False)
+    back = load_extract(path, as_of=AS_OF)
+    pd.testing.assert_frame_equal(back.events, ex.events)
+    pd.testing.assert_frame_equal(
+        back.children[["authority", "child_id"]], ex.children[["authority", "child_id"]]
+    )
+    if name != "wide_canonical.csv" and name != "local_tracker.csv":
+        pd.testing.assert_frame_equal(back.plans, ex.plans)

@@ -421,3 +421,48 @@ def test_parse_dates_does_not_mutate_and_handles_blanks():
 def test_single_failure_messages_are_plain():
     f = failures(DATA / "empty.csv")
     assert not re.search(r"Traceback|Error\(", f["message"].item())
+
+
+def test_unreadable_file(monkeypatch):
+    from pathlib import Path
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    assert as_tuples(failures(DATA / "wide_canonical.csv")) == [
+        (
+            None,
+            None,
+            "unreadable_file",
+            "wide_canonical.csv: permission denied: the file cannot be read",
+        ),
+    ]
+
+
+def test_bad_birth_month(tmp_path):
+    p = tmp_path / "bm.csv"
+    p.write_text("authority,child_id,looked_after,birth_month\nA,1,2016-01-01,March 2014\n")
+    assert as_tuples(failures(p)) == [
+        (
+            2,
+            "birth_month",
+            "bad_date",
+            "row 2, column 'birth_month': not a date in the format YYYY-MM or MM/YYYY or "
+            "YYYY-MM-DD or DD/MM/YYYY",
+        ),
+    ]
+
+
+def test_birth_month_after_the_extract_date(tmp_path):
+    p = tmp_path / "bm.csv"
+    p.write_text("authority,child_id,looked_after,birth_month\nA,1,2016-01-01,2022-05\n")
+    assert as_tuples(failures(p)) == [
+        (
+            2,
+            "birth_month",
+            "future_date",
+            "row 2, column 'birth_month': dated after the extract date (2021-01-01); expected a "
+            "date on or before it",
+        ),
+    ]

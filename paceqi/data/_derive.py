@@ -11,7 +11,8 @@ from paceqi.data.validate import LOOKED_AFTER, Problems, row_list
 
 __all__ = ["finish_children", "finish_events", "derive_plans", "quality_notes"]
 
-_KEYS = ["authority", "child_id"]
+_KEYS = ["_kid"]  # an integer per child (see _events.ids)
+_IDS = ["authority", "child_id"]
 
 
 def finish_events(ev: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +46,7 @@ def derive_plans(ev: pd.DataFrame, layout: str) -> pd.DataFrame:
     if routed.empty:
         return _empty_plans()
     if layout == "wide":
-        first = routed.drop_duplicates(_KEYS)[[*_KEYS, "route", "date"]]
+        first = routed.drop_duplicates(_KEYS)[[*_KEYS, *_IDS, "route", "date"]]
         rec = routed.loc[
             (routed["stage"] == "permanence_recommended") & (routed["occurrence"] == 1),
             [*_KEYS, "date"],
@@ -57,7 +58,7 @@ def derive_plans(ev: pd.DataFrame, layout: str) -> pd.DataFrame:
     else:
         prev = routed.groupby(_KEYS, sort=False)["route"].shift()
         change = routed["route"] != prev
-        plans = routed.loc[change, [*_KEYS, "route", "date"]].rename(
+        plans = routed.loc[change, [*_KEYS, *_IDS, "route", "date"]].rename(
             columns={"date": "decided_date"}
         )
         plans["plan_seq"] = plans.groupby(_KEYS, sort=False).cumcount() + 1
@@ -92,8 +93,11 @@ def quality_notes(
     """
     kid_rows = kids.set_index(_KEYS)["_row"]
     firsts = ev.loc[ev["occurrence"] == 1]
-    dated = firsts.pivot_table(index=_KEYS, columns="stage", values="date", aggfunc="first")
-    dated = dated.reindex(index=kid_rows.index, columns=list(cat.codes)).astype("datetime64[ns]")
+    stage_no = firsts["stage"].map({c: i for i, c in enumerate(cat.codes)}).to_numpy()
+    kid_no = kid_rows.index.get_indexer(firsts["_kid"])
+    grid = np.full((len(kid_rows), len(cat.codes)), np.datetime64("NaT"), dtype="datetime64[ns]")
+    grid[kid_no, stage_no] = firsts["date"].to_numpy()  # occurrence 1 is unique per child+stage
+    dated = pd.DataFrame(grid, index=kid_rows.index, columns=list(cat.codes))
     has = dated.notna()
 
     no_la = kid_rows[~has[LOOKED_AFTER]]

@@ -22,14 +22,21 @@ __all__ = [
 ]
 
 _IGNORE = "\x00ignore"
-_EV_COLS = ["authority", "child_id", "stage", "date", "route", "outcome", "_row", "_col"]
+_EV_COLS = ["authority", "child_id", "_kid", "stage", "date", "route", "outcome", "_row", "_col"]
 _OPTIONAL_CHILD = ("sex", "birth_month", "sibling_group_id")
 _BIRTH_MONTH_FORMATS = ("%Y-%m", "%m/%Y")
 
 
 def _text(s: pd.Series) -> pd.Series:
-    """Cells as stripped text ('' for blank)."""
-    return s.astype(str).str.strip()
+    """Cells as stripped text ('' for blank); the work is done once per distinct cell."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    stripped = pd.Series(np.asarray(uniq, dtype=object)).astype(str).str.strip().to_numpy()
+    out = stripped[np.where(codes >= 0, codes, 0)] if len(stripped) else np.full(len(s), "")
+    return pd.Series(np.where(codes >= 0, out, ""), index=s.index, dtype=object)
+
+
+def _blank_to_nan(s: pd.Series) -> pd.Series:
+    return s.mask(s == "").astype(object)
 
 
 def _column(table: Table, target: str) -> str | None:
@@ -55,6 +62,8 @@ def ids(table: Table, m: Mapping, problems: Problems) -> pd.DataFrame:
     if id_col:
         _missing(problems, d, ids, id_col, "the child's id")
     out["child_id"] = ids
+    # one integer per child: grouping, sorting and merging on it is much faster than on text
+    out["_kid"] = out.groupby(["authority", "child_id"], sort=False, dropna=False).ngroup()
     return out
 
 
@@ -125,6 +134,7 @@ def wide_events(
                 {
                     "authority": ids.loc[keep, "authority"],
                     "child_id": ids.loc[keep, "child_id"],
+                    "_kid": ids.loc[keep, "_kid"],
                     "stage": target,
                     "date": dates[keep],
                     "route": route[keep],
@@ -168,11 +178,12 @@ def long_events(
         )
     dates = _dates(table, date_col, m, problems, required=True)
     outcome_col = _column(table, "outcome")
-    outcome = _text(d[outcome_col]).replace("", np.nan) if outcome_col else np.nan
+    outcome = _blank_to_nan(_text(d[outcome_col])) if outcome_col else np.nan
     ev = pd.DataFrame(
         {
             "authority": ids["authority"],
             "child_id": ids["child_id"],
+            "_kid": ids["_kid"],
             "stage": stage,
             "date": dates,
             "route": _routes(table, _column(table, "route"), m, problems),
@@ -215,6 +226,7 @@ def rule_events(table: Table, m: Mapping, ids: pd.DataFrame, problems: Problems)
             {
                 "authority": ids.loc[keep, "authority"],
                 "child_id": ids.loc[keep, "child_id"],
+                "_kid": ids.loc[keep, "_kid"],
                 "stage": rule.stage,
                 "date": dates[keep],
                 "route": rule.route if rule.route is not None else np.nan,
@@ -224,13 +236,11 @@ def rule_events(table: Table, m: Mapping, ids: pd.DataFrame, problems: Problems)
             }
         )
         if rule.first:
-            ev = ev.sort_values(["date", "_row"]).drop_duplicates(["authority", "child_id"])
+            ev = ev.sort_values(["date", "_row"]).drop_duplicates(["_kid"])
         parts.append(ev)
     ev = _concat(parts)
     # rules are a union: the same event found by two rules is one event
-    return ev.sort_values("_row", kind="stable").drop_duplicates(
-        ["authority", "child_id", "stage", "date"]
-    )
+    return ev.sort_values("_row", kind="stable").drop_duplicates(["_kid", "stage", "date"])
 
 
 def missing_rule_columns(table: Table, m: Mapping) -> list[str]:
@@ -246,7 +256,7 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in _EV_COLS}).astype(
-            {"date": "datetime64[ns]", "_row": "int64"}
+            {"date": "datetime64[ns]", "_row": "int64", "_kid": "int64"}
         )
     return pd.concat(parts, ignore_index=True)
 
@@ -254,9 +264,9 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 def add_occurrence(ev: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     """Sort events per child by date and stage order; number repeats of a stage 1, 2, ..."""
     ev = ev.assign(_order=ev["stage"].map(order))
-    ev = ev.sort_values(["authority", "child_id", "date", "_order", "_row"], kind="stable")
+    ev = ev.sort_values(["_kid", "date", "_order", "_row"], kind="stable")
     if "occurrence" not in ev.columns:
-        ev["occurrence"] = ev.groupby(["authority", "child_id", "stage"]).cumcount() + 1
+        ev["occurrence"] = ev.groupby(["_kid", "stage"]).cumcount() + 1
     return ev.drop(columns="_order").reset_index(drop=True)
 
 
@@ -273,10 +283,10 @@ def children_frame(table: Table, m: Mapping, ids: pd.DataFrame, problems: Proble
             months = _dates(table, col, bm, problems)
             kids[name] = months.dt.to_period("M").dt.to_timestamp()
         else:
-            kids[name] = _text(d[col]).replace("", np.nan)
+            kids[name] = _blank_to_nan(_text(d[col]))
     kids = kids.loc[(kids["child_id"] != "") & kids["authority"].notna()]
-    first = kids.drop_duplicates(["authority", "child_id"]).set_index(["authority", "child_id"])
-    if len(first) < len(kids):  # long files: take the first recorded value of each field
-        filled = kids.groupby(["authority", "child_id"], sort=False)[list(_OPTIONAL_CHILD)].first()
-        first[list(_OPTIONAL_CHILD)] = filled.reindex(first.index)
+    first = kids.drop_duplicates(["_kid"]).set_index("_kid")
+    present = [c for c in _OPTIONAL_CHILD if kids[c].notna().any()]
+    if len(first) < len(kids) and present:  # long files: the first recorded value of each
+        first[present] = kids.groupby("_kid", sort=False)[present].first().reindex(first.index)
     return first.reset_index()

@@ -17,7 +17,10 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 from paceqi.data.validate import single_failure
 from paceqi.errors import DataValidationError
@@ -41,6 +44,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 _SNIFF_BYTES = 8192
+_HEAD_CHARS = 65536
+_EMPTY = "the file is empty; expected a header row, then one row per child or event"
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -63,6 +68,15 @@ class Records:
     encoding: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    text: str | None = None  # decoded CSV text (rows then hold only its first lines)
+    delimiter: str = ","
+    name: str = ""
+
+    def all_rows(self) -> list[list[Any]]:
+        """Every row (a CSV's ``rows`` hold only the rows of its first 64 KB)."""
+        if self.text is None or len(self.text) <= _HEAD_CHARS:
+            return self.rows
+        return _csv_rows(self.text, self.name, self.delimiter)
 
 
 def read_file(path: str | Path) -> RawFile:
@@ -100,11 +114,7 @@ def read_records(
     """
     data, name = raw.data, raw.name
     if not data.strip():
-        single_failure(
-            name,
-            "empty_file",
-            "the file is empty; expected a header row, then one row per child or event",
-        )
+        single_failure(name, "empty_file", _EMPTY)
     head = data[:_SNIFF_BYTES]
     if head.startswith(b"PK\x03\x04"):
         return _xlsx_records(raw, sheet, score)
@@ -114,8 +124,16 @@ def read_records(
                 name, "not_a_table", f"is {what}, not a CSV or XLSX table; save it as .xlsx or CSV"
             )
     text, encoding = _decode(data, name)
+    if not text.strip(" \t\r\n\ufeff,;|"):
+        single_failure(name, "empty_file", _EMPTY)
+    delim = delimiter or _sniff_delimiter(text, raw.path.suffix)
     return Records(
-        rows=_csv_rows(text, name, delimiter, raw.path.suffix), kind="csv", encoding=encoding
+        rows=_csv_rows(text[:_HEAD_CHARS], name, delim, head=len(text) > _HEAD_CHARS),
+        kind="csv",
+        encoding=encoding,
+        text=text,
+        delimiter=delim,
+        name=name,
     )
 
 
@@ -146,13 +164,50 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _csv_rows(text: str, name: str, delimiter: str | None, suffix: str) -> list[list[Any]]:
-    delim = delimiter or _sniff_delimiter(text, suffix)
+def fast_body(records: Records, header_idx: int, width: int) -> pd.DataFrame | None:
+    """Read the data rows below the header with pandas' C parser, or None to use the rows.
+
+    Only when every record up to the header is one physical line (so lines and rows agree)
+    and no row has more fields than the header (else the C parser stops; the slow path then
+    reports each such row).
+    """
+    if records.text is None or width == 0:
+        return None
+    import pandas as pd
+
+    head = records.text.split("\n", header_idx + 1)
+    if len(head) <= header_idx or any('"' in line for line in head[: header_idx + 1]):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = pd.read_csv(
+                io.StringIO(head[header_idx + 1] if len(head) > header_idx + 1 else ""),
+                sep=records.delimiter,
+                header=None,
+                names=list(range(width)),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                quoting=csv.QUOTE_MINIMAL,
+            )
+    except Exception:  # extra fields, odd quoting: the csv module path reports them
+        return None
+    return df
+
+
+def _csv_rows(text: str, name: str, delim: str, *, head: bool = False) -> list[list[Any]]:
+    """Parse CSV text into rows; with ``head``, the text is cut short: drop its last row."""
     limit = csv.field_size_limit()
     try:
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        return rows[:-1] if head and len(rows) > 1 else rows
     except csv.Error:
+        if head:  # the cut may fall inside a quoted cell: let the full parse decide
+            return []
         single_failure(name, "not_a_table", "cannot be read as a CSV table (malformed quoting)")
     finally:
         csv.field_size_limit(limit)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paceqi.data._read import Records, fast_body
 from paceqi.data.mapping import CANONICAL_COLUMNS, Mapping, normalise_name
 from paceqi.data.validate import Problems
 
@@ -85,19 +86,29 @@ def header_score(m: Mapping, codes: tuple[str, ...]) -> Callable[[list[list[Any]
 
 
 def build_table(
-    rows: list[list[Any]], m: Mapping, codes: tuple[str, ...], problems: Problems, notes: Problems
+    records: Records, m: Mapping, codes: tuple[str, ...], problems: Problems, notes: Problems
 ) -> Table:
     """Choose the header row, build the data frame and report extra fields.
 
     The header is ``m.header_row`` if given; otherwise the row among the first
     :data:`HEADER_SEARCH_ROWS` with the most recognised column names (row 1 on a tie).
     """
+    rows = records.rows or records.all_rows()
+    if not rows or not any(str(c).strip() for r in rows[:HEADER_SEARCH_ROWS] for c in r):
+        problems.add(
+            "empty_file",
+            "no header row in the first rows of the file; expected a header row, then one row "
+            "per child or event",
+        )
+        problems.raise_if_any()
     expected = _expected_names(m, codes)
     scores = [_score(r, expected) for r in rows[:HEADER_SEARCH_ROWS]]
     best = int(np.argmax(scores)) if scores else 0
     hint = ""
     if m.header_row is not None:
         idx = m.header_row - 1
+        if idx >= len(rows):
+            rows = records.all_rows()
         if idx >= len(rows):
             problems.add(
                 "no_header",
@@ -115,8 +126,20 @@ def build_table(
                 "(set header_row in a mapping to say so explicitly)",
             )
     header = ["" if c is None else str(c).strip() for c in rows[idx]]
-    body = rows[idx + 1 :]
+    fast = fast_body(records, idx, len(header))
+    if fast is not None:
+        return _frame_table(header, fast, idx + 1, hint)
+    body = records.all_rows()[idx + 1 :]
     return _make_table(header, body, idx + 1, hint, problems)
+
+
+def _frame_table(header: list[str], body: pd.DataFrame, header_row: int, hint: str) -> Table:
+    labels = _labels(header)
+    body.columns = labels
+    body["_row"] = np.arange(header_row + 1, header_row + 1 + len(body))
+    blank = body[labels].eq("").all(axis=1)
+    data = body.loc[~blank].reset_index(drop=True) if blank.any() else body
+    return Table(data=data, header_row=header_row, headers=labels, hint=hint)
 
 
 def _make_table(

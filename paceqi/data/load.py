@@ -110,7 +110,7 @@ def load_extract(
         )
     if records.kind == "xlsx" and raw.path.suffix.lower() not in (".xlsx", ".xlsm"):
         notes.add("file_type", "is an XLSX workbook despite its file name; it was read as one")
-    table = build_table(records.rows, m, cat.codes, problems, notes)
+    table = build_table(records, m, cat.codes, problems, notes)
     if table.data.empty:
         problems.add("no_rows", "the file has a header row but no data rows")
         problems.raise_if_any()
@@ -128,6 +128,11 @@ def load_extract(
         ev = _events.rule_events(table, m, ids, problems)
     kids = _events.children_frame(table, m, ids, problems)
     _row_checks(table, ev, ids, layout, as_of_date, problems)
+    for col in table.local("birth_month"):
+        born = kids.loc[kids["birth_month"].notna(), ["birth_month", "_row"]]
+        check_future_dates(
+            born.rename(columns={"birth_month": "date"}).assign(_col=col), as_of_date, problems
+        )
     problems.raise_if_any()
 
     ev = _events.add_occurrence(ev, {code: i for i, code in enumerate(cat.codes)})
@@ -156,12 +161,12 @@ def _row_checks(
     valid = ev.loc[(ev["child_id"] != "") & ev["stage"].notna() & ev["date"].notna()]
     check_future_dates(valid, as_of, problems)
     check_before_looked_after(valid, problems)
-    keys = ["authority", "child_id"]
+    keys = ["_kid"]
     if layout == "wide":
         has_id = ids["child_id"] != ""
         check_duplicate_children(
             table.data.loc[has_id, "_row"],
-            ids.loc[has_id, keys],
+            ids.loc[has_id, ["authority", "child_id"]],
             table.local("child_id")[0],
             problems,
         )

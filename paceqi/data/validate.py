@@ -251,33 +251,38 @@ def parse_dates(
     (['2016-02-03', nan, nan, nan], [False, True, True, False], [False, True, False, False])
     """
     values = values.reset_index(drop=True)
-    is_obj_date = values.map(lambda v: isinstance(v, dt.date)).astype(bool)
-    text = values.where(~is_obj_date, "").astype(str).str.strip()
-    blank = (text == "") & ~is_obj_date
-    # parse each distinct text once: extracts repeat dates a lot
-    uniques = pd.Series(text[~blank & ~is_obj_date].unique())
-    parsed_u = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
+    # work on the distinct cells only: extracts repeat the same dates many times
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    uniq = pd.Series(np.asarray(uniq, dtype=object))
+    is_date_u = uniq.map(lambda v: isinstance(v, dt.date)).astype(bool)
+    text_u = uniq.where(~is_date_u, "").astype(str).str.strip()
+    parsed_u = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
+    if is_date_u.any():
+        parsed_u[is_date_u] = pd.to_datetime(uniq[is_date_u].astype(object)).astype(
+            "datetime64[ns]"
+        )
     all_formats = list(formats)
     if "%Y-%m-%d" in formats:
-        all_formats.append("%Y-%m-%d %H:%M:%S")
-        all_formats.append("%Y-%m-%dT%H:%M:%S")
+        all_formats += ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
     for fmt in all_formats:
-        todo = parsed_u.isna()
+        todo = parsed_u.isna() & (text_u != "")
         if not todo.any():
             break
-        got = pd.to_datetime(uniques[todo], format=fmt, errors="coerce")
+        got = pd.to_datetime(text_u[todo], format=fmt, errors="coerce")
         parsed_u[todo] = got.astype("datetime64[ns]")
-    lookup = pd.Series(parsed_u.to_numpy(), index=uniques.to_numpy())
-    dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    mask_text = ~blank & ~is_obj_date
-    if mask_text.any():
-        dates[mask_text] = lookup.reindex(text[mask_text].to_numpy()).to_numpy()
-    if is_obj_date.any():
-        dates[is_obj_date] = (
-            pd.to_datetime(values[is_obj_date].astype(object)).astype("datetime64[ns]").to_numpy()
-        )
-    dates = dates.dt.normalize()
-    bad = mask_text & dates.isna()
+    bad_u = (text_u != "") & parsed_u.isna() & ~is_date_u
+    take = np.where(codes >= 0, codes, 0)
+    valid = codes >= 0
+    if len(uniq) == 0:
+        empty = pd.Series(False, index=values.index)
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), empty, empty.copy()
+    dates = pd.Series(
+        np.where(valid, parsed_u.to_numpy()[take], np.datetime64("NaT")),
+        index=values.index,
+        dtype="datetime64[ns]",
+    ).dt.normalize()
+    bad = pd.Series(valid & bad_u.to_numpy()[take], index=values.index)
+    text = pd.Series(np.where(valid, text_u.to_numpy()[take], ""), index=values.index)
     shaped = np.zeros(len(values), dtype=bool)
     if bad.any():
         pattern = "|".join(f"(?:{_shape(f)})" for f in formats)
@@ -305,7 +310,7 @@ def check_future_dates(ev: pd.DataFrame, as_of: dt.date, problems: Problems) -> 
 
 def check_before_looked_after(ev: pd.DataFrame, problems: Problems) -> None:
     """No stage can come before the child first became looked after."""
-    keys = ["authority", "child_id"]
+    keys = ["_kid"]
     la = ev.loc[ev["stage"] == LOOKED_AFTER]
     if la.empty:
         return
