@@ -23,6 +23,8 @@ _LAZY: dict[str, str] = {
     "intervals": "paceqi.measures",
     "measure": "paceqi.measures",
     "kaplan_meier": "paceqi.measures",
+    "load_measures": "paceqi.measures",
+    "journeys": "paceqi.measures",
 }
 
 __all__ = [

@@ -12,6 +12,8 @@ EXPECTED = {
     "intervals",
     "measure",
     "kaplan_meier",
+    "load_measures",
+    "journeys",
 }
 
 

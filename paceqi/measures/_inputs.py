@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from paceqi._paths import parameters_dir
+from paceqi.catalogue import Catalogue, load_catalogue
 from paceqi.data.schema import EVENTS_REQUIRED, ROUTES
 from paceqi.errors import OptionsError
 
@@ -85,3 +88,18 @@ def check_choice(value: Any, name: str, allowed: Iterable[str]) -> str:
     if value not in allowed:
         raise OptionsError(f"{name}: '{value}' is not one of {', '.join(allowed)}")
     return str(value)
+
+
+def default_catalogue() -> Catalogue:
+    """Return the default stage catalogue, re-read only when its file changes."""
+    path = parameters_dir() / "catalogues" / "scotland.yaml"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _cached_catalogue(str(path), stamp)
+
+
+@lru_cache(maxsize=4)
+def _cached_catalogue(path: str, stamp: int) -> Catalogue:
+    return load_catalogue(path)

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paceqi.catalogue import Catalogue, load_catalogue
+from paceqi.catalogue import Catalogue
 from paceqi.errors import OptionsError
-from paceqi.measures._inputs import check_routes, dates, events_and_as_of
+from paceqi.measures._inputs import check_routes, dates, default_catalogue, events_and_as_of
 from paceqi.measures.workdays import working_days_between
 
 __all__ = ["intervals", "INTERVAL_COLUMNS", "STATUSES"]
@@ -113,7 +113,7 @@ def intervals(
     """
     frame, as_of_ts = events_and_as_of(events, as_of)
     route_filter = check_routes(routes)
-    cat = catalogue if catalogue is not None else load_catalogue()
+    cat = catalogue if catalogue is not None else default_catalogue()
     target = _resolve_target(cat, start, end, target_days, working_days)
     return interval_core(frame, start, end, as_of_ts, route_filter, target, working_days)
 
