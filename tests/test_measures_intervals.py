@@ -173,5 +173,14 @@ def test_missing_columns_are_named():
         intervals([1, 2], "looked_after", "panel")
 
 
+def test_missing_ids_are_named_by_position_without_echoing_data():
+    ev = hand_events()
+    ev.loc[3, "child_id"] = None
+    with pytest.raises(
+        OptionsError, match=r"column 'child_id' is empty in 1 row\(s\) \(positions 3\)"
+    ):
+        intervals(ev, "looked_after", "panel", as_of=AS_OF)
+
+
 def test_public_names():
     assert paceqi.intervals is intervals

@@ -40,6 +40,15 @@ def events_and_as_of(events: Any, as_of: Any) -> tuple[pd.DataFrame, pd.Timestam
             f"events is missing required column(s) {missing}; "
             f"columns present: {', '.join(map(str, frame.columns))}"
         )
+    for col in ("authority", "child_id", "stage"):
+        missing_rows = np.flatnonzero(frame[col].isna().to_numpy())
+        if missing_rows.size:
+            shown = ", ".join(str(r) for r in missing_rows[:10])
+            more = f" and {missing_rows.size - 10} more" if missing_rows.size > 10 else ""
+            raise OptionsError(
+                f"events column '{col}' is empty in {missing_rows.size} row(s) "
+                f"(positions {shown}{more}); every event needs {', '.join(EVENTS_REQUIRED)}"
+            )
     return frame, to_day(as_of if as_of is not None else dt.date.today(), "as_of")
 
 
