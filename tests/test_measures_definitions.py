@@ -176,3 +176,21 @@ def test_every_measure_on_one_child():
     for d in load_measures("two_week_planning_meeting").values():
         f = paceqi.measure(d, one, as_of=AS_OF)
         assert len(f) == 1, d.name
+
+
+def test_a_name_defined_differently_in_two_files_needs_change_idea(tmp_path, monkeypatch):
+    import shutil
+
+    from paceqi._paths import parameters_dir
+
+    (tmp_path / "parameters" / "measures").mkdir(parents=True)
+    shutil.copytree(parameters_dir() / "catalogues", tmp_path / "parameters" / "catalogues")
+    for idea, end in [("one", "panel"), ("two", "adm_decision")]:
+        m = {**GOOD, "end": end}
+        (tmp_path / "parameters" / "measures" / f"{idea}.yaml").write_text(
+            yaml.safe_dump({"change_idea": idea, "measures": [m]})
+        )
+    monkeypatch.setenv("PACEQI_HOME", str(tmp_path))
+    with pytest.raises(OptionsError, match="defined differently in one, two"):
+        find_measure("m1")
+    assert find_measure("m1", "two").end == "adm_decision"
