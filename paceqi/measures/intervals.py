@@ -130,7 +130,7 @@ def interval_core(
     """Compute :func:`intervals` on checked arguments (no catalogue look-up).
 
     Works on numpy arrays of the rows that matter (start, end and route-bearing events) so that
-    10^6 children take about a second: the costly step is hashing the child ids.
+    10^6 children take a few seconds of one core: the costly step is hashing the child ids.
     """
     day = dates(frame)
     stage = frame["stage"].to_numpy()
