@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -132,57 +132,32 @@ def interval_core(
     Works on numpy arrays of the rows that matter (start, end and route-bearing events) so that
     10^6 children take a few seconds of one core: the costly step is hashing the child ids.
     """
-    day = dates(frame)
-    stage = frame["stage"].to_numpy()
-    ok = (day <= as_of_ts.to_datetime64()) & ~np.isnat(day)
-    is_start = ok & (stage == start)
-    is_end = ok & (stage == end)
-    route_all = frame["route"].to_numpy(dtype=object) if "route" in frame else None
-    has_route = ok & pd.notna(route_all) if route_all is not None else np.zeros(len(day), bool)
-    rows = np.flatnonzero(is_start | is_end | has_route)
-    a_codes, a_names, codes, n_children = _child_codes(
-        frame["authority"].to_numpy()[rows], frame["child_id"].to_numpy()[rows]
-    )
-    d_int = day[rows].astype(np.int64)
-    big = np.iinfo(np.int64).max
-
-    s_rows = is_start[rows]
-    start_day = _group_min(codes[s_rows], d_int[s_rows], n_children, big)
-    e_rows = is_end[rows]
-    ce, de = codes[e_rows], d_int[e_rows]
-    after = de >= start_day[ce]
-    end_day = _group_min(ce[after], de[after], n_children, big)
-
-    r_rows = has_route[rows]
-    route = _current_route(
-        codes[r_rows],
-        d_int[r_rows],
-        route_all[rows][r_rows] if route_all is not None else None,
-        n_children,
-    )
-    keep = start_day != big
+    kids = _per_child(frame, start, end, as_of_ts)
+    keep = kids.start_day != _NONE
     if route_filter is not None:
-        keep &= np.isin(route, route_filter)
+        keep &= np.isin(kids.route, route_filter)
     idx = np.flatnonzero(keep)
     # order: authority (alphabetical), then start date; ties keep the order of the events
     # (children are coded in order of first appearance). One stable sort on a combined key.
     if len(idx):
-        sd = start_day[idx]
-        sd0 = sd.min()
-        idx = idx[np.argsort(a_codes[idx] * (sd.max() - sd0 + 1) + (sd - sd0), kind="stable")]
+        sd = kids.start_day[idx]
+        key = kids.authority[idx] * (sd.max() - sd.min() + 1) + (sd - sd.min())
+        idx = idx[np.argsort(key, kind="stable")]
 
-    s = start_day[idx].astype("datetime64[D]")
-    reached = end_day[idx] != big
+    s = kids.start_day[idx].astype("datetime64[D]")
+    reached = kids.end_day[idx] != _NONE
     as_of_d = np.datetime64(as_of_ts.date(), "D")
-    e = np.where(reached, end_day[idx], 0).astype("datetime64[D]")
+    e = np.where(reached, kids.end_day[idx], 0).astype("datetime64[D]")
     stop = np.where(reached, e, as_of_d)
     days = working_days_between(s, stop) if working_days else (stop - s).astype(np.int64)
     target_days, within, status = _target_columns(days, reached, target)
     return pd.DataFrame(
         {
-            "authority": pd.Categorical.from_codes(a_codes[idx], categories=a_names),
-            "child_id": _names(frame, rows, codes, n_children)[idx],
-            "route": route[idx],
+            "authority": pd.Categorical.from_codes(
+                kids.authority[idx], categories=kids.authority_names
+            ),
+            "child_id": kids.child_id[idx],
+            "route": kids.route[idx],
             "start_date": s.astype("datetime64[ns]"),
             "end_date": np.where(reached, e, np.datetime64("NaT")).astype("datetime64[ns]"),
             "days": days,
@@ -194,6 +169,51 @@ def interval_core(
             "as_of": np.full(len(idx), as_of_d).astype("datetime64[ns]"),
         },
         columns=list(INTERVAL_COLUMNS),
+    )
+
+
+#: Marks "no such event" in the per-child day arrays (days since 1970 as int64).
+_NONE = np.iinfo(np.int64).max
+
+
+class _Children(NamedTuple):
+    """Per child (index = child code): authority code, names, first dates and current route."""
+
+    authority: np.ndarray
+    authority_names: pd.Index
+    child_id: np.ndarray
+    start_day: np.ndarray
+    end_day: np.ndarray
+    route: np.ndarray
+
+
+def _per_child(frame: pd.DataFrame, start: str, end: str, as_of_ts: pd.Timestamp) -> _Children:
+    """First ``start`` day, first ``end`` day on or after it, and current route, per child."""
+    day = dates(frame)
+    stage = frame["stage"].to_numpy()
+    ok = (day <= as_of_ts.to_datetime64()) & ~np.isnat(day)
+    is_start = ok & (stage == start)
+    is_end = ok & (stage == end)
+    route_all = frame["route"].to_numpy(dtype=object) if "route" in frame else None
+    has_route = ok & pd.notna(route_all) if route_all is not None else np.zeros(len(day), bool)
+    rows = np.flatnonzero(is_start | is_end | has_route)
+    a_codes, a_names, codes, n = _child_codes(
+        frame["authority"].to_numpy()[rows], frame["child_id"].to_numpy()[rows]
+    )
+    d_int = day[rows].astype(np.int64)
+    s_rows, e_rows, r_rows = is_start[rows], is_end[rows], has_route[rows]
+    start_day = _group_min(codes[s_rows], d_int[s_rows], n, _NONE)
+    ce, de = codes[e_rows], d_int[e_rows]
+    after = de >= start_day[ce]
+    end_day = _group_min(ce[after], de[after], n, _NONE)
+    routes = route_all[rows][r_rows] if route_all is not None else None
+    return _Children(
+        authority=a_codes,
+        authority_names=a_names,
+        child_id=_names(frame, rows, codes, n),
+        start_day=start_day,
+        end_day=end_day,
+        route=_current_route(codes[r_rows], d_int[r_rows], routes, n),
     )
 
 
