@@ -80,7 +80,8 @@ def within_target(
         "children who become looked after ... within 6 months"). ``"end"``: a child who
         reached the end stage belongs to the period of its end date; a child still waiting past
         the target belongs to the period in which the target passed (start + target + 1 day);
-        a child still waiting within target belongs to the period of ``as_of``.
+        a child still waiting within target belongs to the period of ``as_of``. (For
+        working-day intervals the target date is approximated in calendar days.)
 
     Returns
     -------
