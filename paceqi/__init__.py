@@ -31,6 +31,8 @@ _LAZY: dict[str, str] = {
     "spc_chart": "paceqi.charts",
     "run_report": "paceqi.report.batch",
     "run_batch": "paceqi.report.batch",
+    "load_measures": "paceqi.measures",
+    "journeys": "paceqi.measures",
 }
 
 __all__ = [

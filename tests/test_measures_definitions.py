@@ -161,3 +161,36 @@ def test_measure_does_not_mutate_events():
         "recommendations_later_changed", ev, as_of=AS_OF, change_idea="two_week_planning_meeting"
     )
     pd.testing.assert_frame_equal(ev, before)
+
+
+@pytest.mark.parametrize("idea", ["two_week_planning_meeting", "panel_to_adm", "court_and_scra"])
+def test_every_measure_on_no_children_gives_an_empty_frame(idea):
+    empty = hand_events().iloc[:0]
+    for name, d in load_measures(idea).items():
+        f = paceqi.measure(d, empty, as_of=AS_OF)
+        assert f.empty and {"x", "y"} <= set(f.columns), name
+
+
+def test_every_measure_on_one_child():
+    one = hand_events().query("authority == 'A' and child_id == 'c4'")
+    for d in load_measures("two_week_planning_meeting").values():
+        f = paceqi.measure(d, one, as_of=AS_OF)
+        assert len(f) == 1, d.name
+
+
+def test_a_name_defined_differently_in_two_files_needs_change_idea(tmp_path, monkeypatch):
+    import shutil
+
+    from paceqi._paths import parameters_dir
+
+    (tmp_path / "parameters" / "measures").mkdir(parents=True)
+    shutil.copytree(parameters_dir() / "catalogues", tmp_path / "parameters" / "catalogues")
+    for idea, end in [("one", "panel"), ("two", "adm_decision")]:
+        m = {**GOOD, "end": end}
+        (tmp_path / "parameters" / "measures" / f"{idea}.yaml").write_text(
+            yaml.safe_dump({"change_idea": idea, "measures": [m]})
+        )
+    monkeypatch.setenv("PACEQI_HOME", str(tmp_path))
+    with pytest.raises(OptionsError, match="defined differently in one, two"):
+        find_measure("m1")
+    assert find_measure("m1", "two").end == "adm_decision"

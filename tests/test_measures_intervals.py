@@ -121,14 +121,18 @@ def test_does_not_mutate_input():
     pd.testing.assert_frame_equal(ev, before)
 
 
-def test_matches_a_per_child_loop_on_random_data():
+@pytest.mark.parametrize("ids_shared_across_authorities", [True, False])
+def test_matches_a_per_child_loop_on_random_data(ids_shared_across_authorities):
     rng = np.random.default_rng(4)
     n = 300
     stages = ["looked_after", "two_week_meeting", "first_review"]
+    child = rng.integers(0, n, 4 * n)
     ev = pd.DataFrame(
         {
-            "authority": rng.choice(["A", "B"], 4 * n),
-            "child_id": rng.integers(0, n, 4 * n).astype(str),
+            "authority": rng.choice(["A", "B"], 4 * n)
+            if ids_shared_across_authorities
+            else np.where(child % 3 == 0, "B", "A"),
+            "child_id": child.astype(str),
             "stage": rng.choice(stages, 4 * n),
             "date": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 500, 4 * n), "D"),
         }
@@ -167,6 +171,15 @@ def test_missing_columns_are_named():
         intervals(hand_events().drop(columns="stage"), "looked_after", "panel")
     with pytest.raises(OptionsError, match="DataFrame or an extract"):
         intervals([1, 2], "looked_after", "panel")
+
+
+def test_missing_ids_are_named_by_position_without_echoing_data():
+    ev = hand_events()
+    ev.loc[3, "child_id"] = None
+    with pytest.raises(
+        OptionsError, match=r"column 'child_id' is empty in 1 row\(s\) \(positions 3\)"
+    ):
+        intervals(ev, "looked_after", "panel", as_of=AS_OF)
 
 
 def test_public_names():

@@ -116,3 +116,18 @@ def test_does_not_mutate_input():
     before = d.copy()
     kaplan_meier(d, by="g")
     pd.testing.assert_frame_equal(d, before)
+
+
+def test_per_authority_and_period():
+    from measures_fixtures import AS_OF, hand_events
+
+    from paceqi.measures import intervals
+
+    iv = intervals(hand_events(), "looked_after", "permanence_recommended", as_of=AS_OF)
+    km = kaplan_meier(iv, by="authority", period="quarter")
+    s = km.summary.set_index(["authority", "period"])
+    assert s.loc[("A", pd.Timestamp("2024-01-01")), "n"] == 4  # c1, c2, c3, c4
+    assert s.loc[("A", pd.Timestamp("2024-04-01")), "n"] == 2  # c5, c6
+    assert s["n"].sum() == len(iv)
+    with pytest.raises(OptionsError, match="period"):
+        kaplan_meier(iv, period="week")

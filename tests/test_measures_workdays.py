@@ -20,6 +20,7 @@ def test_shipped_file_is_what_the_generator_writes():
         "2022-06-03",
         "2022-09-19",  # Platinum Jubilee; state funeral
         "2023-05-08",  # coronation
+        "2026-06-15",  # Scotland at the World Cup (proclamation of 4 February 2026)
         "2021-01-04",  # 2 January on a Saturday -> Monday 4
         "2022-01-03",
         "2022-01-04",  # 1 and 2 January on a weekend

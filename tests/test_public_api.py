@@ -20,6 +20,8 @@ EXPECTED = {
     "spc_chart",
     "run_report",
     "run_batch",
+    "load_measures",
+    "journeys",
 }
 
 

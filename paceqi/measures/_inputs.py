@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from paceqi._paths import parameters_dir
+from paceqi.catalogue import Catalogue, load_catalogue
 from paceqi.data.schema import EVENTS_REQUIRED, ROUTES
 from paceqi.errors import OptionsError
 
@@ -37,6 +40,15 @@ def events_and_as_of(events: Any, as_of: Any) -> tuple[pd.DataFrame, pd.Timestam
             f"events is missing required column(s) {missing}; "
             f"columns present: {', '.join(map(str, frame.columns))}"
         )
+    for col in ("authority", "child_id", "stage"):
+        missing_rows = np.flatnonzero(frame[col].isna().to_numpy())
+        if missing_rows.size:
+            shown = ", ".join(str(r) for r in missing_rows[:10])
+            more = f" and {missing_rows.size - 10} more" if missing_rows.size > 10 else ""
+            raise OptionsError(
+                f"events column '{col}' is empty in {missing_rows.size} row(s) "
+                f"(positions {shown}{more}); every event needs {', '.join(EVENTS_REQUIRED)}"
+            )
     return frame, to_day(as_of if as_of is not None else dt.date.today(), "as_of")
 
 
@@ -85,3 +97,18 @@ def check_choice(value: Any, name: str, allowed: Iterable[str]) -> str:
     if value not in allowed:
         raise OptionsError(f"{name}: '{value}' is not one of {', '.join(allowed)}")
     return str(value)
+
+
+def default_catalogue() -> Catalogue:
+    """Return the default stage catalogue, re-read only when its file changes."""
+    path = parameters_dir() / "catalogues" / "scotland.yaml"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _cached_catalogue(str(path), stamp)
+
+
+@lru_cache(maxsize=4)
+def _cached_catalogue(path: str, stamp: int) -> Catalogue:
+    return load_catalogue(path)

@@ -13,9 +13,10 @@ from pathlib import Path
 import yaml
 
 from paceqi._paths import parameters_dir
-from paceqi.catalogue import Catalogue, load_catalogue
+from paceqi.catalogue import Catalogue
 from paceqi.data.schema import ROUTES
 from paceqi.errors import OptionsError
+from paceqi.measures._inputs import default_catalogue
 from paceqi.measures.journeys import ROUTE_CHANGE
 
 __all__ = [
@@ -182,7 +183,7 @@ def load_measures(
     unknown = sorted(set(doc) - {"change_idea", "label", "description", "measures"})
     if unknown:
         raise OptionsError(f"{path.name}: unknown top-level key(s) {unknown}")
-    cat = catalogue if catalogue is not None else load_catalogue()
+    cat = catalogue if catalogue is not None else default_catalogue()
     idea = str(doc.get("change_idea", path.stem))
     out: dict[str, MeasureDefinition] = {}
     for i, raw in enumerate(doc["measures"], start=1):

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from paceqi.catalogue import Catalogue, load_catalogue
+from paceqi.catalogue import Catalogue
 from paceqi.errors import OptionsError
-from paceqi.measures._inputs import check_choice, check_routes, events_and_as_of
+from paceqi.measures._inputs import check_choice, check_routes, default_catalogue, events_and_as_of
 from paceqi.measures.definitions import KINDS, MeasureDefinition, find_measure
 from paceqi.measures.intervals import _resolve_target, interval_core
 from paceqi.measures.journeys import ROUTE_CHANGE, route_changes
@@ -76,7 +76,7 @@ def measure(
     """
     d = name if isinstance(name, MeasureDefinition) else find_measure(name, change_idea)
     frame, as_of_ts = events_and_as_of(events, as_of)
-    cat = catalogue if catalogue is not None else load_catalogue()
+    cat = catalogue if catalogue is not None else default_catalogue()
     per = period if period is not None else d.period
     if per not in KINDS[d.kind][2]:
         raise OptionsError(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from paceqi.catalogue import Catalogue, load_catalogue
+from paceqi.catalogue import Catalogue
 from paceqi.errors import OptionsError
-from paceqi.measures._inputs import check_routes, dates, events_and_as_of
+from paceqi.measures._inputs import check_routes, dates, default_catalogue, events_and_as_of
 from paceqi.measures.workdays import working_days_between
 
 __all__ = ["intervals", "INTERVAL_COLUMNS", "STATUSES"]
@@ -85,13 +85,14 @@ def intervals(
     Returns
     -------
     pandas.DataFrame
-        One row per child, columns :data:`INTERVAL_COLUMNS`: ``start_date`` and ``end_date``
+        One row per child, columns :data:`INTERVAL_COLUMNS`: ``authority`` (categorical),
+        ``route`` (current route), ``start_date`` and ``end_date``
         (NaT while waiting), ``days`` (int), ``reached`` and ``censored`` (bool, opposite),
         ``target_days`` (nullable Int64), ``within_target`` (nullable boolean: True/False once
         known, ``<NA>`` while a child is still waiting and not yet past the target, or when
-        there is no target), ``status`` (one of :data:`STATUSES`) and ``as_of`` (the date
-        waiting is measured to; the same on every row). Sorted by authority, start date and
-        child id.
+        there is no target), ``status`` (categorical, one of :data:`STATUSES`) and ``as_of``
+        (the date waiting is measured to; the same on every row). Sorted by authority and start
+        date; children who started on the same day keep the order of the events.
 
     Raises
     ------
@@ -112,7 +113,7 @@ def intervals(
     """
     frame, as_of_ts = events_and_as_of(events, as_of)
     route_filter = check_routes(routes)
-    cat = catalogue if catalogue is not None else load_catalogue()
+    cat = catalogue if catalogue is not None else default_catalogue()
     target = _resolve_target(cat, start, end, target_days, working_days)
     return interval_core(frame, start, end, as_of_ts, route_filter, target, working_days)
 
@@ -126,52 +127,93 @@ def interval_core(
     target: int | None,
     working_days: bool,
 ) -> pd.DataFrame:
-    """Compute :func:`intervals` on checked arguments (no catalogue look-up)."""
-    day = dates(frame)
-    keep = (day <= as_of_ts.to_datetime64()) & ~np.isnat(day)
-    ev = frame.loc[keep, [c for c in ("authority", "child_id", "stage", "route") if c in frame]]
-    day = day[keep]
-    codes, keys = _child_codes(ev)
-    stage = ev["stage"].to_numpy()
-    n_children = len(keys)
-    big = np.iinfo(np.int64).max
-    d_int = day.astype(np.int64)
+    """Compute :func:`intervals` on checked arguments (no catalogue look-up).
 
-    is_start = stage == start
-    start_day = _group_min(codes[is_start], d_int[is_start], n_children, big)
-    is_end = stage == end
-    ce, de = codes[is_end], d_int[is_end]
-    after = de >= start_day[ce]
-    end_day = _group_min(ce[after], de[after], n_children, big)
-
-    has_start = start_day != big
-    route = _current_route(ev, codes, d_int, n_children)
+    Works on numpy arrays of the rows that matter (start, end and route-bearing events) so that
+    10^6 children take a few seconds of one core: the costly step is hashing the child ids.
+    """
+    kids = _per_child(frame, start, end, as_of_ts)
+    keep = kids.start_day != _NONE
     if route_filter is not None:
-        has_start &= np.isin(route, route_filter)
-    idx = np.flatnonzero(has_start)
-    s = start_day[idx].astype("datetime64[D]")
-    reached = end_day[idx] != big
+        keep &= np.isin(kids.route, route_filter)
+    idx = np.flatnonzero(keep)
+    # order: authority (alphabetical), then start date; ties keep the order of the events
+    # (children are coded in order of first appearance). One stable sort on a combined key.
+    if len(idx):
+        sd = kids.start_day[idx]
+        key = kids.authority[idx] * (sd.max() - sd.min() + 1) + (sd - sd.min())
+        idx = idx[np.argsort(key, kind="stable")]
+
+    s = kids.start_day[idx].astype("datetime64[D]")
+    reached = kids.end_day[idx] != _NONE
     as_of_d = np.datetime64(as_of_ts.date(), "D")
-    e = np.where(reached, end_day[idx], 0).astype("datetime64[D]")
+    e = np.where(reached, kids.end_day[idx], 0).astype("datetime64[D]")
     stop = np.where(reached, e, as_of_d)
     days = working_days_between(s, stop) if working_days else (stop - s).astype(np.int64)
-
-    out = pd.DataFrame(
+    target_days, within, status = _target_columns(days, reached, target)
+    return pd.DataFrame(
         {
-            "authority": keys["authority"].to_numpy()[idx],
-            "child_id": keys["child_id"].to_numpy()[idx],
-            "route": route[idx],
+            "authority": pd.Categorical.from_codes(
+                kids.authority[idx], categories=kids.authority_names
+            ),
+            "child_id": kids.child_id[idx],
+            "route": kids.route[idx],
             "start_date": s.astype("datetime64[ns]"),
             "end_date": np.where(reached, e, np.datetime64("NaT")).astype("datetime64[ns]"),
             "days": days,
             "reached": reached,
             "censored": ~reached,
+            "target_days": target_days,
+            "within_target": within,
+            "status": status,
             "as_of": np.full(len(idx), as_of_d).astype("datetime64[ns]"),
-        }
+        },
+        columns=list(INTERVAL_COLUMNS),
     )
-    out = _add_target(out, target).loc[:, list(INTERVAL_COLUMNS)]
-    return out.sort_values(["authority", "start_date", "child_id"], kind="stable").reset_index(
-        drop=True
+
+
+#: Marks "no such event" in the per-child day arrays (days since 1970 as int64).
+_NONE = np.iinfo(np.int64).max
+
+
+class _Children(NamedTuple):
+    """Per child (index = child code): authority code, names, first dates and current route."""
+
+    authority: np.ndarray
+    authority_names: pd.Index
+    child_id: np.ndarray
+    start_day: np.ndarray
+    end_day: np.ndarray
+    route: np.ndarray
+
+
+def _per_child(frame: pd.DataFrame, start: str, end: str, as_of_ts: pd.Timestamp) -> _Children:
+    """First ``start`` day, first ``end`` day on or after it, and current route, per child."""
+    day = dates(frame)
+    stage = frame["stage"].to_numpy()
+    ok = (day <= as_of_ts.to_datetime64()) & ~np.isnat(day)
+    is_start = ok & (stage == start)
+    is_end = ok & (stage == end)
+    route_all = frame["route"].to_numpy(dtype=object) if "route" in frame else None
+    has_route = ok & pd.notna(route_all) if route_all is not None else np.zeros(len(day), bool)
+    rows = np.flatnonzero(is_start | is_end | has_route)
+    a_codes, a_names, codes, n = _child_codes(
+        frame["authority"].to_numpy()[rows], frame["child_id"].to_numpy()[rows]
+    )
+    d_int = day[rows].astype(np.int64)
+    s_rows, e_rows, r_rows = is_start[rows], is_end[rows], has_route[rows]
+    start_day = _group_min(codes[s_rows], d_int[s_rows], n, _NONE)
+    ce, de = codes[e_rows], d_int[e_rows]
+    after = de >= start_day[ce]
+    end_day = _group_min(ce[after], de[after], n, _NONE)
+    routes = route_all[rows][r_rows] if route_all is not None else None
+    return _Children(
+        authority=a_codes,
+        authority_names=a_names,
+        child_id=_names(frame, rows, codes, n),
+        start_day=start_day,
+        end_day=end_day,
+        route=_current_route(codes[r_rows], d_int[r_rows], routes, n),
     )
 
 
@@ -197,20 +239,35 @@ def _resolve_target(
     return None
 
 
-def _child_codes(ev: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer code per row for (authority, child_id), and the key of each code."""
-    a_codes, a_uniq = pd.factorize(ev["authority"], sort=False)
-    c_codes, c_uniq = pd.factorize(ev["child_id"], sort=False)
-    pair = a_codes.astype(np.int64) * max(len(c_uniq), 1) + c_codes
-    codes, pair_uniq = pd.factorize(pair, sort=False)
-    n_c = max(len(c_uniq), 1)
-    keys = pd.DataFrame(
-        {
-            "authority": np.asarray(a_uniq, dtype=object)[pair_uniq // n_c],
-            "child_id": np.asarray(c_uniq, dtype=object)[pair_uniq % n_c],
-        }
-    )
-    return codes.astype(np.int64), keys
+def _child_codes(
+    authority: np.ndarray, child_id: np.ndarray
+) -> tuple[np.ndarray, pd.Index, np.ndarray, int]:
+    """Code each row's child (authority, child_id).
+
+    Returns the authority code of each child (codes sorted alphabetically), the authority
+    names, the child code of each row (in order of first appearance) and the number of
+    children.
+    """
+    c_row, c_names = pd.factorize(child_id, sort=False)
+    n_c = len(c_names)
+    first = np.full(n_c, len(c_row), dtype=np.int64)
+    np.minimum.at(first, c_row, np.arange(len(c_row)))
+    a_first, a_names = pd.factorize(authority[first], sort=True)
+    # usual case: a child id belongs to one authority, so the child id alone is the key and
+    # the authority is hashed once per child, not once per event
+    if (authority == authority[first][c_row]).all():
+        return a_first.astype(np.int64), pd.Index(a_names), c_row.astype(np.int64), n_c
+    a_row, a_names = pd.factorize(authority, sort=True)
+    codes, pair_uniq = pd.factorize(a_row.astype(np.int64) * max(n_c, 1) + c_row, sort=False)
+    a_child = (pair_uniq // max(n_c, 1)).astype(np.int64)
+    return a_child, pd.Index(a_names), codes.astype(np.int64), len(pair_uniq)
+
+
+def _names(frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    """Return the child_id of each child code (from the first row of the child)."""
+    first = np.full(n, len(rows), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(rows)))
+    return frame["child_id"].to_numpy()[rows[first]] if n else np.array([], dtype=object)
 
 
 def _group_min(codes: np.ndarray, values: np.ndarray, n: int, fill: int) -> np.ndarray:
@@ -219,41 +276,34 @@ def _group_min(codes: np.ndarray, values: np.ndarray, n: int, fill: int) -> np.n
     return out
 
 
-def _current_route(ev: pd.DataFrame, codes: np.ndarray, d_int: np.ndarray, n: int) -> np.ndarray:
+def _current_route(
+    codes: np.ndarray, d_int: np.ndarray, r: np.ndarray | None, n: int
+) -> np.ndarray:
     """Route of each child's latest event that has one (ties: the later row); else undecided."""
     route = np.full(n, "undecided", dtype=object)
-    if "route" not in ev:
+    if r is None or len(r) == 0:
         return route
-    r = ev["route"].to_numpy(dtype=object)
-    has = pd.notna(r)
-    if not has.any():
-        return route
-    c, d, r = codes[has], d_int[has], r[has]
-    order = np.lexsort((np.arange(len(c)), d, c))
-    c, r = c[order], r[order]
-    last = np.flatnonzero(np.r_[c[1:] != c[:-1], True])
-    route[c[last]] = r[last]
+    # the latest (date, row) per child without sorting: maximise date * rows + row
+    key = d_int * len(codes) + np.arange(len(codes))
+    best = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(best, codes, key)
+    has = best >= 0
+    route[has] = r[best[has] % len(codes)]
     return route
 
 
-def _add_target(out: pd.DataFrame, target: int | None) -> pd.DataFrame:
-    n = len(out)
-    reached = out["reached"].to_numpy()
+def _target_columns(
+    days: np.ndarray, reached: np.ndarray, target: int | None
+) -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray, pd.Categorical]:
+    n = len(days)
     if target is None:
-        out["target_days"] = pd.array([pd.NA] * n, dtype="Int64")
-        out["within_target"] = pd.array([pd.NA] * n, dtype="boolean")
-        out["status"] = np.where(reached, "reached", "waiting")
-        return out
-    days = out["days"].to_numpy()
-    late = days > target
-    known = reached | late
-    within = pd.array(np.where(known, ~late, False), dtype="boolean")
-    within[~known] = pd.NA
-    out["target_days"] = pd.array(np.full(n, target), dtype="Int64")
-    out["within_target"] = within
-    out["status"] = np.select(
-        [reached & ~late, reached & late, ~reached & late],
-        ["reached_within_target", "reached_after_target", "waiting_past_target"],
-        "waiting_within_target",
-    )
-    return out
+        tdays = pd.array(np.zeros(n, dtype=np.int64), dtype="Int64")
+        tdays[:] = pd.NA
+        within = pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
+        code = np.where(reached, 4, 5)
+    else:
+        tdays = pd.array(np.full(n, target, dtype=np.int64), dtype="Int64")
+        late = days > target
+        within = pd.arrays.BooleanArray(~late, ~reached & ~late)
+        code = np.select([reached & ~late, reached & late, ~reached & late], [0, 1, 2], 3)
+    return tdays, within, pd.Categorical.from_codes(code, categories=list(STATUSES))

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paceqi.catalogue import Catalogue, load_catalogue
-from paceqi.measures._inputs import check_routes, dates, events_and_as_of
+from paceqi.catalogue import Catalogue
+from paceqi.measures._inputs import check_routes, dates, default_catalogue, events_and_as_of
 
 __all__ = ["journeys", "JOURNEY_COLUMNS", "TERMINAL_STAGES", "ROUTE_CHANGE"]
 
@@ -86,7 +86,7 @@ def journeys(
     """
     frame, as_of_ts = events_and_as_of(events, as_of)
     route_filter = check_routes(routes)
-    cat = catalogue if catalogue is not None else load_catalogue()
+    cat = catalogue if catalogue is not None else default_catalogue()
     day = dates(frame)
     keep = (day <= as_of_ts.to_datetime64()) & ~np.isnat(day)
     ev = frame.loc[keep].copy()

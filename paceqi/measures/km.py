@@ -26,6 +26,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from paceqi.errors import OptionsError
+from paceqi.measures._inputs import check_choice
+from paceqi.measures.series import PERIODS, _period_index, _period_start_of
 
 __all__ = ["KaplanMeier", "kaplan_meier", "CURVE_COLUMNS", "SUMMARY_COLUMNS"]
 
@@ -65,6 +67,7 @@ def kaplan_meier(
     data: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = None,
+    period: str | None = None,
     duration: str = "days",
     event: str = "reached",
     alpha: float = 0.05,
@@ -76,7 +79,10 @@ def kaplan_meier(
     data : pandas.DataFrame
         One row per child, typically from :func:`paceqi.intervals` (``days``, ``reached``).
     by : str or list of str, optional
-        Grouping columns, e.g. ``"authority"`` or ``["authority", "period"]``.
+        Grouping columns, e.g. ``"authority"``.
+    period : {"month", "quarter", "year"}, optional
+        Also group by the period of ``start_date`` (a ``period`` column holding the period's
+        first day is added to the outputs).
     duration, event : str
         Column names of the time (non-negative) and of the event flag (True = reached the stage,
         False = still waiting / censored).
@@ -102,6 +108,13 @@ def kaplan_meier(
     12.0
     """
     by_cols = [by] if isinstance(by, str) else list(by or [])
+    if period is not None:
+        check_choice(period, "period", PERIODS)
+        if "start_date" not in data.columns:
+            raise OptionsError("kaplan_meier: period= needs a 'start_date' column")
+        start = data["start_date"].to_numpy(dtype="datetime64[D]")
+        data = data.assign(period=_period_start_of(_period_index(start, period), period))
+        by_cols.append("period")
     missing = [c for c in [*by_cols, duration, event] if c not in data.columns]
     if missing:
         raise OptionsError(f"kaplan_meier: column(s) {missing} not in data")

@@ -60,10 +60,6 @@ CHILD_SERIES_COLUMNS = (
 )
 
 
-def _period_start(d: pd.Series, period: str) -> pd.Series:
-    return d.dt.to_period(PERIODS[period]).dt.start_time
-
-
 def _label(p: pd.Series, period: str) -> pd.Series:
     return p.dt.to_period(PERIODS[period]).astype(str)
 
@@ -84,7 +80,8 @@ def within_target(
         "children who become looked after ... within 6 months"). ``"end"``: a child who
         reached the end stage belongs to the period of its end date; a child still waiting past
         the target belongs to the period in which the target passed (start + target + 1 day);
-        a child still waiting within target belongs to the period of ``as_of``.
+        a child still waiting within target belongs to the period of ``as_of``. (For
+        working-day intervals the target date is approximated in calendar days.)
 
     Returns
     -------
@@ -136,27 +133,67 @@ def within_target(
     else:
         breach = iv["start_date"] + pd.to_timedelta(target + 1, unit="D")
         when = iv["end_date"].where(reached, breach.where(late, iv["as_of"]))
-    frame = pd.DataFrame(
-        {
-            "authority": iv["authority"].to_numpy(),
-            "period": _period_start(pd.Series(pd.to_datetime(when).to_numpy()), period),
-            "numerator": met,
-            "reached_after_target": after,
-            "waiting_past_target": waiting_late,
-            "waiting_within_target": waiting_ok,
-            "children": np.ones(len(iv), dtype=np.int64),
-        }
-    )
-    out = frame.groupby(["authority", "period"], sort=True, observed=True).sum().reset_index()
-    for c in ("numerator", "reached_after_target", "waiting_past_target", "waiting_within_target"):
-        out[c] = out[c].astype(np.int64)
+    counts = {
+        "numerator": met,
+        "reached_after_target": after,
+        "waiting_past_target": waiting_late,
+        "waiting_within_target": waiting_ok,
+        "children": np.ones(len(iv), dtype=bool),
+    }
+    out = _count_by_period(iv, pd.to_datetime(when).to_numpy(dtype="datetime64[D]"), period, counts)
     out["denominator"] = out["numerator"] + out["reached_after_target"] + out["waiting_past_target"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["proportion"] = out["numerator"] / out["denominator"].where(out["denominator"] > 0)
-    out["period_label"] = _label(out["period"], period)
     out["partial"] = _partial(out["period"], period, iv)
     out["x"], out["y"], out["n"] = out["period"], out["numerator"], out["denominator"]
     return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
+
+
+def _period_index(day: np.ndarray, period: str) -> np.ndarray:
+    """Integer index of the calendar month, quarter or year of each datetime64[D]."""
+    if period == "year":
+        return day.astype("datetime64[Y]").astype(np.int64)
+    months = day.astype("datetime64[M]").astype(np.int64)
+    return months if period == "month" else months // 3
+
+
+def _period_start_of(index: np.ndarray, period: str) -> np.ndarray:
+    if period == "year":
+        return index.astype("datetime64[Y]").astype("datetime64[ns]")
+    months = index if period == "month" else index * 3
+    return months.astype("datetime64[M]").astype("datetime64[ns]")
+
+
+def _count_by_period(
+    iv: pd.DataFrame, day: np.ndarray, period: str, counts: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """Sum boolean count columns by (authority, period) with bincount; non-empty cells only."""
+    authority = iv["authority"]
+    if isinstance(authority.dtype, pd.CategoricalDtype):
+        a_codes, a_names = authority.cat.codes.to_numpy(), authority.cat.categories
+        order = np.argsort(np.asarray(a_names, dtype=str), kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        a_codes, a_names = rank[a_codes], pd.Index(np.asarray(a_names)[order])
+    else:
+        a_codes, a_names = pd.factorize(authority.to_numpy(), sort=True)
+    p = _period_index(day, period)
+    p0 = p.min() if len(p) else 0
+    width = (p.max() - p0 + 1) if len(p) else 1
+    key = a_codes.astype(np.int64) * width + (p - p0)
+    size = len(a_names) * width
+    tally = {k: np.bincount(key, weights=v, minlength=size) for k, v in counts.items()}
+    cells = np.flatnonzero(tally["children"] > 0)
+    out = pd.DataFrame(
+        {
+            "authority": np.asarray(a_names, dtype=object)[cells // width],
+            "period": _period_start_of(cells % width + p0, period),
+        }
+    )
+    for k, v in tally.items():
+        out[k] = v[cells].astype(np.int64)
+    out["period_label"] = _label(out["period"], period)
+    return out
 
 
 def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFrame:
@@ -176,21 +213,16 @@ def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFra
     """
     check_choice(period, "period", PERIODS)
     _require(iv, ("authority", "start_date", "reached", "as_of"))
-    frame = pd.DataFrame(
-        {
-            "authority": iv["authority"].to_numpy(),
-            "period": _period_start(iv["start_date"].reset_index(drop=True), period),
-            "numerator": iv["reached"].to_numpy(dtype=np.int64),
-            "denominator": np.ones(len(iv), dtype=np.int64),
-        }
-    )
-    out = frame.groupby(["authority", "period"], sort=True, observed=True).sum().reset_index()
+    counts = {
+        "numerator": iv["reached"].to_numpy(dtype=bool),
+        "children": np.ones(len(iv), dtype=bool),
+    }
+    out = _count_by_period(iv, iv["start_date"].to_numpy(dtype="datetime64[D]"), period, counts)
+    out["denominator"] = out["children"]
     out["proportion"] = out["numerator"] / out["denominator"]
     out["reached_after_target"] = 0
     out["waiting_past_target"] = 0
     out["waiting_within_target"] = 0
-    out["children"] = out["denominator"]
-    out["period_label"] = _label(out["period"], period)
     out["partial"] = _partial(out["period"], period, iv)
     out["x"], out["y"], out["n"] = out["period"], out["numerator"], out["denominator"]
     return out.loc[:, list(WITHIN_TARGET_COLUMNS)]

@@ -18,6 +18,9 @@ https://www.gov.uk/bank-holidays for Scotland):
 A fixed-date holiday that falls on a Saturday or Sunday is replaced by the next weekday that is
 not already a holiday (so 25 Dec on a Sunday gives Tuesday 27 Dec, as Monday 26 Dec is Boxing
 Day). One-off changes by royal proclamation are listed in :data:`ONE_OFF`.
+
+Cross-checked (Nov 2026) against the ``holidays`` package 0.109 (``GB``, subdivision ``SCT``)
+for 2010-2030: every weekday holiday agrees.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ ONE_OFF: tuple[tuple[dt.date, str, dt.date | None], ...] = (
     (dt.date(2022, 6, 3), "Queen's Platinum Jubilee", None),
     (dt.date(2022, 9, 19), "State funeral of Queen Elizabeth II", None),
     (dt.date(2023, 5, 8), "Coronation of King Charles III", None),
+    # proclamation of 4 Feb 2026 (Banking and Financial Dealings Act 1971 s1(3)), Scotland only
+    (dt.date(2026, 6, 15), "Scotland at the FIFA World Cup", None),
 )
 
 
