@@ -157,9 +157,10 @@ def test_pdsa_game_buttons_enforce_the_cycle():
     ui.buttons["reveal"].click()
     assert "Make a prediction before revealing" in ui.state["message"]
     ui.controls["change"].value = "use a larger, heavier coin"
-    ui.controls["prediction"].value = "six"
+    ui.controls["prediction"].value = "<i>six</i>"
     ui.buttons["predict"].click()
     assert "must be a number" in ui.state["message"]
+    assert "&lt;i&gt;six&lt;/i&gt;" in ui.controls["message"].value  # user text is escaped
     ui.controls["prediction"].value = ""
     ui.buttons["predict"].click()
     assert "Record a prediction" in ui.state["message"]

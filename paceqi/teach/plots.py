@@ -5,8 +5,9 @@ computes nothing statistical itself (centre lines and limits come from the ``pac
 result when one is given). Colours are matplotlib's default cycle references (``C0``, ``C1``
 ...) so that the project theme (``paceqi.charts.theme``) can restyle them.
 
-After the chart helpers are merged, :func:`rules_figure`, :func:`red_beads_figure` and
-:func:`pdsa_figure` are the places to call ``paceqi.charts.spc_chart`` instead of drawing
+After the chart helpers are merged, :func:`rules_figure`, :func:`red_beads_figure`,
+:func:`pdsa_figure` (with the cycle annotations) and the left panel of
+:func:`journey_figure` are the places to call ``paceqi.charts.spc_chart`` instead of drawing
 the series here.
 """
 

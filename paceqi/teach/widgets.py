@@ -13,6 +13,7 @@ control's ``.value`` and call ``ui.buttons[name].click()``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +81,7 @@ class ExerciseUI:
         self.state["figure"] = fig
         self.state["table"] = tables[0] if tables else None
         self.state["message"] = message
-        self.controls["message"].value = f"<b>{message}</b>" if message else ""
+        self.controls["message"].value = f"<b>{html.escape(message)}</b>" if message else ""
         with self.output:
             clear_output(wait=True)
             if fig is not None:
@@ -91,7 +92,7 @@ class ExerciseUI:
     def fail(self, exc: PaceqiError) -> None:
         """Show a user mistake as a message, keeping the last chart."""
         self.state["message"] = str(exc)
-        self.controls["message"].value = f"<b>{exc}</b>"
+        self.controls["message"].value = f"<b>{html.escape(str(exc))}</b>"
 
 
 def _ui(controls: dict[str, w.Widget], buttons: dict[str, w.Button], title: str) -> ExerciseUI:
