@@ -169,3 +169,17 @@ def test_reasons_are_summarised_without_ordinals():
         "run above the median (3 points)",
         "beyond the upper limit (1 point)",
     ]
+
+
+def test_runs_thresholds_match_the_published_tables():
+    pytest.importorskip("paceqi.spc")
+    t = det.runs_thresholds([10, 20, 24, 40]).set_index("n_useful")
+    # qicharts2 vignette appendix 2 (n = 24: longest run > 8, crossings < 8)
+    assert t.loc[24, "anhoej_longest_run_max"] == 8 and t.loc[24, "anhoej_crossings_min"] == 8
+    # METHODS.md section 2.1, balanced halves: n = 10: 3/9; 20: 6/16; 24: 8/18; 40: 15/27
+    assert t[["ihi_runs_low", "ihi_runs_high"]].values.tolist() == [
+        [3, 9],
+        [6, 16],
+        [8, 18],
+        [15, 27],
+    ]

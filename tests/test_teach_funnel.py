@@ -1,6 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from paceqi.errors import OptionsError
 from paceqi.teach.funnel import compare_rules, drop_marbles, funnel_rule
@@ -101,3 +104,17 @@ def test_bad_rule_and_arguments():
         drop_marbles(10, rules=[])
     with pytest.raises(OptionsError, match="missing column"):
         compare_rules(pd.DataFrame({"rule": [1]}))
+
+
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 30), st.just(2)),
+        elements=st.floats(-100, 100, allow_nan=False),
+    ),
+    st.sampled_from([1, 2, 3, 4]),
+)
+@settings(max_examples=60, deadline=None)
+def test_closed_form_equals_definition_for_any_errors(errors, rule):
+    _, drops = funnel_rule(rule, errors)
+    assert np.allclose(drops, _loop_reference(rule, errors), atol=1e-9)

@@ -1,7 +1,6 @@
 """The training notebooks: thin, stored without outputs, and they run headless under papermill."""
 
 import ast
-import json
 from pathlib import Path
 
 import nbformat
@@ -79,7 +78,7 @@ def _spc_available() -> bool:
     return True
 
 
-def _execute(name: str, out_dir: Path) -> dict:
+def _execute(name: str, out_dir: Path) -> nbformat.NotebookNode:
     import papermill
 
     nb = _read(name)
@@ -94,7 +93,7 @@ def _execute(name: str, out_dir: Path) -> dict:
         progress_bar=False,
         request_save_on_cell_execute=False,
     )
-    return json.loads(out.read_text(encoding="utf-8"))
+    return nbformat.read(out, as_version=4)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +127,10 @@ def test_notebook_runs_headless_and_draws_a_figure(name, executed):
     assert not [o for o in outputs if o["output_type"] == "error"]
     pngs = [o for o in outputs if "image/png" in o.get("data", {})]
     assert pngs, f"{name} produced no figure"
+    from nbconvert import HTMLExporter
+
+    html, _ = HTMLExporter(exclude_input=True).from_notebook_node(result)
+    assert "data:image/png;base64" in html, "the exported HTML must show the static chart"
     widget_mime = "application/vnd.jupyter.widget-view+json"
     assert not [o for o in outputs if widget_mime in o.get("data", {})], (
         "interactive=False must not leave widgets in the report"

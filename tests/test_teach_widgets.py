@@ -44,9 +44,16 @@ def test_rules_explorer_new_process_uses_the_sliders_and_resets_the_prediction()
     ui.controls["shift"].value = 0.0
     ui.controls["prediction"].value = "no signal"
     ui.buttons["new"].click()
+    assert ui.controls["shift_at"].value == 11  # follows the baseline
     p = ui.state["process"]
     assert len(p.data) == 15 and p.shift_start is None
-    assert ui.state["seed"] == 4
+    ui.controls["shift"].value = 2.0
+    ui.buttons["new"].click()
+    assert ui.state["process"].shift_start == 10  # first point after the baseline
+    ui.controls["shift_at"].value = 4
+    ui.buttons["new"].click()
+    assert ui.state["process"].shift_start == 3
+    assert ui.state["seed"] == 6  # one new seed per click
     assert ui.controls["prediction"].value is None
 
 
@@ -150,9 +157,10 @@ def test_pdsa_game_buttons_enforce_the_cycle():
     ui.buttons["reveal"].click()
     assert "Make a prediction before revealing" in ui.state["message"]
     ui.controls["change"].value = "use a larger, heavier coin"
-    ui.controls["prediction"].value = "six"
+    ui.controls["prediction"].value = "<i>six</i>"
     ui.buttons["predict"].click()
     assert "must be a number" in ui.state["message"]
+    assert "&lt;i&gt;six&lt;/i&gt;" in ui.controls["message"].value  # user text is escaped
     ui.controls["prediction"].value = ""
     ui.buttons["predict"].click()
     assert "Record a prediction" in ui.state["message"]

@@ -20,6 +20,7 @@ once per series (the rules engine works on one series at a time), so keep ``reps
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ __all__ = [
     "RuleComparison",
     "compare_rule_sets",
     "reveal",
+    "runs_thresholds",
 ]
 
 #: The rule sets of ``paceqi.spc`` (DESIGN.md "QI statistics").
@@ -357,3 +359,41 @@ def reveal(process: Process, comparison: RuleComparison) -> pd.DataFrame:
             verdicts.append("false alarm" if fired else "missed")
     out["verdict"] = verdicts
     return out
+
+
+def runs_thresholds(n_useful: Sequence[int] = tuple(range(10, 42, 2))) -> pd.DataFrame:
+    """Tabulate the critical values of the runs rules by number of useful points.
+
+    The values come from the rules engine (``paceqi.spc.rules``), not from a typed-in table:
+    Anhøj (Schilling 2012; Chen 2010) and the IHI too-few / too-many runs limits from the exact
+    Swed–Eisenhart distribution for balanced halves (n1 = n // 2 points above the centre
+    line).
+
+    Parameters
+    ----------
+    n_useful : sequence of int
+        Numbers of useful points (not on the centre line), each at least 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n_useful``; ``anhoej_longest_run_max`` (a longer run signals);
+        ``anhoej_crossings_min`` (fewer crossings signal); ``ihi_runs_low`` (this many runs
+        or fewer signal) and ``ihi_runs_high`` (this many or more signal), NaN where no run
+        count is unlikely enough.
+    """
+    rules = importlib.import_module("paceqi.spc.rules")
+    rows = []
+    for n in n_useful:
+        n = check_int("n_useful", n, minimum=1)
+        low, high = rules.swed_eisenhart_limits(n // 2, n - n // 2)
+        rows.append(
+            {
+                "n_useful": n,
+                "anhoej_longest_run_max": rules.anhoej_longest_run_max(n),
+                "anhoej_crossings_min": rules.anhoej_crossings_min(n),
+                "ihi_runs_low": low,
+                "ihi_runs_high": high,
+            }
+        )
+    return pd.DataFrame(rows)

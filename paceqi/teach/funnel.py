@@ -36,7 +36,7 @@ FUNNEL_RULES: tuple[int, ...] = (1, 2, 3, 4)
 RULE_LABELS: dict[int, str] = {
     1: "Rule 1: leave the funnel over the target",
     2: "Rule 2: move the funnel by minus the last error",
-    3: "Rule 3: set the funnel opposite the last error, measured from the target",
+    3: "Rule 3: set the funnel opposite the last error, from the target",
     4: "Rule 4: set the funnel over the last drop",
 }
 

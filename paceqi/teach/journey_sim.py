@@ -135,6 +135,61 @@ def _path_stages(catalogue: Catalogue) -> list[str]:
     return codes
 
 
+@dataclass(frozen=True)
+class _Draws:
+    """Every random number of a simulation, drawn before any change is applied."""
+
+    entry: np.ndarray  # day (from start) each child becomes looked after, sorted
+    route: np.ndarray
+    z: np.ndarray  # standard normals, child x stage, for the log-normal gaps
+    u_defer: np.ndarray
+    u_reverse: np.ndarray
+    panel_phase: int  # day of the first panel meeting
+
+    @classmethod
+    def from_rng(cls, rng: np.random.Generator, n: int, days: int, n_stages: int) -> _Draws:
+        shares = np.array(list(ROUTE_SHARES.values()))
+        return cls(
+            entry=np.sort(rng.integers(0, days, size=n)),
+            route=rng.choice(list(ROUTE_SHARES), size=n, p=shares),
+            z=rng.standard_normal((n, n_stages)),
+            u_defer=rng.random(n),
+            u_reverse=rng.random(n),
+            panel_phase=int(rng.integers(0, PANEL_INTERVAL_DAYS)),
+        )
+
+
+def _walk_stages(
+    stages: list[str],
+    routes_of: dict[str, set[str]],
+    draws: _Draws,
+    treated: np.ndarray,
+    spec: dict[str, object],
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Day each child reaches each stage (NaN off the child's route), and panel deferrals."""
+    scale: dict[str, float] = dict(spec.get("scale", {}))  # type: ignore[call-overload]
+    day = draws.entry.astype(float)
+    dates: dict[str, np.ndarray] = {_START: day.copy()}
+    deferred = np.zeros(len(day), dtype=bool)
+    for j, code in enumerate(stages[1:], start=1):
+        on_path = np.isin(draws.route, sorted(routes_of[code]))
+        median, sd = GAPS[code]
+        factor = np.where(treated, scale.get(code, 1.0), 1.0)
+        reached = day + np.maximum(1.0, np.round(median * factor * np.exp(sd * draws.z[:, j])))
+        if code == _PANEL:
+            # the report is ready at `reached`; the child goes to the next panel date
+            interval = np.where(treated, spec.get("panel_interval", PANEL_INTERVAL_DAYS),
+                                PANEL_INTERVAL_DAYS).astype(float)  # fmt: skip
+            rate = np.where(treated, spec.get("deferral_rate", DEFERRAL_RATE), DEFERRAL_RATE)
+            phase = draws.panel_phase
+            first = phase + np.ceil((reached - phase) / interval) * interval
+            deferred = on_path & (draws.u_defer < rate)
+            reached = first + np.where(deferred, interval, 0.0)
+        dates[code] = np.where(on_path, reached, np.nan)
+        day = np.where(on_path, reached, day)
+    return dates, deferred
+
+
 def simulate_journeys(
     n_children: int = 120,
     change: str | None = None,
@@ -196,65 +251,32 @@ def simulate_journeys(
         raise OptionsError("start and change_date must be ISO dates (YYYY-MM-DD)") from None
     cat = load_catalogue() if catalogue is None else catalogue
     stages = _path_stages(cat)
+    draws = _Draws.from_rng(rng_from(seed), n, days, len(stages))
+    looked_after = t0 + pd.to_timedelta(draws.entry, unit="D")
+    after = np.asarray(looked_after >= cut)
+    treated = after if change is not None else np.zeros(n, dtype=bool)
     routes_of = {s.code: set(s.routes) for s in cat.stages}
-    rng = rng_from(seed)
-
-    # Every random number is drawn first, whatever the change (common random numbers).
-    entry = np.sort(rng.integers(0, days, size=n))
-    route_names = list(ROUTE_SHARES)
-    route = rng.choice(route_names, size=n, p=np.array(list(ROUTE_SHARES.values())))
-    z = rng.standard_normal((n, len(stages)))
-    u_defer = rng.random(n)
-    u_reverse = rng.random(n)
-    panel_phase = int(rng.integers(0, PANEL_INTERVAL_DAYS))
-
-    looked_after = t0 + pd.to_timedelta(entry, unit="D")
-    treated = np.zeros(n, dtype=bool) if change is None else np.asarray(looked_after >= cut)
-    spec = CHANGE_IDEAS.get(change or "", {})
-    scale: dict[str, float] = dict(spec.get("scale", {}))  # type: ignore[arg-type]
-
-    day = entry.astype(float)
-    dates: dict[str, np.ndarray] = {_START: day.copy()}
-    deferred = np.zeros(n, dtype=bool)
-    for j, code in enumerate(stages[1:], start=1):
-        on_path = np.isin(route, sorted(routes_of[code]))
-        median, sd = GAPS[code]
-        factor = np.where(treated, scale.get(code, 1.0), 1.0)
-        gap = np.maximum(1.0, np.round(median * factor * np.exp(sd * z[:, j])))
-        reached = day + gap
-        if code == _PANEL:
-            interval = np.where(
-                treated, spec.get("panel_interval", PANEL_INTERVAL_DAYS), PANEL_INTERVAL_DAYS
-            ).astype(float)
-            rate = np.where(treated, spec.get("deferral_rate", DEFERRAL_RATE), DEFERRAL_RATE)
-            first = panel_phase + np.ceil((reached - panel_phase) / interval) * interval
-            deferred = on_path & (u_defer < rate)
-            reached = first + np.where(deferred, interval, 0.0)
-        stage_day = np.where(on_path, reached, np.nan)
-        dates[code] = stage_day
-        day = np.where(on_path, reached, day)
-
+    dates, deferred = _walk_stages(
+        stages, routes_of, draws, treated, CHANGE_IDEAS.get(change or "", {})
+    )
     to_rec = dates[_RECOMMENDED] - dates[_START]
     p_reverse = REVERSAL_BASE + REVERSAL_RUSH * np.clip((RUSH_DAYS - to_rec) / RUSH_DAYS, 0, 1)
-    reversed_ = u_reverse < p_reverse
     rec_to_panel = dates.get(_PANEL, np.full(n, np.nan)) - dates[_RECOMMENDED]
-
     children = pd.DataFrame(
         {
             "child_id": [f"T{i:04d}" for i in range(1, n + 1)],
-            "route": route,
-            "period": np.where(np.asarray(looked_after >= cut), "after", "before"),
+            "route": draws.route,
+            "period": np.where(after, "after", "before"),
             "changed": treated,
+            **{code: t0 + pd.to_timedelta(dates[code], unit="D") for code in stages},
+            "days_to_recommendation": to_rec.astype(int),
+            "days_recommendation_to_panel": pd.array(
+                np.where(np.isnan(rec_to_panel), pd.NA, rec_to_panel), dtype="Int64"
+            ),
+            "deferred": deferred,
+            "reversed": draws.u_reverse < p_reverse,
         }
     )
-    for code in stages:
-        children[code] = t0 + pd.to_timedelta(dates[code], unit="D")
-    children["days_to_recommendation"] = to_rec.astype(int)
-    children["days_recommendation_to_panel"] = pd.array(
-        np.where(np.isnan(rec_to_panel), pd.NA, rec_to_panel), dtype="Int64"
-    )
-    children["deferred"] = deferred
-    children["reversed"] = reversed_
     return JourneyResult(
         children=children,
         events=_events(children, stages, authority),

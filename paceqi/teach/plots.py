@@ -5,8 +5,9 @@ computes nothing statistical itself (centre lines and limits come from the ``pac
 result when one is given). Colours are matplotlib's default cycle references (``C0``, ``C1``
 ...) so that the project theme (``paceqi.charts.theme``) can restyle them.
 
-After the chart helpers are merged, :func:`rules_figure`, :func:`red_beads_figure` and
-:func:`pdsa_figure` are the places to call ``paceqi.charts.spc_chart`` instead of drawing
+After the chart helpers are merged, :func:`rules_figure`, :func:`red_beads_figure`,
+:func:`pdsa_figure` (with the cycle annotations) and the left panel of
+:func:`journey_figure` are the places to call ``paceqi.charts.spc_chart`` instead of drawing
 the series here.
 """
 
@@ -34,7 +35,7 @@ __all__ = [
 
 
 def _new(nrows: int = 1, ncols: int = 1, **kw: Any) -> tuple[Figure, Any]:
-    fig, axes = plt.subplots(nrows, ncols, **kw)
+    fig, axes = plt.subplots(nrows, ncols, layout="constrained", **kw)
     plt.close(fig)  # returned, not shown twice by the inline backend
     return fig, axes
 
@@ -245,23 +246,28 @@ def journey_figure(children: pd.DataFrame, change_date: Any, *, target_days: int
     fig, (ax, bx) = _new(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [3, 1]})
     ordered = children.sort_values("permanence_recommended")
     ax.plot(
-        ordered["permanence_recommended"],
-        ordered["days_to_recommendation"],
-        marker="o",
-        ms=3,
-        lw=0.8,
-        color="C0",
+        ordered["permanence_recommended"], ordered["days_to_recommendation"], lw=0.6, color="0.6"
     )
+    for i, period in enumerate(("before", "after")):
+        g = ordered[ordered["period"] == period]
+        label = f"looked after {period} the change"
+        ax.plot(
+            g["permanence_recommended"],
+            g["days_to_recommendation"],
+            "o",
+            ms=3,
+            color=f"C{i + 4}",
+            label=label,
+        )
     ax.axhline(target_days, color="C1", lw=1, label=f"target {target_days} days")
     ax.axvline(pd.Timestamp(change_date), ls="--", color="C2", lw=1, label="change starts")
     ax.set(
-        xlabel="date of permanence recommendation (child looked after on or after "
-        "the change: after)",
+        xlabel="date of permanence recommendation",
         ylabel="days looked after to recommendation",
         title="Outcome measure, one point per child",
     )
     ax.legend(fontsize=8)
-    fig.autofmt_xdate()
+    ax.tick_params(axis="x", labelrotation=30)
     rates = journey_summary(children).set_index("period")[["pct_reversed", "pct_deferred"]]
     width = 0.38
     pos = np.arange(2)

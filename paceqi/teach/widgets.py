@@ -13,6 +13,7 @@ control's ``.value`` and call ``ui.buttons[name].click()``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +81,7 @@ class ExerciseUI:
         self.state["figure"] = fig
         self.state["table"] = tables[0] if tables else None
         self.state["message"] = message
-        self.controls["message"].value = f"<b>{message}</b>" if message else ""
+        self.controls["message"].value = f"<b>{html.escape(message)}</b>" if message else ""
         with self.output:
             clear_output(wait=True)
             if fig is not None:
@@ -91,7 +92,7 @@ class ExerciseUI:
     def fail(self, exc: PaceqiError) -> None:
         """Show a user mistake as a message, keeping the last chart."""
         self.state["message"] = str(exc)
-        self.controls["message"].value = f"<b>{exc}</b>"
+        self.controls["message"].value = f"<b>{html.escape(str(exc))}</b>"
 
 
 def _ui(controls: dict[str, w.Widget], buttons: dict[str, w.Button], title: str) -> ExerciseUI:
@@ -168,7 +169,7 @@ def rules_explorer(
         "n_baseline": _slider(w.IntSlider, 20, 6, 40, 1, "baseline points"),
         "n_after": _slider(w.IntSlider, 12, 0, 30, 1, "points after"),
         "shift": _slider(w.FloatSlider, 1.5, -3.0, 3.0, 0.25, "shift (sd)"),
-        "shift_at": _slider(w.IntSlider, 20, 1, 70, 1, "shift starts at point"),
+        "shift_at": _slider(w.IntSlider, 21, 1, 70, 1, "shift starts at point"),
         "trend": _slider(w.FloatSlider, 0.0, -0.5, 0.5, 0.05, "trend (sd per point)"),
         "noise": _slider(w.FloatSlider, 1.0, 0.25, 3.0, 0.25, "noise (sd)"),
         "prediction": w.ToggleButtons(
@@ -219,6 +220,11 @@ def rules_explorer(
         ui.state["seed"] += 1
         new()
 
+    def follow_baseline(change: dict[str, Any]) -> None:
+        # by default the change starts straight after the baseline; move it with the baseline
+        ui.controls["shift_at"].value = change["new"] + 1
+
+    controls["n_baseline"].observe(follow_baseline, names="value")
     buttons["new"].on_click(_guard(ui, next_process))
     buttons["reveal"].on_click(_guard(ui, reveal))
     new()
