@@ -93,10 +93,14 @@ def _phase_bounds(m: int, options: SPCOptions) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 
-def _labels_to_breaks(labels: np.ndarray) -> tuple[list[int], list[str]]:
+def _labels_to_breaks(labels: np.ndarray) -> tuple[list[int], list[Any]]:
     change = np.flatnonzero(labels[1:] != labels[:-1]) + 1
     starts = [0, *change.tolist()]
-    return change.tolist(), [str(labels[i]) for i in starts]
+    return change.tolist(), [_plain(labels[i]) for i in starts]
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _centre_word(chart: ChartType) -> str:
@@ -197,7 +201,8 @@ def _analyse(pts: Points, options: SPCOptions) -> tuple[pd.DataFrame, pd.DataFra
         sl = slice(a, b)
         g = Subgroups(pts.y[sl], pts.y_sum[sl], pts.n[sl], pts.size[sl], pts.sd[sl],
                       baseline[sl] & ~excluded[sl])  # fmt: skip
-        lim = fn(g, settings)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf propagate by design
+            lim = fn(g, settings)
         k = options.multiply
         y = lim.y * k if k != 1 else lim.y
         y_plot[sl] = y
@@ -226,7 +231,9 @@ def _analyse(pts: Points, options: SPCOptions) -> tuple[pd.DataFrame, pd.DataFra
         shift_position=sig["shift_position"], hugging=sig["hugging"],
     )  # fmt: skip
     if options.phase_labels:
-        phase_col = pd.Categorical.from_codes(phase_code, categories=list(options.phase_labels))
+        unique = list(dict.fromkeys(options.phase_labels))  # a label may return later
+        to_cat = np.array([unique.index(v) for v in options.phase_labels])
+        phase_col = pd.Categorical.from_codes(to_cat[phase_code], categories=unique)
     else:
         phase_col = phase_code + 1
     points = _points_frame(pts, y_plot, lines, phase_col, baseline, excluded, signals, phases,

@@ -61,7 +61,12 @@ def _positions(name: str, value: Any) -> tuple[int, ...]:
     out = []
     for v in list(value):
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise OptionsError(f"{name} must hold whole-number positions (got {v!r})")
+            hint = (
+                " or one phase label per row (as many labels as values of y)"
+                if name == "phases"
+                else ""
+            )
+            raise OptionsError(f"{name} must hold 0-based whole-number positions{hint} (got {v!r})")
         out.append(int(v))
     return tuple(sorted(set(out)))
 
@@ -111,7 +116,7 @@ class SPCOptions:
     screen_mr: bool = True
     shift_n: int | None = None
     trend_n: int | None = None
-    phase_labels: tuple[str, ...] | None = field(default=None, repr=False)
+    phase_labels: tuple[Any, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -195,7 +200,7 @@ class SPCOptions:
                     "the number of leading points that form the baseline"
                 )
 
-    def with_phases(self, breaks: Sequence[int], labels: Sequence[str]) -> SPCOptions:
+    def with_phases(self, breaks: Sequence[int], labels: Sequence[Any]) -> SPCOptions:
         """Return a copy with phase breaks and labels taken from a label column."""
         return replace(self, phases=tuple(breaks) or None, phase_labels=tuple(labels))
 
