@@ -424,3 +424,12 @@ def test_large_series_is_linear_and_fast_enough_for_the_suite():
     res = paceqi.spc(rng.normal(size=200_000), chart="i")
     assert len(res.points) == 200_000
     assert res.points["signal_reason"].str.len().gt(0).any()
+
+
+def test_label_columns_are_plain_strings_that_group_without_warnings():
+    res = paceqi.spc(STABLE * 2, chart="i", phases=["A"] * 20 + ["B"] * 20)
+    p = res.points
+    assert p["point_type"].dtype == object and p["phase"].dtype == object
+    assert p.groupby("point_type").size().sum() == 40  # warnings are errors in this suite
+    assert p.groupby("phase").size().to_dict() == {"A": 20, "B": 20}
+    assert isinstance(p["point_type"].iat[0], str)

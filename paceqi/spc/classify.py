@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from paceqi.constants import HCDG_HUGGING
 from paceqi.spc.types import Assurance, Direction, PointType, Variation
@@ -55,13 +54,14 @@ def combined_sign(s: Signals) -> np.ndarray:
 
 #: Categories of the ``point_type`` column, in code order.
 POINT_TYPE_CATEGORIES = [t.value for t in PointType]
+_POINT_TYPE_TABLE = np.array(POINT_TYPE_CATEGORIES, dtype=object)
 
 
-def point_types(s: Signals, direction: Direction) -> pd.Categorical:
+def point_types(s: Signals, direction: Direction) -> np.ndarray:
     """Map the combined sign and the improvement direction to :class:`PointType` values.
 
-    Returns a categorical (cheap for long series) whose values are the strings of
-    :class:`PointType`.
+    Returns an object array of plain ``str`` (looked up from one table, so cheap for long
+    series; not a categorical, which would make every ``groupby`` warn about ``observed``).
 
     Examples
     --------
@@ -79,7 +79,7 @@ def point_types(s: Signals, direction: Direction) -> pd.Categorical:
         sign = sign * d
         hi, lo = code[PointType.IMPROVEMENT], code[PointType.CONCERN]
     codes = np.where(sign > 0, hi, np.where(sign < 0, lo, code[PointType.COMMON_CAUSE]))
-    return pd.Categorical.from_codes(codes.astype(np.int8), categories=POINT_TYPE_CATEGORIES)
+    return _POINT_TYPE_TABLE[codes]
 
 
 def ordinal(k: np.ndarray) -> np.ndarray:
