@@ -433,3 +433,12 @@ def test_label_columns_are_plain_strings_that_group_without_warnings():
     assert p.groupby("point_type").size().sum() == 40  # warnings are errors in this suite
     assert p.groupby("phase").size().to_dict() == {"A": 20, "B": 20}
     assert isinstance(p["point_type"].iat[0], str)
+
+
+@pytest.mark.parametrize("chart", ["run", "mr", "g", "i"])
+def test_output_columns_do_not_share_memory(chart):
+    p = paceqi.spc(STABLE, chart=chart).points
+    cols = ["y", "cl", "lcl", "ucl", "lcl_2s", "ucl_2s"]
+    for i, a in enumerate(cols):
+        for b in cols[i + 1 :]:
+            assert not np.shares_memory(p[a].to_numpy(), p[b].to_numpy()), (a, b)

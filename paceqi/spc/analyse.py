@@ -217,14 +217,24 @@ def _analyse_phase(
         lim = get_limits_fn(options.chart)(g, settings)
     k = options.multiply
     y = lim.y * k if k != 1 else lim.y
-    out.y[sl] = y
+    out.y[sl] = y  # always a copy: lim.y may be a view of the caller's data
+    whole = sl.start == 0 and sl.stop == out.y.size  # one phase: keep the fresh arrays
+    seen: set[int] = set()
     for name in _LINES:
-        out.lines[name][sl] = getattr(lim, name) * k if k != 1 else getattr(lim, name)
+        line = getattr(lim, name) * k if k != 1 else getattr(lim, name)
+        if whole:  # a limits function may return one array for two lines: never share it
+            out.lines[name] = line.copy() if id(line) in seen else line
+            seen.add(id(line))
+        else:
+            out.lines[name][sl] = line
     scaled = Limits(y, *(out.lines[name][sl] for name in _LINES), mr_zero=lim.mr_zero)
     use = ~excluded[sl] & ~np.isnan(y)
     side = _side(y, scaled.cl, use)
     for key, val in _signals_for_phase(y, scaled, use, side, options).items():
-        out.signals.setdefault(key, np.zeros(out.y.size, dtype=val.dtype))[sl] = val
+        if whole:
+            out.signals[key] = val
+        else:
+            out.signals.setdefault(key, np.zeros(out.y.size, dtype=val.dtype))[sl] = val
     out.phase_code[sl] = i
     r = _runs_for_phase(side, options)
     n_base = int(np.count_nonzero(g.base & ~np.isnan(y)))
