@@ -275,18 +275,20 @@ def s_limits(g: Subgroups, settings: LimitSettings) -> Limits:
     return _lines(_full(g.y.size, sbar), sigma, g.sd, floor=0.0)
 
 
-def _p_sigma(g: Subgroups) -> tuple[np.ndarray, np.ndarray]:
+def _ratio_cl(g: Subgroups) -> float:
+    """Σy/Σn over the base subgroups with a value (P and U charts)."""
     vb = _valid_base(g)
-    c = float(g.y_sum[vb].sum() / g.n[vb].sum()) if vb.any() else float("nan")
-    cl = _full(g.y.size, c)
-    return cl, np.sqrt(c * (1 - c) / g.n)
+    return float(g.y_sum[vb].sum() / g.n[vb].sum()) if vb.any() else float("nan")
+
+
+def _p_sigma(g: Subgroups) -> tuple[np.ndarray, np.ndarray]:
+    c = _ratio_cl(g)
+    return _full(g.y.size, c), np.sqrt(c * (1 - c) / g.n)
 
 
 def _u_sigma(g: Subgroups) -> tuple[np.ndarray, np.ndarray]:
-    vb = _valid_base(g)
-    c = float(g.y_sum[vb].sum() / g.n[vb].sum()) if vb.any() else float("nan")
-    cl = _full(g.y.size, c)
-    return cl, np.sqrt(c / g.n)
+    c = _ratio_cl(g)
+    return _full(g.y.size, c), np.sqrt(c / g.n)
 
 
 def _laney(g: Subgroups, cl: np.ndarray, sigma: np.ndarray, settings: LimitSettings) -> np.ndarray:

@@ -17,11 +17,10 @@ from paceqi.constants import (
     MDC_TREND,
 )
 from paceqi.errors import OptionsError
+from paceqi.spc.inputs import listed
 from paceqi.spc.types import CHARTS_WITHOUT_LIMITS, ChartType, Direction, RuleSet
 
 __all__ = ["SPCOptions"]
-
-_MAX_LISTED = 10
 
 
 def _choices(enum: type) -> str:
@@ -79,12 +78,6 @@ def _number(name: str, value: Any, *, positive: bool = False) -> float:
         need = "a positive finite number" if positive else "a finite number"
         raise OptionsError(f"{name} must be {need} (got {value!r})")
     return v
-
-
-def _listed(values: Sequence[int]) -> str:
-    shown = ", ".join(str(v) for v in values[:_MAX_LISTED])
-    more = len(values) - _MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True)
@@ -181,14 +174,14 @@ class SPCOptions:
         bad = [i for i in self.exclude if i < 0 or i >= n_points]
         if bad:
             raise OptionsError(
-                f"exclude: positions {_listed(bad)} are out of range; the data have "
+                f"exclude: positions {listed(bad)} are out of range; the data have "
                 f"{n_points} points (valid positions 0 to {n_points - 1})"
             )
         phases = self.phases or ()
         bad = [i for i in phases if i < 1 or i >= n_points]
         if bad:
             raise OptionsError(
-                f"phases: break positions {_listed(bad)} are out of range; a new phase must start "
+                f"phases: break positions {listed(bad)} are out of range; a new phase must start "
                 f"at a position from 1 to {n_points - 1} (the data have {n_points} points)"
             )
         if self.freeze is not None:
@@ -237,7 +230,7 @@ class SPCOptions:
         if self.phases:
             parts.append(f"New phases start at positions {', '.join(map(str, self.phases))}.")
         if self.exclude:
-            parts.append(f"Excluded positions: {_listed(list(self.exclude))}.")
+            parts.append(f"Excluded positions: {listed(list(self.exclude))}.")
         parts.append(f"Direction: {self.direction.value}.")
         if self.target is not None:
             parts.append(f"Target: {self.target:g}.")
