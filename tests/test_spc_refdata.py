@@ -218,3 +218,32 @@ def test_ptd_assurance(case):
         for lo, hi in zip(inp["lpl"], inp["upl"], strict=True)
     ]
     assert got == case["expected"]
+
+
+# --- published results quoted in METHODS.md §3.1 (not in refdata) -------------------------------
+
+
+def test_mdc_screening_switch_reproduces_the_nhsrplotthedots_deviations_vignette():
+    # NHSRplotthedots vignettes/deviations.Rmd: UPL 4.6 screened (R default), 6.95 unscreened
+    # (the MDC Excel tool); mean 1.94
+    data = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    on = paceqi.spc(data, chart="i", rules="mdc").points.iloc[0]
+    off = paceqi.spc(data, chart="i", rules="mdc", screen_mr=False).points.iloc[0]
+    assert round(on["ucl"], 2) == 4.6 and round(off["ucl"], 2) == 6.95
+    assert round(on["cl"], 2) == 1.94
+
+
+def test_t_chart_screened_and_unscreened_match_powerbi_spc():
+    # PowerBI-SPC test/fixtures/golden/t/basic: UCL 106.0418 unscreened (their fixture) and
+    # 97.268 with screening (their T-chart unit test), CL 11.2051
+    hours = [16, 20, 5, 13, 1, 26, 46, 12, 12, 5, 19, 4, 3, 15, 14, 9, 8, 15, 21, 6, 3, 1, 56,
+             117, 1, 33, 9, 9, 19, 12, 1, 16, 13, 18, 1, 35, 16, 5, 21, 38, 3, 25, 3, 11, 13, 20,
+             9, 3, 8, 21, 24, 38, 8, 13, 9, 1, 30, 23, 3, 7, 22, 19, 11, 31, 6, 1, 1]  # fmt: skip
+    off = paceqi.spc(hours, chart="t", screen_mr=False).points.iloc[0]
+    on = paceqi.spc(hours, chart="t").points.iloc[0]
+    assert off["cl"] == pytest.approx(11.2051, abs=5e-5)
+    assert off["ucl"] == pytest.approx(106.0418, abs=5e-5)
+    assert off["ucl_2s"] == pytest.approx(57.8835, abs=5e-5)
+    assert off["lcl_2s"] == pytest.approx(0.502, abs=5e-5)
+    assert off["lcl"] == pytest.approx(0.0079, abs=5e-5)
+    assert on["ucl"] == pytest.approx(97.268, abs=5e-4)

@@ -93,10 +93,14 @@ def _phase_bounds(m: int, options: SPCOptions) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 
-def _labels_to_breaks(labels: np.ndarray) -> tuple[list[int], list[str]]:
+def _labels_to_breaks(labels: np.ndarray) -> tuple[list[int], list[Any]]:
     change = np.flatnonzero(labels[1:] != labels[:-1]) + 1
     starts = [0, *change.tolist()]
-    return change.tolist(), [str(labels[i]) for i in starts]
+    return change.tolist(), [_plain(labels[i]) for i in starts]
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _centre_word(chart: ChartType) -> str:
@@ -178,58 +182,90 @@ def _runs_for_phase(side: np.ndarray, options: SPCOptions) -> dict[str, Any]:
     return res
 
 
-def _analyse(pts: Points, options: SPCOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
-    m = pts.y.size
+@dataclass
+class _Series:
+    """Whole-series arrays filled phase by phase."""
+
+    y: np.ndarray
+    lines: dict[str, np.ndarray]
+    signals: dict[str, np.ndarray]
+    phase_code: np.ndarray
+
+    @classmethod
+    def empty(cls, m: int) -> _Series:
+        lines = {k: np.empty(m) for k in _LINES}
+        return cls(np.empty(m), lines, {}, np.empty(m, dtype=np.int64))
+
+
+def _masks(m: int, options: SPCOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Excluded points, and the baseline (the first ``freeze`` points of the first phase)."""
     excluded = np.zeros(m, dtype=bool)
     excluded[list(options.exclude)] = True
     baseline = np.ones(m, dtype=bool)
-    bounds = _phase_bounds(m, options)
     if options.freeze is not None:
-        baseline[options.freeze : bounds[0][1]] = False
-    fn = get_limits_fn(options.chart)
+        first_stop = options.phases[0] if options.phases else m
+        baseline[options.freeze : first_stop] = False
+    return excluded, baseline
+
+
+def _analyse_phase(
+    i: int, sl: slice, g: Subgroups, excluded: np.ndarray, out: _Series, options: SPCOptions
+) -> _Phase:
+    """Lines, rules and runs analysis of one phase; fills ``out[sl]`` and returns the phase."""
     settings = LimitSettings(options.screen_mr, mdc_xmr=options.rules is RuleSet.MDC)
-    y_plot = np.empty(m)
-    lines = {k: np.empty(m) for k in _LINES}
-    sig: dict[str, np.ndarray] = {}
-    phase_code = np.empty(m, dtype=np.int64)
-    phases: list[_Phase] = []
-    for i, (a, b) in enumerate(bounds):
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf propagate by design
+        lim = get_limits_fn(options.chart)(g, settings)
+    k = options.multiply
+    y = lim.y * k if k != 1 else lim.y
+    out.y[sl] = y  # always a copy: lim.y may be a view of the caller's data
+    whole = sl.start == 0 and sl.stop == out.y.size  # one phase: keep the fresh arrays
+    seen: set[int] = set()
+    for name in _LINES:
+        line = getattr(lim, name) * k if k != 1 else getattr(lim, name)
+        if whole:  # a limits function may return one array for two lines: never share it
+            out.lines[name] = line.copy() if id(line) in seen else line
+            seen.add(id(line))
+        else:
+            out.lines[name][sl] = line
+    scaled = Limits(y, *(out.lines[name][sl] for name in _LINES), mr_zero=lim.mr_zero)
+    use = ~excluded[sl] & ~np.isnan(y)
+    side = _side(y, scaled.cl, use)
+    for key, val in _signals_for_phase(y, scaled, use, side, options).items():
+        if whole:
+            out.signals[key] = val
+        else:
+            out.signals.setdefault(key, np.zeros(out.y.size, dtype=val.dtype))[sl] = val
+    out.phase_code[sl] = i
+    r = _runs_for_phase(side, options)
+    n_base = int(np.count_nonzero(g.base & ~np.isnan(y)))
+    return _Phase(
+        sl.start, sl.stop, options.phase_labels[i] if options.phase_labels else i + 1,
+        r["stats"], r["longest_run_max"], r["n_crossings_min"], r["runs_min"], r["runs_max"],
+        r["runs_signal"],
+        limits_are_trial=options.has_limits and n_base < MIN_POINTS_FOR_LIMITS,
+        mr_zero=bool(lim.mr_zero),
+        all_on_cl=bool(use.any()) and r["stats"].n_useful == 0,
+    )  # fmt: skip
+
+
+def _analyse(pts: Points, options: SPCOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
+    m = pts.y.size
+    excluded, baseline = _masks(m, options)
+    out = _Series.empty(m)
+    phases = []
+    for i, (a, b) in enumerate(_phase_bounds(m, options)):
         sl = slice(a, b)
         g = Subgroups(pts.y[sl], pts.y_sum[sl], pts.n[sl], pts.size[sl], pts.sd[sl],
                       baseline[sl] & ~excluded[sl])  # fmt: skip
-        lim = fn(g, settings)
-        k = options.multiply
-        y = lim.y * k if k != 1 else lim.y
-        y_plot[sl] = y
-        for name in _LINES:
-            lines[name][sl] = getattr(lim, name) * k if k != 1 else getattr(lim, name)
-        scaled = Limits(y, *(lines[name][sl] for name in _LINES), mr_zero=lim.mr_zero)
-        use = ~excluded[sl] & ~np.isnan(y)
-        side = _side(y, scaled.cl, use)
-        s = _signals_for_phase(y, scaled, use, side, options)
-        for key, val in s.items():
-            sig.setdefault(key, np.zeros(m, dtype=val.dtype))[sl] = val
-        r = _runs_for_phase(side, options)
-        label = options.phase_labels[i] if options.phase_labels else i + 1
-        phase_code[sl] = i
-        n_base = int(np.count_nonzero(g.base & ~np.isnan(y)))
-        phases.append(_Phase(
-            a, b, label, r["stats"], r["longest_run_max"], r["n_crossings_min"], r["runs_min"],
-            r["runs_max"], r["runs_signal"],
-            limits_are_trial=options.has_limits and n_base < MIN_POINTS_FOR_LIMITS,
-            mr_zero=bool(lim.mr_zero),
-            all_on_cl=bool(use.any()) and r["stats"].n_useful == 0,
-        ))  # fmt: skip
-    signals = classify.Signals(
-        sigma=sig["sigma"], trend=sig["trend"], trend_length=sig["trend_length"],
-        two_of_three=sig["two_of_three"], shift=sig["shift"],
-        shift_position=sig["shift_position"], hugging=sig["hugging"],
-    )  # fmt: skip
+        phases.append(_analyse_phase(i, sl, g, excluded, out, options))
+    signals = classify.Signals(**{f: out.signals[f] for f in classify.Signals.__dataclass_fields__})
     if options.phase_labels:
-        phase_col = pd.Categorical.from_codes(phase_code, categories=list(options.phase_labels))
+        table = np.empty(len(options.phase_labels), dtype=object)
+        table[:] = list(options.phase_labels)
+        phase_col = table[out.phase_code]  # plain labels (a label may return in a later phase)
     else:
-        phase_col = phase_code + 1
-    points = _points_frame(pts, y_plot, lines, phase_col, baseline, excluded, signals, phases,
+        phase_col = out.phase_code + 1
+    points = _points_frame(pts, out.y, out.lines, phase_col, baseline, excluded, signals, phases,
                            options)  # fmt: skip
     return points, _summary(points, phases, signals, options)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from paceqi.constants import HCDG_HUGGING
 from paceqi.spc.types import Assurance, Direction, PointType, Variation
@@ -55,13 +54,14 @@ def combined_sign(s: Signals) -> np.ndarray:
 
 #: Categories of the ``point_type`` column, in code order.
 POINT_TYPE_CATEGORIES = [t.value for t in PointType]
+_POINT_TYPE_TABLE = np.array(POINT_TYPE_CATEGORIES, dtype=object)
 
 
-def point_types(s: Signals, direction: Direction) -> pd.Categorical:
+def point_types(s: Signals, direction: Direction) -> np.ndarray:
     """Map the combined sign and the improvement direction to :class:`PointType` values.
 
-    Returns a categorical (cheap for long series) whose values are the strings of
-    :class:`PointType`.
+    Returns an object array of plain ``str`` (looked up from one table, so cheap for long
+    series; not a categorical, which would make every ``groupby`` warn about ``observed``).
 
     Examples
     --------
@@ -79,7 +79,7 @@ def point_types(s: Signals, direction: Direction) -> pd.Categorical:
         sign = sign * d
         hi, lo = code[PointType.IMPROVEMENT], code[PointType.CONCERN]
     codes = np.where(sign > 0, hi, np.where(sign < 0, lo, code[PointType.COMMON_CAUSE]))
-    return pd.Categorical.from_codes(codes.astype(np.int8), categories=POINT_TYPE_CATEGORIES)
+    return _POINT_TYPE_TABLE[codes]
 
 
 def ordinal(k: np.ndarray) -> np.ndarray:
@@ -90,11 +90,21 @@ def ordinal(k: np.ndarray) -> np.ndarray:
     >>> ordinal(np.array([1, 2, 3, 4, 11, 12, 13, 21, 102])).tolist()
     ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '102nd']
     """
-    k = np.asarray(k, dtype=np.int64)
-    last = k % 10
-    teen = (k % 100 >= 11) & (k % 100 <= 13)
-    suffix = np.select([teen, last == 1, last == 2, last == 3], ["th", "st", "nd", "rd"], "th")
-    return k.astype(str).astype(object) + suffix.astype(object)
+    return _texts(np.asarray(k, dtype=np.int64), "{}")
+
+
+def _suffix(k: int) -> str:
+    if 11 <= k % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+
+
+def _texts(k: np.ndarray, template: str, *, as_ordinal: bool = True) -> np.ndarray:
+    """Format ``template`` once per distinct value of ``k`` and look the texts up (fast)."""
+    values, inverse = np.unique(k, return_inverse=True)
+    words = [f"{v}{_suffix(v)}" if as_ordinal else str(v) for v in values.tolist()]
+    table = np.array([template.format(w) for w in words], dtype=object)
+    return table[inverse.reshape(-1)]
 
 
 def _append(reason: np.ndarray, idx: np.ndarray, text: np.ndarray | str) -> None:
@@ -131,16 +141,16 @@ def signal_reasons(s: Signals, centre: str) -> np.ndarray:
     for sign, word in ((1, "rising"), (-1, "falling")):
         idx = np.flatnonzero(s.trend == sign)
         if idx.size:
-            text = "part of a " + s.trend_length[idx].astype(str).astype(object)
-            _append(reason, idx, text + f"-point {word} trend")
+            template = "part of a {}-point " + word + " trend"
+            _append(reason, idx, _texts(s.trend_length[idx], template, as_ordinal=False))
     for sign, word in ((1, "upper"), (-1, "lower")):
         text = f"2 of 3 points beyond the {word} 2-sigma line"
         _append(reason, np.flatnonzero(s.two_of_three == sign), text)
     for sign, word in ((1, "above"), (-1, "below")):
         idx = np.flatnonzero(s.shift == sign)
         if idx.size:
-            text = ordinal(s.shift_position[idx]) + f" point in a run {word} the {centre}"
-            _append(reason, idx, text)
+            template = "{} point in a run " + f"{word} the {centre}"
+            _append(reason, idx, _texts(s.shift_position[idx], template))
     text = f"part of {HCDG_HUGGING} or more points in a row within 1 sigma of the {centre}"
     _append(reason, np.flatnonzero(s.hugging), text)
     return reason

@@ -13,20 +13,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paceqi.errors import OptionsError
+from paceqi.errors import MAX_ROWS_IN_MESSAGE, OptionsError
 from paceqi.spc.types import COUNT_CHARTS, RATIO_CHARTS, SUBGROUP_CHARTS, ChartType
 
-__all__ = ["RawInput", "Points", "read_inputs", "aggregate"]
-
-_MAX_LISTED = 10
+__all__ = ["RawInput", "Points", "read_inputs", "aggregate", "listed"]
 
 
 def _where(mask: np.ndarray) -> str:
     idx = np.flatnonzero(mask)
-    shown = ", ".join(str(i) for i in idx[:_MAX_LISTED])
-    more = idx.size - _MAX_LISTED
     noun = "position" if idx.size == 1 else "positions"
-    return f"{noun} {shown}" + (f" and {more} more" if more > 0 else "") + " (0-based)"
+    return f"{noun} {listed(idx.tolist())} (0-based)"
+
+
+def listed(values: list[int]) -> str:
+    """'1, 2, 3' - at most MAX_ROWS_IN_MESSAGE values, then 'and N more'."""
+    shown = ", ".join(str(v) for v in values[:MAX_ROWS_IN_MESSAGE])
+    more = len(values) - MAX_ROWS_IN_MESSAGE
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _count(mask: np.ndarray, noun: str) -> str:
@@ -204,36 +207,32 @@ def aggregate(raw: RawInput, chart: ChartType) -> Points:
     Without ``x`` (and for already unique, increasing ``x``) every row is its own subgroup.
     Numbers, dates and periods are put in order; other ``x`` keep their first-appearance order.
     """
-    y, n = raw.y, raw.n
     if raw.x is None:
         if chart in SUBGROUP_CHARTS:
             raise OptionsError(
                 f"chart={chart.value!r} needs x: the rows sharing x form one subgroup"
             )
-        m = y.size
-        return Points(
-            x=np.arange(1, m + 1),
-            y=y / n if n is not None else y,
-            y_sum=y,
-            n=n if n is not None else np.full(m, np.nan),
-            size=(~np.isnan(y)).astype(np.int64),
-            sd=np.full(m, np.nan),
-            labels=raw.labels,
-        )
+        return _ungrouped(raw, np.arange(1, raw.y.size + 1))
     x = raw.x
     simple = x.is_unique and (x.is_monotonic_increasing or not _sortable(x))
     if simple and chart not in SUBGROUP_CHARTS:
-        m = y.size
-        return Points(
-            x=x.to_numpy(),
-            y=y / n if n is not None else y,
-            y_sum=y,
-            n=n if n is not None else np.full(m, np.nan),
-            size=(~np.isnan(y)).astype(np.int64),
-            sd=np.full(m, np.nan),
-            labels=raw.labels,
-        )
+        return _ungrouped(raw, x.to_numpy())
     return _grouped(raw, chart, sort=_sortable(x))
+
+
+def _ungrouped(raw: RawInput, x: Any) -> Points:
+    """Every row is its own subgroup."""
+    y, n = raw.y, raw.n
+    m = y.size
+    return Points(
+        x=x,
+        y=y / n if n is not None else y,
+        y_sum=y,
+        n=n if n is not None else np.full(m, np.nan),
+        size=(~np.isnan(y)).astype(np.int64),
+        sd=np.full(m, np.nan),
+        labels=raw.labels,
+    )
 
 
 def _grouped(raw: RawInput, chart: ChartType, *, sort: bool) -> Points:

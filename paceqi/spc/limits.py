@@ -10,11 +10,11 @@ are taken, so the moving range spans it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
 
 from paceqi.constants import (
     D2_MR,
@@ -173,10 +173,16 @@ def _xmr_sigma(amr: float, settings: LimitSettings) -> float:
 def _c4(n: np.ndarray) -> np.ndarray:
     """c4(n) = sqrt(2/(n-1))·Γ(n/2)/Γ((n-1)/2), exact; NaN for n <= 1 (Montgomery eq. 6.26)."""
     n = np.asarray(n, dtype=float)
-    ok = n > 1
-    m = np.where(ok, n, 2.0)
-    out = np.sqrt(2.0 / (m - 1)) * np.exp(gammaln(m / 2) - gammaln((m - 1) / 2))
-    return np.where(ok, out, np.nan)
+    sizes, inverse = np.unique(n, return_inverse=True)
+    c4 = np.array(
+        [
+            math.sqrt(2.0 / (k - 1)) * math.exp(math.lgamma(k / 2) - math.lgamma((k - 1) / 2))
+            if k > 1
+            else math.nan
+            for k in sizes  # a handful of distinct subgroup sizes
+        ]
+    )
+    return c4[inverse].reshape(n.shape)
 
 
 def _pooled_sd(g: Subgroups) -> tuple[float, bool]:
@@ -220,7 +226,9 @@ def i_limits(g: Subgroups, settings: LimitSettings) -> Limits:
     """
     m = g.y.size
     cl = _full(m, _mean(g.y[_valid_base(g)]))
-    amr = _average_moving_range(g.y[g.base] - cl[g.base], settings.screen_mr)
+    # qicharts2 takes |diff(y - cl)|; with one centre line per phase that is |diff(y)|, which
+    # is exact for whole numbers (so adding a constant to y changes no moving range)
+    amr = _average_moving_range(g.y[g.base], settings.screen_mr)
     sigma = _xmr_sigma(amr, settings)
     return _lines(cl, _full(m, sigma), g.y, mr_zero=amr == 0)
 
@@ -267,18 +275,20 @@ def s_limits(g: Subgroups, settings: LimitSettings) -> Limits:
     return _lines(_full(g.y.size, sbar), sigma, g.sd, floor=0.0)
 
 
-def _p_sigma(g: Subgroups) -> tuple[np.ndarray, np.ndarray]:
+def _ratio_cl(g: Subgroups) -> float:
+    """Σy/Σn over the base subgroups with a value (P and U charts)."""
     vb = _valid_base(g)
-    c = float(g.y_sum[vb].sum() / g.n[vb].sum()) if vb.any() else float("nan")
-    cl = _full(g.y.size, c)
-    return cl, np.sqrt(c * (1 - c) / g.n)
+    return float(g.y_sum[vb].sum() / g.n[vb].sum()) if vb.any() else float("nan")
+
+
+def _p_sigma(g: Subgroups) -> tuple[np.ndarray, np.ndarray]:
+    c = _ratio_cl(g)
+    return _full(g.y.size, c), np.sqrt(c * (1 - c) / g.n)
 
 
 def _u_sigma(g: Subgroups) -> tuple[np.ndarray, np.ndarray]:
-    vb = _valid_base(g)
-    c = float(g.y_sum[vb].sum() / g.n[vb].sum()) if vb.any() else float("nan")
-    cl = _full(g.y.size, c)
-    return cl, np.sqrt(c / g.n)
+    c = _ratio_cl(g)
+    return _full(g.y.size, c), np.sqrt(c / g.n)
 
 
 def _laney(g: Subgroups, cl: np.ndarray, sigma: np.ndarray, settings: LimitSettings) -> np.ndarray:

@@ -17,11 +17,10 @@ from paceqi.constants import (
     MDC_TREND,
 )
 from paceqi.errors import OptionsError
+from paceqi.spc.inputs import listed
 from paceqi.spc.types import CHARTS_WITHOUT_LIMITS, ChartType, Direction, RuleSet
 
 __all__ = ["SPCOptions"]
-
-_MAX_LISTED = 10
 
 
 def _choices(enum: type) -> str:
@@ -61,7 +60,12 @@ def _positions(name: str, value: Any) -> tuple[int, ...]:
     out = []
     for v in list(value):
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise OptionsError(f"{name} must hold whole-number positions (got {v!r})")
+            hint = (
+                " or one phase label per row (as many labels as values of y)"
+                if name == "phases"
+                else ""
+            )
+            raise OptionsError(f"{name} must hold 0-based whole-number positions{hint} (got {v!r})")
         out.append(int(v))
     return tuple(sorted(set(out)))
 
@@ -74,12 +78,6 @@ def _number(name: str, value: Any, *, positive: bool = False) -> float:
         need = "a positive finite number" if positive else "a finite number"
         raise OptionsError(f"{name} must be {need} (got {value!r})")
     return v
-
-
-def _listed(values: Sequence[int]) -> str:
-    shown = ", ".join(str(v) for v in values[:_MAX_LISTED])
-    more = len(values) - _MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ class SPCOptions:
     screen_mr: bool = True
     shift_n: int | None = None
     trend_n: int | None = None
-    phase_labels: tuple[str, ...] | None = field(default=None, repr=False)
+    phase_labels: tuple[Any, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -176,14 +174,14 @@ class SPCOptions:
         bad = [i for i in self.exclude if i < 0 or i >= n_points]
         if bad:
             raise OptionsError(
-                f"exclude: positions {_listed(bad)} are out of range; the data have "
+                f"exclude: positions {listed(bad)} are out of range; the data have "
                 f"{n_points} points (valid positions 0 to {n_points - 1})"
             )
         phases = self.phases or ()
         bad = [i for i in phases if i < 1 or i >= n_points]
         if bad:
             raise OptionsError(
-                f"phases: break positions {_listed(bad)} are out of range; a new phase must start "
+                f"phases: break positions {listed(bad)} are out of range; a new phase must start "
                 f"at a position from 1 to {n_points - 1} (the data have {n_points} points)"
             )
         if self.freeze is not None:
@@ -195,7 +193,7 @@ class SPCOptions:
                     "the number of leading points that form the baseline"
                 )
 
-    def with_phases(self, breaks: Sequence[int], labels: Sequence[str]) -> SPCOptions:
+    def with_phases(self, breaks: Sequence[int], labels: Sequence[Any]) -> SPCOptions:
         """Return a copy with phase breaks and labels taken from a label column."""
         return replace(self, phases=tuple(breaks) or None, phase_labels=tuple(labels))
 
@@ -232,7 +230,7 @@ class SPCOptions:
         if self.phases:
             parts.append(f"New phases start at positions {', '.join(map(str, self.phases))}.")
         if self.exclude:
-            parts.append(f"Excluded positions: {_listed(list(self.exclude))}.")
+            parts.append(f"Excluded positions: {listed(list(self.exclude))}.")
         parts.append(f"Direction: {self.direction.value}.")
         if self.target is not None:
             parts.append(f"Target: {self.target:g}.")

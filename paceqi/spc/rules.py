@@ -460,10 +460,8 @@ def anhoej_crossings_min(n_useful: int) -> float:
     if n_useful < 1:
         return float("nan")
     m = n_useful - 1
-    if m > 1000:  # normal tail is already far from the boundary; use scipy's exact ppf
-        from scipy.stats import binom
-
-        return int(binom.ppf(ANHOEJ_CROSSINGS_ALPHA, m, 0.5))
+    if m > 1000:
+        return _binom_quantile_large(m, ANHOEJ_CROSSINGS_ALPHA)
     alpha = Fraction(ANHOEJ_CROSSINGS_ALPHA).limit_denominator(10**6)
     total = 2**m
     cum = 0
@@ -472,6 +470,23 @@ def anhoej_crossings_min(n_useful: int) -> float:
         if cum >= alpha * total:
             return c
     return m  # pragma: no cover - the loop always returns
+
+
+def _binom_quantile_large(m: int, alpha: float) -> int:
+    """Smallest c with P(X <= c) >= alpha, X ~ Binomial(m, 1/2), for large m.
+
+    Starts from the normal approximation and steps with the exact CDF (a handful of calls,
+    whereas ``scipy.stats.binom.ppf`` searches slowly for m near 10^6 and scipy.stats is
+    slow to import).
+    """
+    from scipy.special import bdtr, ndtri  # binomial CDF and normal quantile
+
+    c = int(np.floor(m / 2 + ndtri(alpha) * np.sqrt(m) / 2))
+    while bdtr(c, m, 0.5) < alpha:
+        c += 1
+    while c > 0 and bdtr(c - 1, m, 0.5) >= alpha:
+        c -= 1
+    return c
 
 
 def runs_distribution(n1: int, n2: int) -> tuple[np.ndarray, list[int], int]:
@@ -511,7 +526,13 @@ def _log_comb(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _limits_log_space(n1: int, n2: int, alpha: float) -> tuple[float, float]:
     """Compute the runs limits with log-gamma for large counts (> EXACT_MAX)."""
-    r = np.arange(2, 2 * min(n1, n2) + 2)
+    n = n1 + n2
+    mean = 2 * n1 * n2 / n + 1
+    sd = np.sqrt(2 * n1 * n2 * (2 * n1 * n2 - n) / (n**2 * (n - 1)))
+    # only mean ± 12 sd: the mass outside is below 1e-30, far from the alpha boundary
+    lo_r = max(2, int(mean - 12 * sd))
+    hi_r = min(2 * min(n1, n2) + 1, int(mean + 12 * sd) + 1)
+    r = np.arange(lo_r, hi_r + 1)
     k = r // 2
     odd = (r % 2).astype(bool)
     even_w = np.log(2.0) + _log_comb(n1 - 1, k - 1) + _log_comb(n2 - 1, k - 1)
@@ -551,7 +572,8 @@ def swed_eisenhart_limits(n1: int, n2: int, alpha: float = RUNS_TEST_ALPHA) -> t
     low, high : float
         ``low`` is the largest r with P(R <= r) <= alpha (too few runs if n_runs <= low);
         ``high`` the smallest r with P(R >= r) <= alpha (too many if n_runs >= high). NaN when
-        no such r exists (for example when every point is on one side).
+        no attainable r qualifies (for example when every point is on one side, or too few
+        points for any run count to be that unlikely).
 
     Examples
     --------
@@ -565,6 +587,9 @@ def swed_eisenhart_limits(n1: int, n2: int, alpha: float = RUNS_TEST_ALPHA) -> t
     if n1 + n2 > EXACT_MAX:
         return _limits_log_space(n1, n2, alpha)
     r, ways, total = runs_distribution(n1, n2)
+    attainable = 2 * min(n1, n2) + (n1 != n2)  # more runs than this cannot happen
+    ways = ways[: attainable - 1]
+    r = r[: attainable - 1]
     a = Fraction(alpha).limit_denominator(10**6)
     low = high = float("nan")
     cum = 0
