@@ -243,6 +243,11 @@ def validate(raw: Any, source: str = "document") -> tuple[dict[str, Any] | None,
             continue
         w = ck.where(a, label)
         idea, ramp, no = a.get("change_idea"), a.get("ramp"), a.get("cycle_no")
+        if no is not None:
+            no_clean, no_errors = clean_record({"cycle_no": no}, CYCLE_FIELDS[:1])
+            no = no_clean.get("cycle_no")
+            for field, msg in no_errors.items():
+                ck.add(w, field, msg)
         if idea is not None and idea not in idea_keys:
             ck.add(w, "change_idea", "must be the id of a change idea in this file")
         if (ramp is None) != (no is None):
