@@ -537,11 +537,11 @@ class PDSAStore:
         cols = ["authority", "name", "status", "notebook", "n_ramps", "n_cycles"]
         return pd.DataFrame(self._read(run), columns=cols)
 
-    def ramp(self, authority: str, change_idea: str) -> pd.DataFrame:
-        """Return the ramp(s) of a change idea: one row per cycle in order.
+    def ramp(self, authority: str, change_idea: str | None = None) -> pd.DataFrame:
+        """Return the ramp(s) of a change idea (default: of every idea): one row per cycle.
 
-        Columns: ``ramp, cycle_no, cycle_id, title, purpose, scale, start_date, end_date,
-        predictions, results, met, n_predictions, n_met, act_decision, next_steps`` where
+        Columns: ``change_idea, ramp, cycle_no, cycle_id, title, purpose, scale, start_date,
+        end_date, predictions, results, met, n_predictions, n_met, act_decision, next_steps`` where
         ``predictions`` and ``results`` are lists (study results in prediction order) and
         ``met`` the list of True/False/None per result.
         """
@@ -553,6 +553,7 @@ class PDSAStore:
             results = c["study_results"]
             rows.append(
                 {
+                    "change_idea": c["change_idea"],
                     "ramp": c["ramp"],
                     "cycle_no": c["cycle_no"],
                     "cycle_id": c["id"],
@@ -571,8 +572,8 @@ class PDSAStore:
                 }
             )
         cols = [
-            "ramp", "cycle_no", "cycle_id", "title", "purpose", "scale", "start_date",
-            "end_date", "predictions", "results", "met", "n_predictions", "n_met",
+            "change_idea", "ramp", "cycle_no", "cycle_id", "title", "purpose", "scale",
+            "start_date", "end_date", "predictions", "results", "met", "n_predictions", "n_met",
             "act_decision", "next_steps",
         ]  # fmt: skip
         return pd.DataFrame(rows, columns=cols)

@@ -74,7 +74,7 @@ def test_formula_injection_is_neutralised_and_restored(store, tmp_path):
 
     ws = load_workbook(out)["cycles"]
     header = [c.value for c in ws[1]]
-    row = {h: c for h, c in zip(header, ws[2], strict=False)}
+    row = dict(zip(header, ws[2], strict=False))
     assert row["objective"].value == "'" + note and row["objective"].data_type == "s"
     assert row["plan_who"].value == "'+44 1234"
     assert row["prediction_2"].value == "''q"
