@@ -607,22 +607,21 @@ class PDSAStore:
                     cycle_no = session.get(m.Cycle, a.cycle_id).cycle_no
                 rows.append({"date": a.date, "label": a.text, "kind": a.kind, "cycle_no": cycle_no})
             if idea is not None:
-                marked = {(r["date"], r["kind"]) for r in rows}
+                dated = {}  # (date, kind) -> cycle_no of the idea's cycles
                 for r in idea.ramps:
                     for c in r.cycles:
-                        for kind, day, verb in (
-                            ("pdsa_start", c.start_date, "starts"),
-                            ("pdsa_end", c.end_date, "ends"),
-                        ):
-                            if day is not None and (day, kind) not in marked:
-                                rows.append(
-                                    {
-                                        "date": day,
-                                        "label": f"PDSA {c.cycle_no} {verb}",
-                                        "kind": kind,
-                                        "cycle_no": c.cycle_no,
-                                    }
-                                )
+                        for kind, day in (("pdsa_start", c.start_date), ("pdsa_end", c.end_date)):
+                            if day is not None:
+                                dated.setdefault((day, kind), c.cycle_no)
+                for row in rows:  # a stored start/end note on a cycle's date names that cycle
+                    if row["cycle_no"] is None:
+                        row["cycle_no"] = dated.get((row["date"], row["kind"]))
+                marked = {(r["date"], r["kind"]) for r in rows}
+                for (day, kind), no in dated.items():
+                    if (day, kind) not in marked:
+                        verb = "starts" if kind == "pdsa_start" else "ends"
+                        label = f"PDSA {no} {verb}"
+                        rows.append({"date": day, "label": label, "kind": kind, "cycle_no": no})
             return rows
 
         frame = pd.DataFrame(self._read(run), columns=["date", "label", "kind", "cycle_no"])

@@ -203,3 +203,14 @@ def test_xlsx_not_a_workbook(store, tmp_path, fife_yaml):
     shutil.copyfile(fife_yaml, fake)
     with pytest.raises(DataValidationError, match="not an XLSX workbook"):
         store.import_file(fake)
+
+
+def test_the_synthetic_generators_output_imports(store):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "pdsa" / "synth_fife.yaml"
+    store.import_file(path)
+    ramp = store.ramp("Fife", "Two Week Planning Meeting")
+    assert ramp["cycle_no"].tolist() == list(range(1, len(ramp) + 1)) and len(ramp) >= 2
+    notes = store.annotations("Fife", "Two Week Planning Meeting")
+    assert notes["cycle_no"].notna().sum() >= 2 * len(ramp) - 1

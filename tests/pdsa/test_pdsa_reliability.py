@@ -70,16 +70,15 @@ from paceqi.pdsa.document import validate
 doc, problems = validate(doc)
 assert not problems
 store = PDSAStore(url)
-import paceqi.pdsa.document as d
-original = d._upsert
+from sqlalchemy import event
+from paceqi.pdsa import models as m
 count = [0]
-def slow(*a, **k):
+def slow(*args):
     count[0] += 1
     if count[0] == 100:
         print("writing", flush=True)
         time.sleep(60)  # killed here, inside the import's one transaction
-    return original(*a, **k)
-d._upsert = slow
+event.listen(m.Cycle, "before_insert", slow)
 store.import_documents([doc])
 print("committed", flush=True)
 """
