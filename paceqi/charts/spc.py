@@ -22,6 +22,7 @@ from paceqi.charts._result import (
     flag,
     is_finite,
     option,
+    phase_name,
     rules_name,
     x_values,
 )
@@ -333,7 +334,7 @@ def _phase_label(
         ax,
         first,
         1.0,
-        f" {phase}",
+        f" {phase_name(phase)}",
         transform=trans,
         ha="left",
         va="bottom",
