@@ -195,6 +195,8 @@ def spc_chart(
     from paceqi.narrative import alt_text
 
     measure = title or y_label or "the measure"
+    if measure[:1].isupper() and measure[1:2].islower():  # "Days to panel" -> "days to panel"
+        measure = measure[0].lower() + measure[1:]
     _figure.set_alt_text(fig, title or "SPC chart", alt_text(res, measure, unit=""))
     return fig
 

@@ -18,7 +18,7 @@ def test_svg_is_inline_accessible_and_small(shift_down):
     assert "http://" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
         'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
     )
-    assert '<title id="' in svg and "Run chart of days" in svg
+    assert '<title id="' in svg and "Run chart of days to recommendation, 24 months" in svg
     assert 'role="img"' in svg
     assert len(svg.encode()) < BUDGET
 
