@@ -397,7 +397,8 @@ def verdict(
     improved = groups.get("improvement_after", []) + groups.get("improvement_unknown", [])
     for ep in improved:
         after = f", after the test started in {when_start}" if start is not None else ""
-        evidence.append(f"{_cap(_describe(ep, res))} ({ep.n_points} points){after}.")
+        count = f" ({ep.n_points} points)" if ep.rule in ("shift", "trend") else ""
+        evidence.append(f"{_cap(_describe(ep, res))}{count}{after}.")
     if improved and start is None:
         evidence.append(
             "No test start date was given, so whether this followed the change was not checked."

@@ -159,3 +159,11 @@ def test_a_shift_on_each_side_is_two_episodes(make, shift_down):
     )
     v = verdict(res, test_start="2017-01-01")
     assert v.answer == "Yes"
+
+
+def test_limit_signals_in_the_evidence_have_no_point_count(make):
+    res = make([5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 1], chart="i", sigma=[12], direction="decrease")
+    v = verdict(res, test_start="2016-12-01")
+    assert v.evidence[0] == (
+        "Point below the lower limit in January 2017, after the test started in December 2016."
+    )

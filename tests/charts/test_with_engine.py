@@ -6,6 +6,7 @@ import pytest
 
 spc_mod = pytest.importorskip("paceqi.spc", reason="paceqi.spc (issue #3) is not on this branch")
 
+from paceqi import errors as paceqi_errors  # noqa: E402
 from paceqi.charts import small_multiples, spc_chart, theme, to_svg  # noqa: E402
 from paceqi.charts._figure import caption_of  # noqa: E402
 from paceqi.narrative import alt_text, reading, verdict  # noqa: E402
@@ -57,3 +58,46 @@ def test_small_multiples_and_all_on_centre_line():
     assert [ax.get_title() for ax in fig.axes] == ["A", "B"]
     assert "All points lie on the centre line" in reading(flat, "days")
     assert "All points lie on the centre line" in caption_of(spc_chart(flat))
+
+
+def _case(chart):
+    rng = np.random.default_rng(11)
+    m = 20
+    x = pd.date_range("2017-01-01", periods=m, freq="MS")
+    if chart in ("p", "pp"):
+        n = rng.integers(20, 40, m)
+        return {"y": rng.binomial(n, 0.4), "n": n, "x": x}
+    if chart in ("u", "up"):
+        n = rng.integers(20, 40, m)
+        return {"y": rng.poisson(n * 0.3), "n": n, "x": x}
+    if chart in ("c", "g"):
+        return {"y": rng.poisson(4, m), "x": x}
+    if chart in ("xbar", "s"):
+        return {"y": rng.normal(100, 10, m * 4), "x": np.repeat(x, 4)}
+    if chart == "t":
+        return {"y": rng.exponential(30, m) + 1, "x": x}
+    return {"y": rng.normal(100, 10, m), "x": x}
+
+
+CASES = [(c, "ihi") for c in ("run", "i", "mr", "xbar", "s", "p", "pp", "u", "up", "c", "g", "t")]
+CASES += [("run", "anhoej"), ("p", "anhoej"), ("i", "mdc")]
+
+
+@pytest.mark.parametrize("chart,rules", CASES)
+def test_every_chart_type_and_rule_set_draws_and_reads(chart, rules):
+    try:
+        res = spc_mod.spc(
+            **_case(chart), chart=chart, rules=rules, direction="increase", phases=[10], exclude=[2]
+        )
+    except paceqi_errors.OptionsError as err:  # a combination the engine refuses, by design
+        pytest.skip(str(err))
+    fig = spc_chart(res, title="Measure")
+    assert fig.axes
+    assert alt_text(res, "the measure").endswith(".")
+    assert reading(res, "the measure", test_start="2017-09-01")
+    assert verdict(res, test_start="2017-09-01").answer in (
+        "Yes",
+        "Not yet",
+        "No sign",
+        "Too few data",
+    )
