@@ -134,3 +134,43 @@ def test_ramp_bad_input(cycles):
         ramp_chart(cycles.assign(act=["adapt", "keep", None, None]))
     with pytest.raises(OptionsError, match=r"end date before start date in row\(s\) 0"):
         ramp_chart(cycles.assign(end_date=["2016-01-01", None, None, None]))
+
+
+def test_ramp_from_the_pdsa_store_shape():
+    # PDSAStore.ramp(): two ramps, act_decision, title, n_predictions / n_met
+    store = pd.DataFrame(
+        {
+            "change_idea": ["TWPM"] * 3,
+            "ramp": ["Meeting", "Meeting", "Paperwork"],
+            "cycle_no": [1, 2, 1],
+            "title": ["a", "b", "c"],
+            "start_date": [
+                pd.Timestamp("2017-01-09").date(),
+                pd.Timestamp("2017-02-06").date(),
+                pd.Timestamp("2017-01-16").date(),
+            ],
+            "end_date": [
+                pd.Timestamp("2017-01-27").date(),
+                None,
+                pd.Timestamp("2017-02-10").date(),
+            ],
+            "n_predictions": [2, 1, 0],
+            "n_met": [1, 0, 0],
+            "act_decision": ["adapt", None, "abandon"],
+        }
+    )
+    fig = ramp_chart(store, as_of="2017-03-01")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts if t.get_label() == "_cycle"] == [
+        "Meeting: PDSA 1",
+        "Meeting: PDSA 2",
+        "Paperwork: PDSA 1",
+    ]
+    acts = [t.get_text().strip() for t in ax.texts if t.get_label() == "_act"]
+    assert acts == [
+        "adapt · 1 of 2 predictions met",
+        "no decision yet (running) · 0 of 1 prediction met",
+        "abandon · no prediction",
+    ]
+    arrows = [t for t in ax.texts if t.get_label() not in ("_cycle", "_act")]
+    assert len(arrows) == 1  # only within the "Meeting" ramp
