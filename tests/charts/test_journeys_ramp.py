@@ -65,7 +65,7 @@ def test_censored_children_run_to_the_as_of_date_with_an_arrow(journeys):
     arrows = [a for a in ax.texts if a.get_label() == "_still waiting"]
     assert len(arrows) == 2
     caption = caption_of(fig)
-    assert "3 children; 2 still waiting at 31 December 2017" in caption
+    assert "3 children; 2 still waiting for permanence recommended at 31 December 2017" in caption
     assert "2 still waiting" in to_svg(fig)
 
 
@@ -174,3 +174,27 @@ def test_ramp_from_the_pdsa_store_shape():
     ]
     arrows = [t for t in ax.texts if t.get_label() not in ("_cycle", "_act")]
     assert len(arrows) == 1  # only within the "Meeting" ramp
+
+
+def test_journeys_from_the_measures_frame():
+    # paceqi.journeys(): start_date, stage_order, open (the last segment of a child still waiting)
+    frame = pd.DataFrame(
+        {
+            "authority": "A",
+            "child_id": ["K1", "K1", "K2"],
+            "step": [1, 2, 1],
+            "stage": ["looked_after", "permanence_recommended", "looked_after"],
+            "stage_order": [1, 6, 1],
+            "start_date": pd.to_datetime(["2017-01-02", "2017-06-01", "2017-02-01"]),
+            "end_date": pd.to_datetime(["2017-06-01", "2017-06-01", "2017-12-31"]),
+            "open": [False, False, True],
+        }
+    )
+    original = frame.copy()
+    fig = journeys_chart(frame)
+    ax = fig.axes[0]
+    waiting = [ln for ln in ax.lines if ln.get_label() == "_waiting"]
+    assert len(waiting) == 1
+    assert pd.Timestamp(waiting[0].get_xdata()[-1]) == pd.Timestamp("2017-12-31")
+    assert {"Looked after", "Permanence recommended"} <= {ln.get_label() for ln in ax.lines}
+    pd.testing.assert_frame_equal(frame, original)
