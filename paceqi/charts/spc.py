@@ -22,6 +22,7 @@ from paceqi.charts._result import (
     flag,
     is_finite,
     option,
+    phase_name,
     rules_name,
     x_values,
 )
@@ -36,6 +37,9 @@ RULE_NAMES = {
     "mdc": "Making Data Count rules",
 }
 ANNOTATION_COLUMNS = ("date", "label", "kind")
+#: Above this many points common-cause markers are left out (the line shows them), which keeps
+#: the SVG of a long series small; signal markers are always drawn.
+MANY_POINTS = 200
 
 
 def centre_line_name(res: Any) -> str:
@@ -165,6 +169,13 @@ def spc_chart(
         if y_label:
             target_ax.set_ylabel(y_label, parse_math=False)
         lines = [c.text for c in caveats(res)]
+        if len(notes) and not x_values(points)[1]:
+            lines.append("Annotations are not shown: the x axis does not hold dates.")
+        if len(points) > MANY_POINTS:
+            lines.append(
+                f"With more than {MANY_POINTS} points only signals are marked; the line joins "
+                "every point."
+            )
         if ax is None:
             _figure.legend_below(target_ax)
             _figure.add_caption(fig, lines + [_rules_line(res)])
@@ -183,7 +194,9 @@ def spc_chart(
             )
     from paceqi.narrative import alt_text
 
-    measure = y_label or title or "the measure"
+    measure = title or y_label or "the measure"
+    if measure[:1].isupper() and measure[1:2].islower():  # "Days to panel" -> "days to panel"
+        measure = measure[0].lower() + measure[1:]
     _figure.set_alt_text(fig, title or "SPC chart", alt_text(res, measure, unit=""))
     return fig
 
@@ -333,7 +346,7 @@ def _phase_label(
         ax,
         first,
         1.0,
-        f" {phase}",
+        f" {phase_name(phase)}",
         transform=trans,
         ha="left",
         va="bottom",
@@ -351,6 +364,8 @@ def _markers(ax: Axes, points: pd.DataFrame) -> None:
         if not sel.any():
             continue
         signal = kind != "common_cause"
+        if not signal and len(points) > MANY_POINTS:
+            continue
         size = theme.SIGNAL_MARKER_SIZE if signal else theme.MARKER_SIZE
         ax.plot(
             points.loc[sel, "x"],

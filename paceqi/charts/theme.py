@@ -164,8 +164,9 @@ ANNOTATION_STYLES: Mapping[str, tuple[str, float, str]] = MappingProxyType(
 ACT_COLOURS: Mapping[str, str] = MappingProxyType(
     {"adopt": BLUE, "adapt": PURPLE, "abandon": ORANGE, "pending": GREY}
 )
+#: Hatches are drawn as lines only (dot hatches cost ~45 KB of SVG each).
 ACT_HATCHES: Mapping[str, str] = MappingProxyType(
-    {"adopt": "", "adapt": "//", "abandon": "xx", "pending": ".."}
+    {"adopt": "", "adapt": "//", "abandon": "xx", "pending": "--"}
 )
 
 #: Stage markers in journeys (shape first, colour second; cycled when there are more stages).

@@ -216,3 +216,25 @@ def test_unknown_point_type_is_a_clear_error(shift_down):
         spc_chart(
             type(shift_down)(points=pts, summary=shift_down.summary, options=shift_down.options)
         )
+
+
+def test_annotations_on_a_numeric_axis_are_not_lost_silently(make):
+    res = make([10, 12, 11, 13] * 3, x=range(12))
+    notes = pd.DataFrame({"date": ["2017-01-01"], "label": [""], "kind": ["pdsa_start"]})
+    fig = spc_chart(res, notes)
+    assert "Annotations are not shown" in caption_of(fig)
+    assert not [t for t in fig.axes[0].texts if t.get_label() == "_annotation"]
+
+
+def test_long_series_marks_only_signals_and_stays_small(make):
+    from paceqi.charts import to_svg
+
+    rng = np.random.default_rng(3)
+    y = np.r_[rng.normal(150, 10, 300), rng.normal(60, 10, 300)]
+    res = make(y, direction="decrease", shift=range(300, 600), start="2010-01-01")
+    fig = spc_chart(res, title="Days")
+    ax = fig.axes[0]
+    assert not _lines(ax, "common cause")
+    assert len(_lines(ax, "signal: improvement")[0].get_xdata()) == 300
+    assert "only signals are marked" in caption_of(fig)
+    assert len(to_svg(fig).encode()) < 60_000
