@@ -413,7 +413,7 @@ def run_batch(
         else:
             todo.append((spec, digest))
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     bar = tqdm(
         total=len(specs),
