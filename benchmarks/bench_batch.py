@@ -77,6 +77,7 @@ def api_loop(notebook: Path, names: list[str], out: Path, extra: dict) -> float:
     import papermill
     from nbconvert import HTMLExporter
 
+    out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     exporter = HTMLExporter(exclude_input=True)
     for name in names:
@@ -126,30 +127,40 @@ def main() -> None:
     notebook = args.notebook.resolve()
     names = authorities(args.n)
     work = Path(tempfile.mkdtemp(prefix="paceqi-bench-"))
-    rows = []
+    # Two rounds, each timing half of (a) and (b) and a full (c)/(d) run, so that changes in the
+    # machine's load during the benchmark hit every strategy alike.
+    n_cli = min(args.cli_subset, len(names))
+    n_api = min(args.api_subset, len(names))
+    timed = {"a": 0.0, "b": 0.0, "c": [], "d": []}
     try:
-        for label, key in (
-            ("(c) run_batch, 2 pooled kernels", "c"),
-            ("(d) run_batch --isolate, 2 kernels", "d"),
-        ):
-            if key == "d" and args.skip_isolate:
-                continue
-            t = pooled(notebook, names, work / key, extra, isolate=key == "d")
-            rows.append((label, len(names), t, t))
-        k = min(args.api_subset, len(names))
-        t = api_loop(notebook, names[:k], (work / "b").resolve(), extra) if k else float("nan")
-        rows.append(("(b) papermill API, fresh kernel each", k, t, t * len(names) / k))
-        (work / "a").mkdir()
-        k = min(args.cli_subset, len(names))
-        t = cli_loop(notebook, names[:k], work / "a", extra)
-        rows.append(("(a) papermill CLI + nbconvert CLI loop", k, t, t * len(names) / k))
+        for r in range(2):
+            part_a = names[r * n_cli // 2 : (r + 1) * n_cli // 2]
+            part_b = names[r * n_api // 2 : (r + 1) * n_api // 2]
+            (work / f"a{r}").mkdir()
+            timed["a"] += cli_loop(notebook, part_a, work / f"a{r}", extra)
+            timed["c"].append(pooled(notebook, names, work / f"c{r}", extra, isolate=False))
+            timed["b"] += api_loop(notebook, part_b, (work / f"b{r}").resolve(), extra)
+            if not args.skip_isolate:
+                timed["d"].append(pooled(notebook, names, work / f"d{r}", extra, isolate=True))
+            print(f"round {r + 1}: " + ", ".join(f"{k}={v}" for k, v in timed.items()), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    n = len(names)
+    rows = [
+        ("(a) papermill CLI + nbconvert CLI loop", n_cli, timed["a"], timed["a"] * n / n_cli),
+        ("(b) papermill API, fresh kernel each", n_api, timed["b"], timed["b"] * n / n_api),
+        ("(c) run_batch, 2 pooled kernels", n, sum(timed["c"]) / 2, sum(timed["c"]) / 2),
+    ]
+    if timed["d"]:
+        rows.append(
+            ("(d) run_batch --isolate, 2 kernels", n, sum(timed["d"]) / 2, sum(timed["d"]) / 2)
+        )
     by = {r[0][:3]: r[3] for r in rows}
     print(
         f"\n{len(names)} jobs of {notebook.name}; {os.cpu_count()} CPUs; "
         f"python {sys.version.split()[0]}"
     )
+    print("(c) and (d): mean of 2 full runs; (a) and (b): the timed reports, over 2 rounds")
     print(f"{'strategy':42} {'timed':>6} {'seconds':>8} {'total for N':>12} {'per report':>11}")
     for label, timed, t, total in sorted(rows):
         note = "" if timed == len(names) else " (extrapolated)"

@@ -22,6 +22,7 @@ _LAZY: dict[str, str] = {
     "load_catalogue": "paceqi.catalogue",
     "run_report": "paceqi.report.batch",
     "run_batch": "paceqi.report.batch",
+    "record": "paceqi.report",
 }
 
 __all__ = [

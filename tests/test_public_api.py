@@ -11,6 +11,7 @@ EXPECTED = {
     "load_catalogue",
     "run_report",
     "run_batch",
+    "record",
 }
 
 

@@ -247,3 +247,31 @@ def test_output_files_stay_inside_the_output_folder(tmp_path):
         assert ".." not in path.relative_to(tmp_path / "out").parts
     assert evil.slug == "etc_passwd"
     assert os.sep not in evil.slug
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead too
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def test_isolate_gives_every_job_a_fresh_kernel_and_close_stops_them():
+    async def set_x(kernel):
+        await kernel.run_code("x = 1", timeout=30)
+        return kernel.km.provisioner.pid
+
+    async def check_x(kernel):
+        await kernel.run_code("assert 'x' not in globals()", timeout=30)
+        return kernel.km.provisioner.pid
+
+    with KernelPool(size=1, isolate=True) as isolated:
+        first = isolated.call(set_x)
+        second = isolated.call(check_x)  # would raise ReportError if x were still defined
+    assert first != second
+    assert isolated.recycles >= 1
+    assert not _pid_alive(first) and not _pid_alive(second)

@@ -174,7 +174,7 @@ class Kernel:
             reply = await self.kc.kernel_info(reply=True, timeout=STARTUP_TIMEOUT)
             self.language_info = reply["content"].get("language_info")
             await self.run_code(SETUP_CODE, timeout=STARTUP_TIMEOUT)
-        except Exception:
+        except BaseException:  # includes cancellation: never leave a kernel process behind
             await self.shutdown()
             raise
         return self
@@ -250,10 +250,11 @@ class KernelPool:
     cwd : path, optional
         Working directory of the kernels (default: the project root).
 
-    Examples
-    --------
-    >>> with KernelPool(size=1) as pool:  # doctest: +SKIP
-    ...     pool.call(lambda kernel: kernel.run_code("x = 1", timeout=10))
+    Notes
+    -----
+    ``pool.call(job)`` runs ``await job(kernel)`` on the next free kernel and returns its result;
+    ``pool.submit(job)`` returns a ``concurrent.futures.Future``. Use it as a context manager
+    (``with KernelPool(2) as pool: ...``) or call :meth:`close`.
     """
 
     def __init__(
@@ -356,14 +357,11 @@ class KernelPool:
         for task in list(self._tasks):
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, timeout=30)
+        # let pre-started spares finish starting, then stop them (cancelling a start half way
+        # could leave a kernel process behind)
         for spare in self._spares:
-            spare.cancel()
-        for spare in self._spares:
-            try:
-                kernel = await spare
-            except BaseException:
-                continue
-            self._all.add(kernel)
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(spare, timeout=STARTUP_TIMEOUT)
         await asyncio.gather(*(k.shutdown() for k in list(self._all)), return_exceptions=True)
         self._all.clear()
 
