@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from paceqi.cli import main
+from paceqi.errors import ReportError
 from paceqi.report.batch import RunResult, run_batch, run_report
 from paceqi.report.jobs import RunSpec
 from paceqi.report.kernelpool import Kernel, KernelPool
@@ -283,10 +284,21 @@ def test_reused_kernel_is_recycled_after_k_jobs():
         await kernel.run_code("pass", timeout=30)
         return kernel.km.provisioner.pid
 
+    async def spoil(kernel):
+        kernel.dirty = True
+
+    async def cannot_start():
+        raise OSError("no more processes")
+
     with KernelPool(size=1, recycle_after=2) as small:
         pids = [small.call(pid) for _ in range(3)]
-    assert pids[0] == pids[1] != pids[2]
-    assert small.recycles >= 1
+        assert pids[0] == pids[1] != pids[2]
+        assert small.recycles >= 1
+        # when no replacement kernel can be started, later jobs fail clearly instead of hanging
+        small._new_kernel = cannot_start
+        small.call(spoil)
+        with pytest.raises(ReportError, match="could not start a new kernel: OSError"):
+            small.submit(pid).result(timeout=30)
 
 
 def test_cli_run_one_failing_report(tmp_path, capsys):

@@ -281,7 +281,8 @@ class KernelPool:
         self._ipc_dir = Path(tempfile.mkdtemp(prefix="paceqi-k-")) if os.name == "posix" else None
         self._loop = _LoopThread()
         self._closed = False
-        self._idle: asyncio.Queue[Kernel] | None = None
+        self._idle: asyncio.Queue[Kernel | None] | None = None
+        self._start_error = ""
         self._spares: list[asyncio.Task[Kernel]] = []
         self._all: set[Kernel] = set()
         self._tasks: set[asyncio.Future[Any]] = set()
@@ -329,6 +330,9 @@ class KernelPool:
     async def _run(self, job: Callable[[Kernel], Awaitable[T]]) -> T:
         assert self._idle is not None
         kernel = await self._idle.get()
+        if kernel is None:  # a replacement kernel could not be started
+            self._idle.put_nowait(None)
+            raise ReportError(f"could not start a new kernel: {self._start_error}")
         try:
             return await job(kernel)
         finally:
@@ -350,7 +354,12 @@ class KernelPool:
             try:
                 kernel = await self._replacement()
             except Exception:
-                kernel = await self._new_kernel()
+                try:
+                    kernel = await self._new_kernel()
+                except Exception as exc:
+                    self._start_error = f"{type(exc).__name__}: {exc}"
+                    self._idle.put_nowait(None)  # tell waiting jobs instead of hanging
+                    return
         self._idle.put_nowait(kernel)
 
     async def _close(self) -> None:
