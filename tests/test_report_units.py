@@ -250,7 +250,8 @@ def test_national_roll_up_compares_numbers_and_series():
 
 
 def test_icons_have_accessible_labels():
-    assert 'aria-label="Assurance: consistently meets the target"' in icon("assurance", "pass")
+    assert 'role="img"' in icon("assurance", "consistent_pass")
+    assert "<title>" in icon("variation", "improvement_low")
     assert icon("variation", None) == ""
     assert icon("variation", "odd") == "odd"
     assert sparkline([1, 1]).startswith("<svg")
