@@ -2,8 +2,9 @@
 
 * add_cycle (one transaction per cycle, as a notebook or CLI writes) vs. one bulk import
   transaction vs. raw sqlite3 executemany (the floor, no validation, no ORM);
-* two processes writing at once: WAL + BEGIN IMMEDIATE + busy timeout (the store) vs. SQLite
-  defaults (rollback journal, deferred transactions, no busy timeout): errors and lost rows;
+* two processes adding N cycles each at once: WAL + BEGIN IMMEDIATE + busy timeout (the store) vs.
+  sqlite3 defaults (rollback journal, deferred transactions, 5 s timeout): errors, lost rows and
+  duplicate cycle numbers;
 * export + import round trip of N cycles as YAML, CSV and XLSX.
 
 Run: .venv/bin/python benchmarks/bench_pdsa_store.py [N]
@@ -43,8 +44,11 @@ def doc(n):
 
 
 RAW_WRITER = """
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1])  # defaults: rollback journal, deferred, no busy timeout
+import os, sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1])  # defaults: rollback journal, deferred, 5 s timeout
+print("ready", flush=True)
+while not os.path.exists(sys.argv[4]):
+    time.sleep(0.001)
 errors = 0
 for i in range(int(sys.argv[2])):
     try:
@@ -57,9 +61,12 @@ print(errors)
 """
 
 STORE_WRITER = """
-import sys
+import os, sys, time
 from paceqi.pdsa.store import PDSAStore
 s = PDSAStore(sys.argv[1])
+print("ready", flush=True)
+while not os.path.exists(sys.argv[4]):
+    time.sleep(0.001)
 for i in range(int(sys.argv[2])):
     s.add_cycle("Fife", "TWPM", title=sys.argv[3])
 print(0)
@@ -67,11 +74,22 @@ print(0)
 
 
 def race(script, db, n):
+    """Two writers, released together once both are ready; returns (errors, seconds)."""
+    go = Path(tempfile.mkdtemp()) / "go"
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, db, str(n), t], stdout=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", script, db, str(n), t, str(go)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for t in "AB"
     ]
-    return sum(int(p.communicate()[0]) for p in procs)
+    for p in procs:
+        p.stdout.readline()
+    t = time.perf_counter()
+    go.touch()
+    errors = sum(int(p.communicate()[0]) for p in procs)
+    return errors, time.perf_counter() - t
 
 
 def main():
@@ -105,25 +123,23 @@ def main():
         )
         assert c.document("Fife") == b.document("Fife")
     print()
-    half = max(N // 5, 20)
+    half = N
     raw = tmp / "race_raw.db"
     sqlite3.connect(raw).execute("CREATE TABLE c (id INTEGER PRIMARY KEY, cycle_no INT, tag TEXT)")
-    t = time.perf_counter()
-    errors = race(RAW_WRITER, str(raw), half)
+    errors, secs = race(RAW_WRITER, str(raw), half)
     rows, distinct = (
         sqlite3.connect(raw).execute("SELECT COUNT(*), COUNT(DISTINCT cycle_no) FROM c").fetchone()
     )
     print(f"2 processes x {half}, sqlite3 defaults:   {rows} of {2 * half} rows saved, "
           f"{errors} 'database is locked' errors, {rows - distinct} duplicate cycle numbers, "
-          f"{time.perf_counter() - t:.2f} s")  # fmt: skip
+          f"{secs:.2f} s")  # fmt: skip
     url = f"sqlite:///{tmp / 'race_store.db'}"
     PDSAStore(url).close()
-    t = time.perf_counter()
-    race(STORE_WRITER, url, half)
+    _, secs = race(STORE_WRITER, url, half)
     cycles = PDSAStore(url).cycles()
     dup = len(cycles) - cycles["cycle_no"].nunique()
     print(f"2 processes x {half}, PDSAStore (WAL):    {len(cycles)} of {2 * half} rows saved, "
-          f"0 errors, {dup} duplicate cycle numbers, {time.perf_counter() - t:.2f} s")  # fmt: skip
+          f"0 errors, {dup} duplicate cycle numbers, {secs:.2f} s")  # fmt: skip
 
 
 if __name__ == "__main__":
