@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from paceqi.charts import theme
 from paceqi.errors import PaceqiError
 from paceqi.pdsa.fields import CYCLE_FIELDS, clean_record
 from paceqi.pdsa.vocab import ACT_DECISIONS, PURPOSES
@@ -20,7 +21,7 @@ from paceqi.pdsa.vocab import ACT_DECISIONS, PURPOSES
 __all__ = ["CycleForm", "RampView", "DiagramView", "Tracker"]
 
 _LAYOUT = w.Layout(width="95%")
-_ERROR = '<span style="color:#b00020">{}</span>'
+_ERROR = f'<span style="color:{theme.ERROR_TEXT}">{{}}</span>'
 #: form field -> (label, widget kind); kinds: text, area, lines, choice:<vocab>, yesno
 _FORM: dict[str, tuple[str, str]] = {
     "change_idea": ("Change idea", "text"),
