@@ -80,7 +80,7 @@ def test_batch_continues_after_a_failure_and_links_the_error(pool, local_batch):
     assert 'href="broken/fife.html#papermill-error-cell"' in index
     assert "cell 4: ValueError: deliberate failure for the test" in index
     assert "Median days" in index and "10.5" in index
-    assert 'aria-label="Variation: common cause variation only"' in index
+    assert 'aria-label="Common-cause variation: no signal"' in index
     national = (tmp_path / "national.html").read_text()
     assert "Angus" in national and "<polyline" in national and "Median of authorities" in national
     for page in (index, national):

@@ -104,9 +104,11 @@ def icon(kind: str, value: Any) -> str:
         return ""
     draw = variation_icon if kind == "variation" else assurance_icon
     try:
-        return draw(str(value), size=24)
+        svg = draw(str(value), size=24)
     except OptionsError:
         return _e(value)
+    # inline SVG in HTML needs no namespace; keep the page free of any URL
+    return svg.replace(' xmlns="http://www.w3.org/2000/svg"', "")
 
 
 def _figure_names(results: Iterable[dict[str, Any]], series: bool = False) -> list[str]:
