@@ -189,6 +189,8 @@ def _analyse_measure(
 
     period = params.period if d.period in ("month", "quarter") else None
     frame = measure(d, events, as_of=as_of, period=period)
+    if "n" in frame:  # a period with no children in the denominator is not a data point
+        frame = frame[frame["n"].fillna(0) > 0]
     frame = _chartable(frame)
     if "x_date" in frame and int((~frame["censored"]).sum()) > MAX_CHILD_POINTS:
         per_period = _period_medians(frame, params.period)
