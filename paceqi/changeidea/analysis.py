@@ -249,14 +249,16 @@ def _period_medians(frame: pd.DataFrame, period: str) -> pd.DataFrame:
 
 
 def _chartable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give a per-child series distinct dates on the x axis.
+    """Give a per-child or per-event series distinct dates on the x axis.
 
-    ``spc`` aggregates rows that share ``x``; children who reached a stage on the same day are
-    separate points, so they are spread by whole seconds within that day (invisible on a chart
-    of months and years) and keep their order.
+    ``spc`` aggregates rows that share ``x``; children who reached a stage on the same day (or
+    two events on the same day, in a days-between-events series) are separate points, so they
+    are spread by whole seconds within that day (invisible on a chart of months and years) and
+    keep their order.
     """
-    if "x_date" not in frame:
+    day = "x_date" if "x_date" in frame else "event_date" if "event_date" in frame else None
+    if day is None:
         return frame.reset_index(drop=True)
-    out = frame.sort_values(["x_date", "x"], kind="stable").reset_index(drop=True)
-    offset = pd.to_timedelta(out.groupby("x_date").cumcount(), unit="s")
-    return out.assign(x=out["x_date"] + offset)
+    out = frame.sort_values([day, "x"], kind="stable").reset_index(drop=True)
+    offset = pd.to_timedelta(out.groupby(day).cumcount(), unit="s")
+    return out.assign(x=pd.to_datetime(out[day]) + offset)
