@@ -105,7 +105,11 @@ def answer_html(a: ChangeIdeaAnalysis) -> str:
         )
         if m.family == "outcome":
             outcome_answers.append(v.answer)
-        evidence = [e for e in v.evidence if not e.startswith("No test start date was given")]
+        evidence = [
+            e
+            for e in v.evidence
+            if not e.startswith(("No test start date was given", "No signal of improvement"))
+        ]
         first = _plural_fix(evidence[0]) if evidence else ""
         if len(evidence) > 1:
             more = len(evidence) - 1
@@ -216,6 +220,11 @@ def aim_html(a: ChangeIdeaAnalysis) -> str:
             chain.append(f"{d.get('level', 'driver')} driver: {d.get('text', '')}")
             d = drivers.get(d.get("parent"))
         path.append(" ← ".join(reversed(chain)))
+    if not path:
+        return (
+            f"<p>Aim:</p><ul>{items}</ul><p>This change idea is not yet linked to a driver in "
+            "the PDSA tracker.</p>"
+        )
     path_html = "".join(f"<li>{_e(p)} → change idea: {_e(a.change_idea_label)}</li>" for p in path)
     return f"<p>Aim:</p><ul>{items}</ul><p>Driver path:</p><ul>{path_html}</ul>"
 
@@ -289,7 +298,12 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             unit=m.unit,
             points_noun=f"{a.params.period}s" if m.per_period else None,
         )
-        if m.n_censored and m.per_period:
+        if m.per_period and "x_date" not in m.frame:
+            text += (
+                f" Each point is the median gap of the events in that {a.params.period}; the "
+                "gap still running at the extract date is left out."
+            )
+        elif m.n_censored and m.per_period:
             text += (
                 f" Each point is the median of the children who reached the stage in that "
                 f"{a.params.period}; {m.n_censored} children still waiting are counted under "
