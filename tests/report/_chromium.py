@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 #: Flags the brief fixes for every launch (plus a fresh ``--user-data-dir`` per launch).
 CHROMIUM_FLAGS: tuple[str, ...] = (
     "--headless",
@@ -51,18 +49,16 @@ def find_chromium() -> str | None:
     return None
 
 
-def require_browser() -> str:
-    """Return the Chromium path, or skip the calling test saying how to get one."""
-    pytest.importorskip(
-        "playwright.sync_api", reason="playwright is missing: pip install -e '.[test]'"
-    )
-    pytest.importorskip(
-        "axe_playwright_python", reason="axe-playwright-python is missing: pip install -e '.[test]'"
-    )
-    path = find_chromium()
-    if path is None:
-        pytest.skip(INSTALL_HINT)
-    return path
+def skip_reason() -> str | None:
+    """Why the browser checks cannot run here (None when they can): say how to fix it."""
+    from importlib.util import find_spec
+
+    for module in ("playwright", "axe_playwright_python"):
+        if find_spec(module) is None:
+            return f"{module} is missing: pip install -e '.[test]' (the browser tests are skipped)"
+    if find_chromium() is None:
+        return INSTALL_HINT
+    return None
 
 
 @dataclass
@@ -76,6 +72,7 @@ class PageCheck:
     title: str = ""
     lang: str = ""
     screenshot: Path | None = None
+    probe: Any = None
 
     @property
     def blocking_violations(self) -> list[dict[str, Any]]:
@@ -123,8 +120,14 @@ class Browser:
                 self._pw.stop()
             self._profile.cleanup()
 
-    def check(self, page_path: Path, screenshot: Path | None = None) -> PageCheck:
-        """Load ``page_path``; record console errors and requests; run axe; screenshot."""
+    def check(
+        self, page_path: Path, screenshot: Path | None = None, probe: str | None = None
+    ) -> PageCheck:
+        """Load ``page_path``; record console errors and requests; run axe; screenshot.
+
+        ``probe`` is a JavaScript expression evaluated in the loaded page (before axe runs);
+        its JSON value is kept as ``PageCheck.probe``.
+        """
         from axe_playwright_python.sync_playwright import Axe
 
         url = Path(page_path).resolve().as_uri()
@@ -160,6 +163,8 @@ class Browser:
             page.wait_for_load_state("networkidle")
             result.title = page.title()
             result.lang = page.evaluate("document.documentElement.lang")
+            if probe is not None:
+                result.probe = page.evaluate(probe)
             if screenshot is not None:
                 page.screenshot(path=str(screenshot), full_page=False)
                 result.screenshot = screenshot
