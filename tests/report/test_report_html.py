@@ -233,3 +233,15 @@ def test_page_has_its_landmarks_and_language(page, outline):
     assert outline.tags.count("footer") == 1  # provenance (contentinfo)
     assert re.search(r'<nav class="pq-toc" aria-labelledby="pq-toc-title"', page)
     assert re.search(r'<header class="pq-masthead"', page)
+
+
+def test_every_section_has_content_and_none_is_jupyterlab_only(page):
+    main = page[page.index("<main") : page.index("<footer")]
+    parts = re.split(r"<h2\b[^>]*>(.*?)</h2>", main, flags=re.S)
+    sections = list(zip(parts[1::2], parts[2::2], strict=True))
+    assert len(sections) >= 8
+    for heading, body in sections:
+        name = re.sub(r"<[^>]+>|¶", "", heading).strip()
+        text = re.sub(r"<[^>]+>", " ", body)
+        assert len(text.split()) >= 5 or "<svg" in body, f"section '{name}' is empty"
+        assert "JupyterLab only" not in name
