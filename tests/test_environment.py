@@ -36,6 +36,11 @@ def _environment() -> dict[str, str]:
         if isinstance(dep, str) and not dep.startswith(("python", "pip")):
             name, spec = _split(dep)
             out[name] = spec
+        elif isinstance(dep, dict):  # PyPI-only packages, installed by pip
+            for req in dep.get("pip", []):
+                if not req.startswith("-"):
+                    name, spec = _split(req.split("#")[0])
+                    out[name] = spec
     return out
 
 

@@ -72,17 +72,44 @@ def add_contents(page: str) -> str:
 
     main = _HEADING.sub(visit, main)
     if entries:
-        items = "".join(
-            f'<li class="pq-toc-h{lvl}"><a href="#{_html.escape(a)}">{_html.escape(t)}</a></li>'
-            for lvl, a, t in entries
-        )
         toc = (
             '<nav class="pq-toc" aria-labelledby="pq-toc-title">'
-            f'<h2 id="pq-toc-title">Contents</h2><ol>{items}</ol></nav>'
+            f'<p id="pq-toc-title" class="pq-toc-title">Contents</p>{_toc_list(entries)}</nav>'
         )
     else:
         toc = ""
     return head + toc + main + sep + tail
+
+
+def _toc_list(entries: list[tuple[str, str, str]]) -> str:
+    """Nested ordered list: each h3 entry goes in a sub-list under the h2 before it.
+
+    The list's title is not a heading, so the page's first heading stays its ``<h1>`` and
+    the heading levels skip none (issue #6: heading order).
+    """
+    out: list[str] = ["<ol>"]
+    open_h2, open_sub = False, False
+    for level, anchor, text in entries:
+        link = f'<a href="#{_html.escape(anchor)}">{_html.escape(text)}</a>'
+        if level == "3" and open_h2:
+            if not open_sub:
+                out.append("<ol>")
+                open_sub = True
+            out.append(f'<li class="pq-toc-h3">{link}</li>')
+            continue
+        if open_sub:
+            out.append("</ol>")
+            open_sub = False
+        if open_h2:
+            out.append("</li>")
+        out.append(f'<li class="pq-toc-h{level}">{link}')
+        open_h2 = True
+    if open_sub:
+        out.append("</ol>")
+    if open_h2:
+        out.append("</li>")
+    out.append("</ol>")
+    return "".join(out)
 
 
 class Renderer:

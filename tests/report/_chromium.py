@@ -1,0 +1,175 @@
+"""Open a local HTML page in headless Chromium and report what a browser check needs.
+
+Driver: Python ``playwright`` (PyPI) launching the system Chromium (Debian's
+``/usr/bin/chromium``) -- Playwright's own browser downloads are never used. Accessibility:
+axe-core as vendored by the ``axe-playwright-python`` package (injected from the installed
+file, never fetched). Every request other than the page's own ``file://`` URL is recorded and
+aborted, so a page that would reach the network (or fetch another file) fails the check even
+on a machine that is offline.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Flags the brief fixes for every launch (plus a fresh ``--user-data-dir`` per launch).
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL_HINT = (
+    "no Chromium found: install Debian's package (`apt-get install chromium`, as .ci/run does) "
+    "or set PACEQI_CHROMIUM=/path/to/chromium; the browser tests are skipped"
+)
+#: axe-core impact levels that fail the check.
+FAILING_IMPACTS = frozenset({"serious", "critical"})
+
+
+def find_chromium() -> str | None:
+    """Return the Chromium executable: ``$PACEQI_CHROMIUM`` or the first on ``PATH``."""
+    given = os.environ.get("PACEQI_CHROMIUM")
+    if given:
+        return given if Path(given).is_file() else None
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def skip_reason() -> str | None:
+    """Why the browser checks cannot run here (None when they can): say how to fix it."""
+    from importlib.util import find_spec
+
+    for module in ("playwright", "axe_playwright_python"):
+        if find_spec(module) is None:
+            return f"{module} is missing: pip install -e '.[test]' (the browser tests are skipped)"
+    if find_chromium() is None:
+        return INSTALL_HINT
+    return None
+
+
+@dataclass
+class PageCheck:
+    """What one page did in the browser."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    title: str = ""
+    lang: str = ""
+    screenshot: Path | None = None
+    probe: Any = None
+
+    @property
+    def blocking_violations(self) -> list[dict[str, Any]]:
+        """axe violations of serious or critical impact."""
+        return [v for v in self.violations if v.get("impact") in FAILING_IMPACTS]
+
+    def describe_violations(self, which: list[dict[str, Any]] | None = None) -> str:
+        """One line per violation: rule, impact, help text and the first offending nodes."""
+        lines = []
+        for v in self.violations if which is None else which:
+            targets = [" ".join(map(str, n.get("target", []))) for n in v.get("nodes", [])[:3]]
+            lines.append(f"{v['id']} ({v.get('impact')}): {v.get('help')} -- {targets}")
+        return "\n".join(lines)
+
+
+class Browser:
+    """One headless Chromium (fresh profile) for several page checks; use as a context manager."""
+
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
+        self._profile = tempfile.TemporaryDirectory(prefix="paceqi-chromium-")
+        self._pw: Any = None
+        self._context: Any = None
+
+    def __enter__(self) -> Browser:
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        self._context = self._pw.chromium.launch_persistent_context(
+            self._profile.name,  # becomes --user-data-dir
+            executable_path=self.executable,
+            headless=True,
+            args=list(CHROMIUM_FLAGS),
+            offline=True,
+            viewport={"width": 1200, "height": 900},
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._context is not None:
+                self._context.close()
+        finally:
+            if self._pw is not None:
+                self._pw.stop()
+            self._profile.cleanup()
+
+    def check(
+        self, page_path: Path, screenshot: Path | None = None, probe: str | None = None
+    ) -> PageCheck:
+        """Load ``page_path``; record console errors and requests; run axe; screenshot.
+
+        ``probe`` is a JavaScript expression evaluated in the loaded page (before axe runs);
+        its JSON value is kept as ``PageCheck.probe``.
+        """
+        from axe_playwright_python.sync_playwright import Axe
+
+        url = Path(page_path).resolve().as_uri()
+        result = PageCheck(url=url)
+        page = self._context.new_page()
+
+        def on_request(route: Any) -> None:
+            request_url = route.request.url
+            if request_url == url:
+                route.continue_()
+            else:
+                result.requests.append(request_url)
+                route.abort()
+
+        def on_console(msg: Any) -> None:
+            if msg.type == "error":
+                result.console_errors.append(msg.text)
+
+        page.route("**/*", on_request)
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: result.console_errors.append(f"uncaught: {exc}"))
+        # requests the route cannot see (e.g. from workers) still show up here
+        page.on(
+            "request",
+            lambda r: (
+                result.requests.append(r.url)
+                if r.url != url and not r.url.startswith("data:") and r.url not in result.requests
+                else None
+            ),
+        )
+        try:
+            page.goto(url, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            result.title = page.title()
+            result.lang = page.evaluate("document.documentElement.lang")
+            if probe is not None:
+                result.probe = page.evaluate(probe)
+            if screenshot is not None:
+                page.screenshot(path=str(screenshot), full_page=False)
+                result.screenshot = screenshot
+            axe = Axe().run(page, options={"resultTypes": ["violations"]})
+            result.violations = list(axe.response.get("violations", []))
+        finally:
+            page.close()
+        return result

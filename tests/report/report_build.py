@@ -1,0 +1,80 @@
+"""Build one real Two Week Planning Meeting report (and its batch index) for the report tests.
+
+Synthetic data for one small authority is written to a temporary folder; its PDSA YAML gets a
+hostile note (``<script>alert(1)</script>``) in the aim statement, a cycle's observations and a
+study result, so the report tests can check that user-entered text is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+AUTHORITY = "Orkney Islands"
+HOSTILE = "<script>alert(1)</script>"
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    """Paths and text of the report built for the session."""
+
+    html_path: Path
+    index_path: Path
+    data_dir: Path
+    status: str
+    error: str
+
+    @property
+    def html(self) -> str:
+        return self.html_path.read_text(encoding="utf-8")
+
+
+def _plant_hostile_notes(pdsa_file: Path) -> None:
+    data = yaml.safe_load(pdsa_file.read_text(encoding="utf-8"))
+    data["aims"][0]["statement"] = f"{data['aims'][0]['statement']} {HOSTILE}"
+    cycle = data["change_ideas"][0]["ramps"][0]["cycles"][0]
+    cycle["do_observations"] = f"Observed {HOSTILE} in the notes"
+    results = cycle.get("study_results") or [{"prediction": "p", "met": True}]
+    results[0]["result"] = f"Result {HOSTILE}"
+    cycle["study_results"] = results
+    pdsa_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def build_report(base: Path) -> BuiltReport:
+    """Run the Two Week Planning Meeting notebook for one synthetic authority and render it."""
+    from paceqi.data.authorities import slugify
+    from paceqi.data.synth import write_synthetic
+    from paceqi.report.batch import run_batch
+    from paceqi.report.jobs import RunSpec
+
+    data = base / "data"
+    write_synthetic(data, authorities=[AUTHORITY])
+    slug = slugify(AUTHORITY)
+    pdsa = next((data / "pdsa").glob(f"{slug}*.yaml"))
+    _plant_hostile_notes(pdsa)
+    extract = next((data / "extracts").glob(f"{slug}*"))
+    spec = RunSpec(
+        ROOT / "notebooks" / "change_ideas" / "two_week_planning_meeting.ipynb",
+        AUTHORITY,
+        {
+            "authority": AUTHORITY,
+            "extract": str(extract),
+            "pdsa": str(pdsa),
+            "as_of": "2021-03-31",
+            "rules": "ihi",
+            "interactive": False,
+        },
+        base / "reports",
+        timeout=120,
+    )
+    (result,) = run_batch([spec], jobs=1, progress=False)
+    return BuiltReport(
+        html_path=spec.html_path,
+        index_path=base / "reports" / "index.html",
+        data_dir=data,
+        status=result.status,
+        error=f"{result.ename}: {result.evalue}",
+    )

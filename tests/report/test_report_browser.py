@@ -1,0 +1,94 @@
+"""A real report and the batch index in headless Chromium: no console errors, no network
+requests, a screenshot, and no serious or critical axe-core accessibility violations (#6).
+
+Skips, saying how to install Chromium, where none is found (see ``docs/testing.md``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from _chromium import Browser, PageCheck, find_chromium, skip_reason
+
+SKIP = skip_reason()  # checked at import, so a skip never waits for the report to be built
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.timeout(240),
+    pytest.mark.skipif(SKIP is not None, reason=SKIP or ""),
+]
+
+
+# Where the answer ("Has the change led to an improvement? Yes/No/...") sits on the page.
+FIRST_SCREEN = """(() => {
+  const answer = [...document.querySelectorAll('main p')]
+    .find(e => e.textContent.trim().startsWith('Has the change led to an improvement?'));
+  if (!answer) return null;
+  const box = answer.getBoundingClientRect();
+  return {bottom: box.bottom, viewport: window.innerHeight, text: answer.textContent.trim()};
+})()"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(find_chromium() or "chromium") as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def report_check(browser, built_report, tmp_path_factory) -> PageCheck:
+    assert built_report.status == "ok", built_report.error
+    shot = tmp_path_factory.mktemp("screens") / "report.png"
+    return browser.check(built_report.html_path, screenshot=shot, probe=FIRST_SCREEN)
+
+
+def _assert_clean(check: PageCheck) -> None:
+    assert check.console_errors == [], check.console_errors
+    assert check.requests == [], f"the page tried to fetch: {check.requests}"
+    assert check.lang == "en"
+    assert check.title.strip()
+    blocking = check.blocking_violations
+    assert blocking == [], "axe-core:\n" + check.describe_violations(blocking)
+    if check.violations:  # minor/moderate ones are reported, not failed
+        print("axe-core (minor/moderate):\n" + check.describe_violations())
+
+
+def test_report_in_chromium(report_check):
+    _assert_clean(report_check)
+    shot = report_check.screenshot
+    assert shot is not None and shot.stat().st_size > 5_000  # a real picture, not blank
+    print(f"screenshot: {shot}")
+
+
+def test_the_answer_is_on_the_first_screen(report_check):
+    # "Done when": a manager reads the first screen and knows whether the change worked
+    where = report_check.probe
+    assert where is not None, "no 'Has the change led to an improvement? ...' answer"
+    assert where["bottom"] <= where["viewport"], where
+    assert any(word in where["text"] for word in ("Yes", "No", "Not yet", "Too early")), where
+
+
+@pytest.mark.parametrize("name", ["index.html", "national.html"])
+def test_batch_pages_in_chromium(browser, built_report, tmp_path, name):
+    page = built_report.index_path.parent / name
+    assert page.is_file(), page
+    check = browser.check(page, screenshot=tmp_path / f"{name}.png")
+    _assert_clean(check)
+    assert check.screenshot is not None and check.screenshot.stat().st_size > 2_000
+
+
+def test_the_check_sees_requests_console_errors_and_violations(browser, tmp_path):
+    # negative control: a page that fetches, logs an error and lacks alt text must be caught
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!DOCTYPE html><html><head><title>bad</title>"
+        '<script src="https://cdn.example.invalid/x.js"></script></head>'
+        '<body><main><img src="other.png"><script>console.error("boom")</script>'
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    check = browser.check(bad)
+    assert any(u.startswith("https://cdn.example.invalid/") for u in check.requests)
+    assert any(u.endswith("/other.png") for u in check.requests)
+    assert any("boom" in e for e in check.console_errors)
+    rules = {v["id"] for v in check.blocking_violations}
+    assert "image-alt" in rules and "html-has-lang" in rules
