@@ -134,6 +134,8 @@ def test_headless_report_has_no_widgets_but_the_default_builds_them(reports):
 
     assert widget_outputs(batch) == []
     assert widget_outputs(default), "interactive=True (the default) should show the explorer"
+    html = _result(reports, "two_week_planning_meeting", DEFAULT)[0]
+    assert "Explore (JupyterLab only)" not in html and "VBox" not in html
 
 
 def test_unknown_parameter_fails_naming_key_and_notebook(reports):

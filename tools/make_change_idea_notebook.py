@@ -151,8 +151,10 @@ def build(
     explore = md(
         "## Explore (JupyterLab only)\n\nPick a measure, period and rule set to redraw a chart."
     )
-    explore.metadata["tags"] = ["remove_cell"]
-    cells += [explore, code("report.explore()")]
+    widgets = code("report.explore()")
+    for cell in (explore, widgets):  # left out of the exported report (paceqi.report.render)
+        cell.metadata["tags"] = ["interactive-only"]
+    cells += [explore, widgets]
     for i, cell in enumerate(cells):
         cell.id = f"cell-{i:02d}"  # stable ids: regenerating leaves an unchanged notebook as is
     nb = nbf.v4.new_notebook(cells=cells)

@@ -64,10 +64,11 @@ def delay_chart(delay: pd.DataFrame, *, title: str = "Where is the delay?") -> F
         target = pd.to_numeric(rows["target_days"], errors="coerce").to_numpy(dtype=float)
         has = np.isfinite(target)
         ax.scatter(target[has], y[has], marker="|", s=260, color=theme.INK, lw=2.5, label="Target")
-        for yi, m, f in zip(y, shown, finite, strict=True):
+        label_at = np.where(ok, np.fmax(shown, upper), shown)  # clear of the whisker
+        for yi, m, at, f in zip(y, shown, label_at, finite, strict=True):
             ax.annotate(
                 f"{m:.0f}" if f else "not reached",
-                (np.nan_to_num(m), yi),
+                (np.nan_to_num(at), yi),
                 xytext=(4, 0),
                 textcoords="offset points",
                 va="center",

@@ -536,7 +536,9 @@ def delay_html(a: ChangeIdeaAnalysis, summary: pd.DataFrame) -> str:
                 _count(v, a.params.min_cell) if pd.notna(t) else ""
                 for v, t in zip(delay["waiting_past_target"], delay["target_days"], strict=True)
             ],
-            "Slowest route": delay["slowest_route"].fillna(""),
+            "Slowest route": [
+                ROUTE_LABELS.get(r, r) if isinstance(r, str) else "" for r in delay["slowest_route"]
+            ],
         }
     )
     return (
