@@ -33,6 +33,7 @@ _LAZY: dict[str, str] = {
     "run_batch": "paceqi.report.batch",
     "load_measures": "paceqi.measures",
     "journeys": "paceqi.measures",
+    "record": "paceqi.report",
 }
 
 __all__ = [

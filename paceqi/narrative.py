@@ -36,6 +36,7 @@ from paceqi.charts._result import (
     flag,
     is_finite,
     option,
+    phase_name,
     rules_name,
     x_values,
 )
@@ -105,9 +106,26 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Chart names in plain text.
+CHART_NAMES = {
+    "run": "Run chart",
+    "i": "I chart",
+    "mr": "Moving-range chart",
+    "xbar": "X-bar chart",
+    "s": "S chart",
+    "p": "P chart",
+    "pp": "P′ chart",
+    "u": "U chart",
+    "up": "U′ chart",
+    "c": "C chart",
+    "g": "G chart",
+    "t": "T chart",
+}
+
+
 def _kind(res: Any) -> str:
     chart = chart_type(res)
-    return "Run chart" if chart in RUN_CHARTS else f"{chart.upper()} control chart"
+    return CHART_NAMES.get(chart, f"{chart.upper()} chart")
 
 
 def _centre(res: Any) -> str:
@@ -120,16 +138,19 @@ def _direction(res: Any, direction: str | None) -> str:
         return str(opt) if opt is not None else "neutral"
     if direction not in DIRECTIONS:
         raise OptionsError(f"direction: got {direction!r}; expected one of {', '.join(DIRECTIONS)}")
-    if opt is not None and str(opt) != direction and str(opt) in DIRECTIONS:
+    # An analysis run without a direction (neutral) can still be read with one.
+    if opt is not None and str(opt) not in (direction, "neutral") and str(opt) in DIRECTIONS:
         raise OptionsError(
-            f"direction: got {direction!r} but the analysis was run with direction={opt!r}; "
-            "pass the same direction (or none)"
+            f"direction: got {direction!r} but the analysis was run with "
+            f"direction={str(opt)!r}; pass the same direction (or none)"
         )
     return direction
 
 
 def _judge(ep: Episode, direction: str) -> str:
     """Return "improvement", "concern" or "neutral" for an episode."""
+    if ep.rule == "hugging":
+        return "neutral"
     if direction == "increase":
         return "improvement" if ep.side == "high" else "concern"
     if direction == "decrease":
@@ -148,6 +169,8 @@ def _describe(ep: Episode, res: Any) -> str:
         return f"{'upward' if ep.side == 'high' else 'downward'} trend from {start} to {end}"
     if ep.rule == "two_of_three":
         return f"2 of 3 points close to the {limit} limit in {start}"
+    if ep.rule == "hugging":
+        return f"{ep.n_points} points in a row close to the {_centre(res)} from {start}"
     return f"point {'above the upper' if ep.side == 'high' else 'below the lower'} limit in {start}"
 
 
@@ -162,9 +185,15 @@ def _runs_phrases(res: Any) -> list[str]:
         where = f" in phase {row['phase']}" if multi and "phase" in row else ""
         n_runs, lo, hi = row.get("n_runs"), row.get("runs_min"), row.get("runs_max")
         if all(is_finite(v) for v in (n_runs, lo)) and n_runs <= lo:
-            out.append(f"too few runs{where} ({int(n_runs)})")
+            out.append(
+                f"too few runs{where} ({int(n_runs)}): the points cross the centre line less "
+                "often than chance would allow"
+            )
         elif all(is_finite(v) for v in (n_runs, hi)) and n_runs >= hi:
-            out.append(f"too many runs{where} ({int(n_runs)})")
+            out.append(
+                f"too many runs{where} ({int(n_runs)}): the points cross the centre line more "
+                "often than chance would allow"
+            )
         elif (
             is_finite(row.get("n_crossings"))
             and is_finite(row.get("n_crossings_min"))
@@ -192,7 +221,7 @@ def _centre_values(res: Any, points: pd.DataFrame, unit: str) -> list[tuple[str,
     out = []
     for phase in dict.fromkeys(points["phase"]):
         cl = points.loc[points["phase"] == phase, "cl"].dropna()
-        out.append((str(phase), _value(res, cl.iloc[-1] if len(cl) else None, unit)))
+        out.append((phase_name(phase), _value(res, cl.iloc[-1] if len(cl) else None, unit)))
     return out
 
 
@@ -293,9 +322,10 @@ def _test_start(test_start: Any, is_date: bool) -> Any:
 
 def _min_after(res: Any) -> int:
     """Points needed after the test start before a shift could show (the shift length)."""
-    shift_n = option(res, "shift_n")
-    if is_finite(shift_n):
-        return int(shift_n)
+    for name in ("shift_n", "shift_length"):  # engine option, then its derived property
+        value = option(res, name)
+        if is_finite(value):
+            return int(value)
     rules = rules_name(res)
     run = chart_type(res) in RUN_CHARTS
     if (rules, run) in RUN_LENGTHS:
@@ -367,7 +397,8 @@ def verdict(
     improved = groups.get("improvement_after", []) + groups.get("improvement_unknown", [])
     for ep in improved:
         after = f", after the test started in {when_start}" if start is not None else ""
-        evidence.append(f"{_cap(_describe(ep, res))} ({ep.n_points} points){after}.")
+        count = f" ({ep.n_points} points)" if ep.rule in ("shift", "trend") else ""
+        evidence.append(f"{_cap(_describe(ep, res))}{count}{after}.")
     if improved and start is None:
         evidence.append(
             "No test start date was given, so whether this followed the change was not checked."
@@ -380,6 +411,12 @@ def verdict(
     for key in ("concern_after", "concern_unknown", "concern_across"):
         for ep in groups.get(key, []):
             evidence.append(f"Signal of concern: {_describe(ep, res)}.")
+    if "phase" in points.columns and points["phase"].nunique() > 1:
+        evidence.append(
+            "The chart is split into phases and signals are judged within each phase, so the "
+            "step from one phase to the next is not itself a signal; to test whether the change "
+            "moved the measure, analyse the series without phases."
+        )
     evidence += [c.text for c in caveat_list if c.code != "too_few_points"]
     n_valid = int((points["y"].notna().to_numpy() & ~flag(points, "excluded")).sum())
     if improved:
@@ -425,8 +462,8 @@ def _rules_sentence(res: Any) -> str:
     rules = rules_name(res)
     run = chart_type(res) in RUN_CHARTS
     centre = _centre(res)
-    shift_n = option(res, "shift_n")
-    trend_n = option(res, "trend_n")
+    shift_n = option(res, "shift_n", option(res, "shift_length"))
+    trend_n = option(res, "trend_n", option(res, "trend_length"))
     if rules == "anhoej":
         return (
             f"Chance alone rarely produces an unusually long run of points on one side of the "
@@ -457,6 +494,12 @@ def _signal_sentence(ep: Episode, res: Any, direction: str, start: Any) -> str:
         text = f"From {when}, {ep.n_points} points in a row went steadily {way} (a trend)."
     elif ep.rule == "two_of_three":
         text = f"In {when}, 2 of 3 points were close to the {limit} limit."
+    elif ep.rule == "hugging":
+        text = (
+            f"From {when}, {ep.n_points} points in a row stayed very close to the {centre}: "
+            "less variation than the limits expect, often a sign that data from different "
+            "sources are mixed."
+        )
     else:
         text = f"In {when}, a point was {side} the {limit} control limit."
     judged = _judge(ep, direction)
@@ -474,6 +517,22 @@ def _signal_sentence(ep: Episode, res: Any, direction: str, start: Any) -> str:
         else:
             text += f" It happened before the test of change started ({start_txt})."
     return text
+
+
+def _suggested_phases(res: Any, points: pd.DataFrame, x: pd.Series) -> list[str]:
+    """Sentences for the engine's suggested new phases (advice, never applied silently)."""
+    summary = res.summary if isinstance(res.summary, pd.DataFrame) else pd.DataFrame()
+    if "suggested_phase_start" not in summary.columns:
+        return []
+    out = []
+    for pos in summary["suggested_phase_start"].dropna():
+        if is_finite(pos) and 0 <= int(pos) < len(points):
+            when = _when(x.iloc[int(pos)], int(pos))
+            out.append(
+                f"The shift is sustained, so the chart could start a new phase in {when} with its "
+                "own centre line; this is a suggestion and has not been applied."
+            )
+    return out
 
 
 def reading(
@@ -513,7 +572,8 @@ def reading(
     start = _test_start(test_start, is_date)
     n = int(points["y"].notna().sum())
     noun = _noun(points, unit, points_noun)
-    kind = _kind(res).lower()
+    kind = _kind(res)
+    kind = "run chart" if kind == "Run chart" else f"{kind} (a control chart)"
     span = ""
     if is_date and n:
         span = f", from {_when(x.min(), 0)} to {_when(x.max(), 0)}"
@@ -525,12 +585,14 @@ def reading(
     centres = _centre_values(res, points, unit)
     centre = _centre(res)
     if len(centres) == 1:
-        what = (
-            "half of the points lie above it and half below"
-            if centre == "median"
-            else "the average"
-        )
-        parts.append(f"The line across the middle is the {centre} ({centres[0][1]}): {what}.")
+        if centre == "median":
+            what = ": half of the points lie above it and half below"
+        else:
+            what = ", the average of the points"
+        base = flag(points, "baseline")
+        if base.any() and not base.all():
+            what += f" of the first {int(base.sum())} (the baseline), extended across the chart"
+        parts.append(f"The line across the middle is the {centre} ({centres[0][1]}){what}.")
     else:
         listing = "; ".join(f"{p}: {v}" for p, v in centres)
         parts.append(
@@ -555,6 +617,7 @@ def reading(
         parts += [_signal_sentence(ep, res, direction, start) for ep in eps]
         if runs:
             parts.append("The runs analysis also signals " + " and ".join(runs) + ".")
+    parts += _suggested_phases(res, points, x)
     if start is not None and not any(ep.x_start >= start for ep in eps):
         parts.append(
             f"No signal has appeared since the test of change started ({_when(start, 0)})."

@@ -22,6 +22,7 @@ EXPECTED = {
     "run_batch",
     "load_measures",
     "journeys",
+    "record",
 }
 
 

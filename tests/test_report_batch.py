@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from paceqi.cli import main
+from paceqi.errors import ReportError
 from paceqi.report.batch import RunResult, run_batch, run_report
 from paceqi.report.jobs import RunSpec
 from paceqi.report.kernelpool import Kernel, KernelPool
@@ -40,13 +41,20 @@ def spec(name, authority, out, **params):
     )
 
 
-def test_batch_continues_after_a_failure_and_links_the_error(pool, tmp_path):
+@pytest.fixture(scope="module")
+def local_batch(pool, tmp_path_factory):
+    """A small batch with a failing report, run once on the shared pool."""
+    out = tmp_path_factory.mktemp("local")
     specs = [
-        spec("normal", "Fife", tmp_path),
-        spec("normal", "Angus", tmp_path, scale=2.0),
-        spec("broken", "Fife", tmp_path),
+        spec("normal", "Fife", out),
+        spec("normal", "Angus", out, scale=2.0),
+        spec("broken", "Fife", out),
     ]
-    results = run_batch(specs, pool=pool, progress=False)
+    return out, specs, run_batch(specs, pool=pool, progress=False)
+
+
+def test_batch_continues_after_a_failure_and_links_the_error(pool, local_batch):
+    tmp_path, specs, results = local_batch
     assert [r.status for r in results] == ["ok", "ok", "failed"]
     fife, angus, broken = results
     # figures read back from the executed notebooks
@@ -72,7 +80,7 @@ def test_batch_continues_after_a_failure_and_links_the_error(pool, tmp_path):
     assert 'href="broken/fife.html#papermill-error-cell"' in index
     assert "cell 4: ValueError: deliberate failure for the test" in index
     assert "Median days" in index and "10.5" in index
-    assert 'aria-label="Variation: common cause variation only"' in index
+    assert 'aria-label="Common-cause variation: no signal"' in index
     national = (tmp_path / "national.html").read_text()
     assert "Angus" in national and "<polyline" in national and "Median of authorities" in national
     for page in (index, national):
@@ -182,19 +190,19 @@ def test_cli_batch_exit_code_and_rerun(tmp_path, monkeypatch, capsys):
     manifest.parent.mkdir()
     manifest.write_text(
         "notebooks: [normal, broken]\n"
-        "authorities: [Fife, Na h-Eileanan Siar]\n"
+        "authorities: [Na h-Eileanan Siar, Fife]\n"
         f"timeout: {TIMEOUT}\n"
         "parameters:\n  rules: ihi\n"
     )
     monkeypatch.setenv("PACEQI_HOME", str(project))
     out = tmp_path / "reports"
     args = ["batch", str(manifest), "--out", str(out), "--jobs", "1", "--quiet"]
-    assert main(args) == 1
+    assert main(args + ["--only", "Fife"]) == 1
     text = capsys.readouterr()
-    assert "4 reports: 2 ok, 2 failed" in text.out
+    assert "2 reports: 1 ok, 1 failed" in text.out
     assert "ValueError: deliberate failure" in text.out
-    assert "2 report(s) failed" in text.err
-    assert (out / "normal" / "na_h_eileanan_siar.html").is_file()
+    assert "1 report(s) failed" in text.err
+    assert not (out / "normal" / "na_h_eileanan_siar.html").exists()
     executed = json.loads((out / "normal" / "fife.ipynb").read_text())
     # relative paths were made absolute against the project root before reaching the kernel
     assert executed["metadata"]["papermill"]["parameters"]["extract"] == str(
@@ -202,20 +210,14 @@ def test_cli_batch_exit_code_and_rerun(tmp_path, monkeypatch, capsys):
     )
     # unchanged: nothing re-run, still exit 1 because a report failed
     assert main(args + ["--only", "fife"]) == 1
-    assert "2 unchanged" in capsys.readouterr().out
+    assert "2 reports: 1 ok, 1 failed, 2 unchanged" in capsys.readouterr().out
 
 
-def test_dask_cluster_gives_the_same_reports(pool, tmp_path):
+def test_dask_cluster_gives_the_same_reports(local_batch, tmp_path):
     distributed = pytest.importorskip("distributed")
-    specs_local = [
-        spec("normal", "Fife", tmp_path / "local"),
-        spec("broken", "Fife", tmp_path / "local"),
-    ]
-    specs_dask = [
-        spec("normal", "Fife", tmp_path / "dask"),
-        spec("broken", "Fife", tmp_path / "dask"),
-    ]
-    local = run_batch(specs_local, pool=pool, progress=False)
+    local_out, _, local_results = local_batch
+    local = [local_results[0], local_results[2]]  # normal/fife and broken/fife
+    specs_dask = [spec("normal", "Fife", tmp_path), spec("broken", "Fife", tmp_path)]
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
@@ -229,8 +231,8 @@ def test_dask_cluster_gives_the_same_reports(pool, tmp_path):
         return page[page.index("<main>") : page.index("</main>")]
 
     for name in ("normal/fife.html", "broken/fife.html"):
-        assert body(tmp_path / "dask" / name) == body(tmp_path / "local" / name)
-    assert (tmp_path / "dask" / "index.html").is_file()
+        assert body(tmp_path / name) == body(local_out / name)
+    assert (tmp_path / "index.html").is_file()
 
 
 def test_run_result_round_trips_through_json():
@@ -247,3 +249,66 @@ def test_output_files_stay_inside_the_output_folder(tmp_path):
         assert ".." not in path.relative_to(tmp_path / "out").parts
     assert evil.slug == "etc_passwd"
     assert os.sep not in evil.slug
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead too
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def test_isolate_gives_every_job_a_fresh_kernel_and_close_stops_them():
+    async def set_x(kernel):
+        await kernel.run_code("x = 1", timeout=30)
+        return kernel.km.provisioner.pid
+
+    async def check_x(kernel):
+        await kernel.run_code("assert 'x' not in globals()", timeout=30)
+        return kernel.km.provisioner.pid
+
+    with KernelPool(size=1, isolate=True) as isolated:
+        first = isolated.call(set_x)
+        second = isolated.call(check_x)  # would raise ReportError if x were still defined
+    assert first != second
+    assert isolated.recycles >= 1
+    assert not _pid_alive(first) and not _pid_alive(second)
+
+
+def test_reused_kernel_is_recycled_after_k_jobs():
+    async def pid(kernel):
+        await kernel.run_code("pass", timeout=30)
+        return kernel.km.provisioner.pid
+
+    async def spoil(kernel):
+        kernel.dirty = True
+
+    async def cannot_start():
+        raise OSError("no more processes")
+
+    with KernelPool(size=1, recycle_after=2) as small:
+        pids = [small.call(pid) for _ in range(3)]
+        assert pids[0] == pids[1] != pids[2]
+        assert small.recycles >= 1
+        # when no replacement kernel can be started, later jobs fail clearly instead of hanging
+        small._new_kernel = cannot_start
+        small.call(spoil)
+        with pytest.raises(ReportError, match="could not start a new kernel: OSError"):
+            small.submit(pid).result(timeout=30)
+
+
+def test_cli_run_one_failing_report(tmp_path, capsys):
+    params = tmp_path / "fife.yaml"
+    params.write_text("authority: Fife\n")
+    out = tmp_path / "out"
+    code = main(
+        ["run", str(NOTEBOOKS / "broken.ipynb"), "--params", str(params), "--out", str(out)]
+    )
+    assert code == 1
+    assert "ValueError: deliberate failure" in capsys.readouterr().out
+    assert 'id="papermill-error-cell"' in (out / "broken" / "fife.html").read_text()
+    assert "broken/fife.html#papermill-error-cell" in (out / "index.html").read_text()

@@ -26,11 +26,12 @@ MIN_BASELINE = 12
 #: Fewest points for any analysis at all; below it the measure is shown as "too few data".
 MIN_POINTS = 2
 
-#: Most children charted one point each. A larger authority's interval measure is charted as
-#: the median days of the children who reached the end stage in each period (month or
-#: quarter): a run chart of hundreds of single children shows mostly noise, and QI teams chart
-#: medians per period at that volume (shared DOMAIN.md §1.4). Children still waiting are
-#: reported beside the chart, never dropped silently.
+#: Most children (or events) charted one point each. A larger authority's interval measure is
+#: charted as the median days of the children who reached the end stage in each period (month
+#: or quarter), and a days-between-events measure on a run or I chart as the median gap per
+#: period: a run chart of hundreds of single points shows mostly noise (and makes a report
+#: heavy), and QI teams chart medians per period at that volume (shared DOMAIN.md §1.4).
+#: Children still waiting are reported beside the chart, never dropped silently.
 MAX_CHILD_POINTS = 200
 
 
@@ -168,8 +169,8 @@ def _pdsa_records(
             store.import_file(source)
         ideas = store.change_ideas(params.authority)
         match = ideas[ideas["notebook"] == params.change_idea] if len(ideas) else ideas
-        if match.empty:
-            return empty, no_notes, pd.DataFrame(), {}, None
+        if match.empty:  # the authority's aim still frames the report
+            return empty, no_notes, pd.DataFrame(), store.document(params.authority), None
         name = str(match["name"].iloc[0])
         return (
             store.ramp(params.authority, name),
@@ -189,8 +190,11 @@ def _analyse_measure(
 
     period = params.period if d.period in ("month", "quarter") else None
     frame = measure(d, events, as_of=as_of, period=period)
+    if "n" in frame:  # a period with no children in the denominator is not a data point
+        frame = frame[frame["n"].fillna(0) > 0]
     frame = _chartable(frame)
-    if "x_date" in frame and int((~frame["censored"]).sum()) > MAX_CHILD_POINTS:
+    many = "censored" in frame and int((~frame["censored"]).sum()) > MAX_CHILD_POINTS
+    if many and _day_column(frame) and d.default_chart in ("run", "i"):
         per_period = _period_medians(frame, params.period)
         n_censored = int(frame["censored"].sum())
         return _spc_measure(d, per_period, params, test_start, n_censored, frame_all=frame)
@@ -234,27 +238,38 @@ def _spc_measure(
 
 
 def _period_medians(frame: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Median days per period of the children who reached the end stage (see MAX_CHILD_POINTS)."""
+    """Return the median of the finished values per period (see MAX_CHILD_POINTS).
+
+    Per child: the days of the children who reached the end stage in the period; per event
+    (days between events): the gaps that ended in the period. The running gap or the children
+    still waiting are left out (reported beside the chart).
+    """
     done = frame[~frame["censored"]]
     freq = "M" if period == "month" else "Q"
-    start = done["x_date"].dt.to_period(freq).dt.start_time
-    out = (
-        done.assign(x=start)
-        .groupby("x", as_index=False)
-        .agg(y=("days", "median"), children=("days", "size"))
-    )
-    return out.assign(censored=False)
+    start = pd.to_datetime(done[_day_column(frame)]).dt.to_period(freq).dt.start_time
+    out = done.assign(x=start).groupby("x", as_index=False).agg(y=("y", "median"), k=("y", "size"))
+    return out.rename(columns={"k": "children"}).assign(censored=False)
+
+
+def _day_column(frame: pd.DataFrame) -> str | None:
+    """Return the column of each point's calendar day (None for a per-period series).
+
+    ``x_date`` in a per-child series, ``event_date`` in a days-between-events series.
+    """
+    return "x_date" if "x_date" in frame else "event_date" if "event_date" in frame else None
 
 
 def _chartable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give a per-child series distinct dates on the x axis.
+    """Give a per-child or per-event series distinct dates on the x axis.
 
-    ``spc`` aggregates rows that share ``x``; children who reached a stage on the same day are
-    separate points, so they are spread by whole seconds within that day (invisible on a chart
-    of months and years) and keep their order.
+    ``spc`` aggregates rows that share ``x``; children who reached a stage on the same day (or
+    two events on the same day, in a days-between-events series) are separate points, so they
+    are spread by whole seconds within that day (invisible on a chart of months and years) and
+    keep their order.
     """
-    if "x_date" not in frame:
+    day = _day_column(frame)
+    if day is None:
         return frame.reset_index(drop=True)
-    out = frame.sort_values(["x_date", "x"], kind="stable").reset_index(drop=True)
-    offset = pd.to_timedelta(out.groupby("x_date").cumcount(), unit="s")
-    return out.assign(x=out["x_date"] + offset)
+    out = frame.sort_values([day, "x"], kind="stable").reset_index(drop=True)
+    offset = pd.to_timedelta(out.groupby(day).cumcount(), unit="s")
+    return out.assign(x=pd.to_datetime(out[day]) + offset)

@@ -34,6 +34,24 @@ class ChangeIdeaReport:
 
     def __init__(self, analysis: ChangeIdeaAnalysis) -> None:
         self.analysis = analysis
+        self._segments: Any = None
+
+    def segment_summary(self) -> Any:
+        """Return the per-segment, per-route table (computed once; see :mod:`.segments`)."""
+        if self._segments is None:
+            from paceqi.changeidea.segments import segment_summary
+
+            a = self.analysis
+            self._segments = segment_summary(a.events, a.as_of, min_cell=a.params.min_cell)
+        return self._segments
+
+    def delay(self) -> Section:
+        """Answer "where is the delay?": segments ranked by how far their median is past target."""
+        return Section(sections.delay_html(self.analysis, self.segment_summary()))
+
+    def segments(self) -> Section:
+        """Show every segment of the journey by route: Kaplan–Meier median days with 95% CI."""
+        return Section(sections.segments_html(self.analysis, self.segment_summary()))
 
     def answer(self) -> Section:
         """Answer "has the change led to an improvement?", then give the evidence."""

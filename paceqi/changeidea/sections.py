@@ -25,6 +25,9 @@ __all__ = [
     "data_quality_html",
     "method_html",
     "key_figures",
+    "delay_html",
+    "segments_html",
+    "headline",
 ]
 
 _e = html.escape
@@ -40,8 +43,6 @@ RULE_SET_TEXT = {
     "mdc": "NHS Making Data Count rules (limits at 2.66 times the mean moving range, 7-point "
     "shift and trend, 2 of 3 points beyond 2 sigma)",
 }
-#: Findings quoted per measure in the answer section; the rest are under each chart.
-MAX_EVIDENCE = 3
 
 
 def _figure(svg: str, caption: str) -> str:
@@ -75,15 +76,25 @@ def _main_measure(a: ChangeIdeaAnalysis) -> MeasureAnalysis | None:
 
 
 def answer_html(a: ChangeIdeaAnalysis) -> str:
-    """Answer first: has the change led to an improvement? Then the evidence."""
+    """Answer first: has the change led to an improvement? Then one line of evidence a measure.
+
+    The headline pools the outcome measures (:func:`headline`); each outcome and process
+    measure then gets its own answer and its first finding, the rest being under its chart.
+    Without a test start date (no PDSA cycles and no ``test_start``) the question cannot be
+    answered: the report says so, and calls the measures' signals signals, not improvements.
+    """
     from paceqi.narrative import verdict
 
-    start = a.test_start.strftime("%d %B %Y") if a.test_start else None
-    parts = []
+    known = a.test_start is not None
+    outcome_answers: list[str] = []
+    items = []
     for m in a.family("outcome") + a.family("process"):
         if m.result is None:
-            parts.append(
-                f"<li><strong>{_e(m.definition.label)}</strong>: {_e(m.problem or '')}</li>"
+            if m.family == "outcome":
+                outcome_answers.append("Too few data")
+            items.append(
+                f"<li><strong>{_e(m.definition.label)}</strong>: "
+                f'<span class="answer">Too few data</span>. {_e(_sentence(m.problem))}</li>'
             )
             continue
         v = verdict(
@@ -92,26 +103,91 @@ def answer_html(a: ChangeIdeaAnalysis) -> str:
             test_start=a.test_start,
             measure_label=m.definition.label.lower(),
         )
-        evidence = " ".join(v.evidence[:MAX_EVIDENCE])
-        if len(v.evidence) > MAX_EVIDENCE:
-            evidence += f" (and {len(v.evidence) - MAX_EVIDENCE} more findings under the chart)"
-        parts.append(
-            f'<li><strong>{_e(m.definition.label)}</strong>: <span class="answer">{_e(v.answer)}'
-            f"</span>. {_e(evidence)}</li>"
+        if m.family == "outcome":
+            outcome_answers.append(v.answer)
+        evidence = [
+            e
+            for e in v.evidence
+            if not e.startswith(("No test start date was given", "No signal of improvement"))
+        ]
+        first = _plural_fix(evidence[0]) if evidence else ""
+        if len(evidence) > 1:
+            more = len(evidence) - 1
+            first += f" ({more} more finding{'s' if more != 1 else ''} under its chart.)"
+        word = v.answer if known else NO_START_WORDS.get(v.answer, v.answer)
+        items.append(
+            f"<li><strong>{_e(m.definition.label)}</strong>: "
+            f'<span class="answer">{_e(word)}</span>. {_e(first)}</li>'
         )
-    main = _main_measure(a)
-    headline = "Too few data"
-    if main is not None:
-        headline = verdict(
-            main.result, direction=main.result.options.direction, test_start=a.test_start
-        ).answer
-    met = _predictions_met(a.ramp)
-    since = f"The test of change started on {start}." if start else "No test start date is known."
+    head = headline(outcome_answers, known)
     return (
         f'<div class="paceqi-answer" role="note"><p class="headline">'
-        f"Has the change led to an improvement? <strong>{_e(headline)}</strong></p>"
-        f"<p>{_e(since)} {_e(met)}</p><ul>{''.join(parts)}</ul></div>"
+        f"Has the change led to an improvement? <strong>{_e(head)}</strong></p>"
+        f"<p>{_e(_context(a))}</p><ul>{''.join(items)}</ul></div>"
     )
+
+
+#: How a measure's answer is worded when no test start is known (signals, not improvements).
+NO_START_WORDS = {"Yes": "Signal of improvement", "No sign": "No signal", "Not yet": "No signal"}
+
+
+def headline(outcome_answers: list[str], test_start_known: bool) -> str:
+    """Return the one-line answer for the report from the outcome measures' answers.
+
+    Parameters
+    ----------
+    outcome_answers : list of str
+        Each outcome measure's answer (:data:`paceqi.narrative.ANSWERS`).
+    test_start_known : bool
+        Whether the report has a test start date.
+
+    Examples
+    --------
+    >>> headline(["Yes", "No sign"], True)
+    'Partly: 1 of 2 outcome measures show an improvement'
+    >>> headline(["Yes"], False)
+    'Cannot tell: no test of change is recorded'
+    """
+    analysed = [x for x in outcome_answers if x != "Too few data"]
+    if not analysed:
+        return "Too few data"
+    if not test_start_known:
+        return "Cannot tell: no test of change is recorded"
+    yes = analysed.count("Yes")
+    if yes == len(outcome_answers):
+        return "Yes"
+    if yes:
+        return f"Partly: {yes} of {len(outcome_answers)} outcome measures show an improvement"
+    if "Not yet" in analysed:
+        return "Not yet"
+    return "No sign"
+
+
+def _context(a: ChangeIdeaAnalysis) -> str:
+    """One or two sentences on what the answer is measured from (PDSA ramp, test start)."""
+    if a.test_start is None:
+        return (
+            "No PDSA cycles are recorded for this change idea and no test start date was given, "
+            "so the charts cannot compare before and after a change: each treats the whole "
+            "period as one phase, and the signals below describe the process, not the effect "
+            "of a change. Record the PDSA cycles, or set test_start, to answer the question."
+        )
+    start = a.test_start.strftime("%d %B %Y")
+    if a.ramp.empty:
+        return (
+            f"No PDSA cycles are recorded for this change idea; the test start date given, "
+            f"{start}, splits each chart into before and after."
+        )
+    return f"The test of change started on {start}. {_predictions_met(a.ramp)}"
+
+
+def _sentence(text: str | None) -> str:
+    text = (text or "").strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") or not text else ".")
+
+
+def _plural_fix(text: str) -> str:
+    return text.replace("(1 points)", "(1 point)")
 
 
 def _predictions_met(ramp: pd.DataFrame) -> str:
@@ -144,6 +220,11 @@ def aim_html(a: ChangeIdeaAnalysis) -> str:
             chain.append(f"{d.get('level', 'driver')} driver: {d.get('text', '')}")
             d = drivers.get(d.get("parent"))
         path.append(" ← ".join(reversed(chain)))
+    if not path:
+        return (
+            f"<p>Aim:</p><ul>{items}</ul><p>This change idea is not yet linked to a driver in "
+            "the PDSA tracker.</p>"
+        )
     path_html = "".join(f"<li>{_e(p)} → change idea: {_e(a.change_idea_label)}</li>" for p in path)
     return f"<p>Aim:</p><ul>{items}</ul><p>Driver path:</p><ul>{path_html}</ul>"
 
@@ -217,7 +298,12 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             unit=m.unit,
             points_noun=f"{a.params.period}s" if m.per_period else None,
         )
-        if m.n_censored and m.per_period:
+        if m.per_period and "x_date" not in m.frame:
+            text += (
+                f" Each point is the median gap of the events in that {a.params.period}; the "
+                "gap still running at the extract date is left out."
+            )
+        elif m.n_censored and m.per_period:
             text += (
                 f" Each point is the median of the children who reached the stage in that "
                 f"{a.params.period}; {m.n_censored} children still waiting are counted under "
@@ -285,7 +371,8 @@ def waiting_html(a: ChangeIdeaAnalysis) -> str:
         if "censored" not in f or "target_days" not in f:
             continue
         waiting = f[f["censored"]]
-        past = waiting["days"] > waiting["target_days"].fillna(float("inf")).astype(float)
+        target = pd.to_numeric(waiting["target_days"], errors="coerce").astype(float)
+        past = waiting["days"].astype(float) > target.fillna(float("inf"))
         rows.append(
             {
                 "Waiting for": m.definition.label,
@@ -352,3 +439,162 @@ def key_figures(a: ChangeIdeaAnalysis) -> dict[str, Any]:
             break
     figures["rules"] = a.params.rules
     return figures
+
+
+# -- the diagnostic: every segment, every route, where is the delay ------------------------------
+def _count(value: Any, min_cell: int) -> str:
+    """Return a count as text, hidden when it is small (1 to min_cell - 1)."""
+    if value is None or pd.isna(value):
+        return ""
+    n = int(value)
+    return f"fewer than {min_cell}" if 0 < n < min_cell else str(n)
+
+
+def _days(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return "not reached" if value == float("inf") else f"{value:.0f}"
+
+
+def _km(row: Any) -> str:
+    if row["suppressed"]:
+        return ""
+    median = _days(row["km_median"])
+    lo, hi = _days(row["km_lower"]), _days(row["km_upper"])
+    if median == "not reached" or not lo:
+        return median
+    return f"{median} ({lo} to {'not reached' if hi == 'not reached' else hi})"
+
+
+def delay_html(a: ChangeIdeaAnalysis, summary: pd.DataFrame) -> str:
+    """Answer "where is the delay?": segments ranked by how far past target, chart and table.
+
+    Parameters
+    ----------
+    a : ChangeIdeaAnalysis
+        The analysis (for the extract date and the minimum cell size).
+    summary : pandas.DataFrame
+        From :func:`paceqi.changeidea.segments.segment_summary`.
+    """
+    from paceqi.changeidea.delaychart import delay_chart
+    from paceqi.changeidea.segments import where_is_the_delay
+    from paceqi.charts import to_svg
+
+    delay = where_is_the_delay(summary)
+    if delay.empty:
+        return (
+            '<div class="paceqi-answer" role="note"><p class="headline">Where is the delay? '
+            f"<strong>Too few data</strong></p><p>No segment of the journey has at least "
+            f"{a.params.min_cell} children, so no median is shown (counts below "
+            f"{a.params.min_cell} are hidden to protect children's privacy).</p></div>"
+        )
+    finite = delay["km_median"].map(lambda v: pd.notna(v) and v != float("inf"))
+    late = delay[finite & (delay["over_target"] > 0)]
+    open_ = delay[~finite]
+    with_target = int((finite & delay["target_days"].notna()).sum())
+    if len(late):
+        top = late.iloc[0]
+        headline = str(top["segment"])
+        lead = (
+            f"Median wait {_days(top['km_median'])} days against a target of "
+            f"{int(top['target_days'])} days ({top['over_target']:.0f} days over). "
+            f"{len(late)} of the {with_target} segments with a target and a median have a "
+            "median past the target."
+        )
+    else:
+        headline = "No segment's median is past its target"
+        lead = "Every segment with a target and a median has a median wait within the target."
+    if len(open_):
+        names = "; ".join(str(x) for x in open_["segment"].head(3))
+        lead += (
+            f" In {len(open_)} segment{'s' if len(open_) != 1 else ''} more than half of the "
+            f"children have not got there yet, so the median is not reached ({names}"
+            f"{'; …' if len(open_) > 3 else ''})."
+        )
+    untargeted = delay[finite & delay["target_days"].isna()]
+    if len(untargeted):
+        longest = untargeted.iloc[0]
+        lead += (
+            f" Of the steps without a target, the longest is {longest['segment']} "
+            f"(median {_days(longest['km_median'])} days)."
+        )
+    alt = "Median days per segment of the journey, with targets. " + lead
+    caption = (
+        "Bars: median days (Kaplan–Meier); whiskers: 95% interval; black ticks: targets. "
+        "Orange: median past its target."
+    )
+    fig = delay_chart(delay)
+    table = pd.DataFrame(
+        {
+            "Segment": delay["segment"],
+            "Target (days)": [_days(t) for t in delay["target_days"]],
+            "Median days (95% CI)": [_km(r) for _, r in delay.iterrows()],
+            "Median of finished only": [_days(v) for v in delay["median_completed"]],
+            "Children": [_count(v, a.params.min_cell) for v in delay["children"]],
+            "Still waiting": [_count(v, a.params.min_cell) for v in delay["waiting"]],
+            "Waiting past target": [
+                _count(v, a.params.min_cell) if pd.notna(t) else ""
+                for v, t in zip(delay["waiting_past_target"], delay["target_days"], strict=True)
+            ],
+            "Slowest route": delay["slowest_route"].fillna(""),
+        }
+    )
+    return (
+        f'<div class="paceqi-answer" role="note"><p class="headline">Where is the delay? '
+        f"<strong>{_e(headline)}</strong></p><p>{_e(lead)}</p></div>"
+        + _figure(to_svg(fig, title="Where is the delay?", desc=alt), caption)
+        + _table(
+            table,
+            "Segments, furthest past target first. Median days: Kaplan–Meier, which counts "
+            f"children still waiting on {a.as_of:%d %B %Y}; the median of finished journeys "
+            "alone is shorter when many still wait. Each segment counts the children on a route "
+            "through its end stage or not yet decided. "
+            f"Counts below {a.params.min_cell} hidden.",
+        )
+    )
+
+
+def segments_html(a: ChangeIdeaAnalysis, summary: pd.DataFrame) -> str:
+    """Every segment by route: Kaplan–Meier median days (95% CI) and the children behind it.
+
+    Parameters
+    ----------
+    a : ChangeIdeaAnalysis
+        The analysis.
+    summary : pandas.DataFrame
+        From :func:`paceqi.changeidea.segments.segment_summary`.
+    """
+    from paceqi.changeidea.segments import ALL_ROUTES
+
+    if summary.empty:
+        return "<p>No child has started any segment of the journey in this extract.</p>"
+    cell = [
+        f"fewer than {a.params.min_cell} children"
+        if r["suppressed"]
+        else f"{_km(r)}; {_count(r['children'], a.params.min_cell)} children"
+        for _, r in summary.iterrows()
+    ]
+    wide = summary.assign(cell=cell).pivot_table(
+        index="segment", columns="route", values="cell", aggfunc="first", sort=False
+    )
+    routes = [ALL_ROUTES] + [r for r in ROUTE_ORDER if r in wide.columns]
+    wide = wide.reindex(columns=routes).fillna("").reset_index()
+    wide.columns = ["Segment"] + [ROUTE_LABELS.get(r, r) for r in routes]
+    return _table(
+        wide,
+        "Median days (Kaplan–Meier, 95% CI) and number of children, per segment and route "
+        "(a child's route is the one recorded most recently). Blank: no child of that route "
+        "has started the segment.",
+    )
+
+
+#: Order and wording of the routes in the segment tables (schema Route values).
+ROUTE_ORDER = ("home", "kco", "po", "adoption", "undecided")
+ROUTE_LABELS = {
+    "all routes": "All routes",
+    "home": "Home",
+    "kco": "Kinship care order",
+    "po": "Permanence order",
+    "adoption": "Adoption",
+    "undecided": "Undecided",
+}

@@ -127,7 +127,7 @@ CAVEAT_TEXT: Mapping[str, str] = {
 _CAVEAT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "too_few_points": ("too_few_points", "no_analysis"),
     "trial_limits": ("limits_are_trial", "trial_limits"),
-    "too_few_useful": ("few_points", "too_few_useful", "runs_too_few"),
+    "too_few_useful": ("few_useful", "few_points", "too_few_useful"),
     "all_on_centre": ("all_on_cl", "all_on_centre_line", "all_on_center_line"),
     "mr_zero": ("mr_zero", "mrbar_zero", "mr_bar_zero"),
 }
@@ -143,6 +143,13 @@ class Caveat:
 
 
 def _phase_label(value: Any) -> str:
+    return str(value)
+
+
+def phase_name(value: Any) -> str:
+    """How a phase is named on a chart: "Phase 2" for the engine's numbers, else the label."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return f"Phase {value}"
     return str(value)
 
 
@@ -184,6 +191,10 @@ def caveats(res: Any) -> list[Caveat]:
         for code in CAVEAT_TEXT:
             if code != "too_few_points":
                 found[code] = [p for p in found[code] if p not in skip]
+    # A phase with every point on the centre line has no useful points: say that, once.
+    found["too_few_useful"] = [
+        p for p in found["too_few_useful"] if p not in found["all_on_centre"]
+    ]
     for code, text in CAVEAT_TEXT.items():
         phases = tuple(found[code])
         if not phases:
@@ -235,7 +246,7 @@ def _derived(code: str, summary: pd.DataFrame, points: pd.DataFrame, chart: str)
 class Episode:
     """A run of points flagged by one rule: positions, side and the x values it spans."""
 
-    rule: str  # "shift" | "trend" | "sigma" | "two_of_three" | "point"
+    rule: str  # "shift" | "trend" | "sigma" | "two_of_three" | "hugging"
     start: int  # 0-based position of the first point
     end: int  # 0-based position of the last point
     side: str  # "high" | "low"
@@ -261,6 +272,21 @@ def _blocks(mask: np.ndarray, bridge: np.ndarray) -> list[tuple[int, int]]:
     return blocks
 
 
+def _split_by_side(sign: np.ndarray, s: int, e: int) -> list[tuple[int, int, str]]:
+    """Split a flagged block where it crosses the centre line (a run above, then one below)."""
+    out: list[tuple[int, int, str]] = []
+    start, current = s, 0.0
+    for i in range(s, e + 1):
+        if sign[i] == 0:
+            continue
+        if current and sign[i] != current:
+            out.append((start, i - 1, "high" if current > 0 else "low"))
+            start = i
+        current = sign[i]
+    out.append((start, e, "high" if current > 0 else "low"))
+    return out
+
+
 def episodes(res: Any) -> list[Episode]:
     """Return the signal episodes of a result, in order of their first point."""
     points = check_result(res).reset_index(drop=True)
@@ -273,15 +299,19 @@ def episodes(res: Any) -> list[Episode]:
     out: list[Episode] = []
 
     def add(rule: str, s: int, e: int, side: str) -> None:
-        flagged = flag(points, rule if rule != "sigma" else "sigma_signal")[s : e + 1]
+        flagged = flag(points, "sigma_signal" if rule == "sigma" else rule)[s : e + 1]
         out.append(Episode(rule, s, e, side, x.iloc[s], x.iloc[e], int(flagged.sum())))
 
+    with np.errstate(invalid="ignore"):
+        sign = np.nan_to_num(np.sign(y - cl))
     for rule in ("shift", "two_of_three"):
         for s, e in _blocks(flag(points, rule), bridge):
-            above = np.nansum(np.sign(y[s : e + 1] - cl[s : e + 1]))
-            add(rule, s, e, "high" if above > 0 else "low")
+            for a, b, side in _split_by_side(sign, s, e):
+                add(rule, a, b, side)
     for s, e in _blocks(flag(points, "trend"), np.zeros(len(points), bool)):
         add("trend", s, e, "high" if y[e] > y[s] else "low")
+    for s, e in _blocks(flag(points, "hugging"), np.zeros(len(points), bool)):
+        add("hugging", s, e, "high")
     for i in np.flatnonzero(flag(points, "sigma_signal")):
         add("sigma", int(i), int(i), "high" if y[i] > cl[i] else "low")
     return sorted(out, key=lambda ep: (ep.start, ep.rule))

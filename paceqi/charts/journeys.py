@@ -19,9 +19,19 @@ MAX_CHILDREN = 60
 LANE_HEIGHT = 0.2  # inches per child
 
 
+#: Column names of ``paceqi.journeys()`` (the measures module) accepted for this chart's own.
+_ALIASES = {"date": "start_date", "order": "stage_order", "censored": "open"}
+
+
 def _check(journeys: Any) -> pd.DataFrame:
     if not isinstance(journeys, pd.DataFrame):
         raise OptionsError(f"journeys: expected a DataFrame, got {type(journeys).__name__}")
+    renames = {
+        alias: own
+        for own, alias in _ALIASES.items()
+        if own not in journeys.columns and alias in journeys.columns
+    }
+    journeys = journeys.rename(columns=renames)
     missing = [c for c in JOURNEY_COLUMNS if c not in journeys.columns]
     if missing:
         raise OptionsError(
@@ -66,13 +76,15 @@ def journeys_chart(
     journeys : pandas.DataFrame
         Long frame, one row per stage a child reached: ``child_id`` (pseudonymised), ``stage``,
         ``date``; optional ``stage_label`` (legend text), ``order`` (stage order) and
-        ``censored`` (True on any row of a child still waiting).
+        ``censored`` (True on any row of a child still waiting). The frame of
+        ``paceqi.journeys()`` fits as it is (``start_date``, ``stage_order`` and ``open`` are
+        read as ``date``, ``order`` and ``censored``; its latest ``end_date`` is the as-of date).
     as_of : date-like, optional
         The extract date: a censored child's lane runs on to it, ending in an open arrow
         ("still waiting"). Default: the latest date in the frame.
     end_stage : str, optional
-        Stage code that ends a journey; a child without it is censored (used when there is no
-        ``censored`` column).
+        Stage code that ends the journey shown; a child without it is still waiting (this
+        overrides a ``censored`` column).
     stages : list of str, optional
         Stage order for the legend (default: ``order`` column, else median date).
     title : str, optional
@@ -99,20 +111,27 @@ def journeys_chart(
     ['A1', 'B2']
     """
     frame = _check(journeys)
-    as_of_ts = pd.Timestamp(as_of) if as_of is not None else frame["date"].max()
+    if as_of is not None:
+        as_of_ts = pd.Timestamp(as_of)
+    elif "end_date" in frame.columns and frame["end_date"].notna().any():
+        as_of_ts = max(pd.to_datetime(frame["end_date"]).max(), frame["date"].max())
+    else:
+        as_of_ts = frame["date"].max()
     order = _stage_order(frame, stages)
     labels = (
         frame.drop_duplicates("stage").set_index("stage")["stage_label"]
         if "stage_label" in frame.columns
         else pd.Series(dtype=object)
     )
-    if "censored" in frame.columns:
+    waiting_for = ""
+    if end_stage is not None:
+        reached = set(frame.loc[frame["stage"] == end_stage, "child_id"])
+        censored = pd.Series({c: c not in reached for c in frame["child_id"].unique()})
+        waiting_for = " for " + str(labels.get(end_stage, end_stage.replace("_", " "))).lower()
+    elif "censored" in frame.columns:
         censored = frame.groupby("child_id", sort=False)["censored"].agg(
             lambda s: bool(s.fillna(False).any())
         )
-    elif end_stage is not None:
-        reached = set(frame.loc[frame["stage"] == end_stage, "child_id"])
-        censored = pd.Series({c: c not in reached for c in frame["child_id"].unique()})
     else:
         censored = pd.Series(False, index=frame["child_id"].unique())
     first = frame.groupby("child_id", sort=False)["date"].min().sort_values(kind="stable")
@@ -160,7 +179,7 @@ def journeys_chart(
                 marker=theme.STAGE_MARKERS[i % len(theme.STAGE_MARKERS)],
                 color=theme.STAGE_COLOURS[i % len(theme.STAGE_COLOURS)],
                 markersize=5,
-                label=str(labels.get(stage, stage)),
+                label=str(labels.get(stage, str(stage).replace("_", " ").capitalize())),
                 zorder=3,
             )
         ax.plot(
@@ -179,7 +198,7 @@ def journeys_chart(
             len(first),
             int(censored.reindex(first.index).fillna(False).astype(bool).sum()),
         )
-        lines = [f"{n_all} children; {n_wait} still waiting at {as_of_ts:%d %B %Y}."]
+        lines = [f"{n_all} children; {n_wait} still waiting{waiting_for} at {as_of_ts:%d %B %Y}."]
         if n_all > len(shown):
             lines.append(f"Showing the {len(shown)} earliest-starting children of {n_all}.")
         _figure.add_caption(fig, lines)
@@ -187,6 +206,6 @@ def journeys_chart(
         fig,
         title or "Children's journeys",
         f"Swimlane chart of {n_all} children's journeys through {len(order)} stages; "
-        f"{n_wait} still waiting at {as_of_ts:%B %Y}.",
+        f"{n_wait} still waiting{waiting_for} at {as_of_ts:%B %Y}.",
     )
     return fig

@@ -22,6 +22,8 @@ _ALIASES = {
     "act": ("act", "act_decision", "decision"),
     "label": ("label", "title", "objective"),
 }
+#: Average width of a character of the notes, in points (DejaVu Sans at FONT_SIZE - 1).
+CHAR_WIDTH = 4.9
 ACT_WORDS = {"adopt": "adopt", "adapt": "adapt", "abandon": "abandon", "pending": "no decision yet"}
 
 
@@ -49,6 +51,16 @@ def _dates(frame: pd.DataFrame, col: str, allow_missing: bool) -> pd.Series:
     return dates
 
 
+def _predictions(row: pd.Series) -> str:
+    """Return "· 1 of 2 predictions met" from the store's n_met and n_predictions columns."""
+    n, met = row.get("n_predictions"), row.get("n_met")
+    try:
+        n, met = int(n), int(met)
+    except (TypeError, ValueError):
+        return ""
+    return f" · {met} of {n} prediction{'s' if n != 1 else ''} met" if n else " · no prediction"
+
+
 def ramp_chart(
     cycles: pd.DataFrame,
     *,
@@ -63,7 +75,10 @@ def ramp_chart(
     cycles : pandas.DataFrame
         One row per cycle: ``cycle_no``, ``start_date``, ``end_date`` (empty while the cycle
         runs) and ``act`` (``adopt | adapt | abandon``, empty while undecided); optionally
-        ``label``. Short names ``cycle, start, end, act_decision, decision, title`` are accepted.
+        ``label``, ``ramp`` (cycles of one ramp are kept together and linked by arrows) and
+        ``n_predictions`` / ``n_met`` (shown as "1 of 2 predictions met"). Short names ``cycle,
+        start, end, act_decision, decision, title`` are accepted, so the frame of the PDSA
+        store's ``ramp()`` fits as it is.
     as_of : date-like, optional
         Where a running cycle's bar ends (default: the latest date in the frame).
     title : str, optional
@@ -117,7 +132,13 @@ def ramp_chart(
     as_of_ts = pd.Timestamp(as_of) if as_of is not None else latest
     running = end.isna()
     end = end.fillna(as_of_ts)
-    order = np.argsort(start.to_numpy(), kind="stable")
+    ramps = (
+        frame["ramp"].astype(str) if "ramp" in frame.columns else pd.Series("", index=frame.index)
+    )
+    # Cycles of one ramp stay together (ramps in order of their first cycle), then by start.
+    first = start.groupby(ramps).transform("min")
+    order = np.lexsort((start.to_numpy(), ramps.to_numpy(), first.to_numpy()))
+    several = ramps.nunique() > 1
     with _figure.themed():
         fig = _figure.new_figure(theme.FIG_WIDTH, 1.6 + 0.32 * len(frame))
         ax = fig.add_subplot()
@@ -141,13 +162,16 @@ def ramp_chart(
                 ax,
                 start.iloc[i],
                 lane - 0.38,
-                f"PDSA {cycle}",
+                _figure.shorten(f"{ramps.iloc[i]}: PDSA {cycle}", 40)
+                if several
+                else f"PDSA {cycle}",
                 ha="left",
                 va="bottom",
                 fontsize=theme.FONT_SIZE - 1,
                 label="_cycle",
             )
             note = ACT_WORDS[act] + (" (running)" if running.iloc[i] else "")
+            note += _predictions(frame.iloc[i])
             if show_labels and cols["label"] and pd.notna(frame[cols["label"]].iloc[i]):
                 note += " · " + _figure.shorten(frame[cols["label"]].iloc[i], 40)
             _figure.plain_text(
@@ -160,7 +184,7 @@ def ramp_chart(
                 fontsize=theme.FONT_SIZE - 1,
                 label="_act",
             )
-            if lane:
+            if lane and ramps.iloc[order[lane - 1]] == ramps.iloc[i]:
                 prev = order[lane - 1]
                 ax.annotate(
                     "",
@@ -171,10 +195,12 @@ def ramp_chart(
         ax.set_yticks([])
         ax.set_ylim(len(frame) - 0.4, -0.9)
         ax.spines["left"].set_visible(False)
-        ax.set_xlim(
-            start.min() - pd.Timedelta(days=3),
-            max(end.max(), as_of_ts) + (end.max() - start.min()) * 0.25,
-        )
+        # Room on the right for the longest note: its width in points as a share of the axes.
+        longest = max((len(t.get_text()) for t in ax.texts if t.get_label() == "_act"), default=0)
+        share = min(longest * CHAR_WIDTH / (theme.FIG_WIDTH * 72 * 0.95), 0.6)
+        right = max(end.max(), as_of_ts)
+        span = right - start.min() + pd.Timedelta(days=3)
+        ax.set_xlim(start.min() - pd.Timedelta(days=3), right + span * (share / (1 - share)))
         _figure.date_axis(ax)
         if title:
             ax.set_title(title, loc="left", parse_math=False)

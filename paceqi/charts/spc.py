@@ -22,6 +22,7 @@ from paceqi.charts._result import (
     flag,
     is_finite,
     option,
+    phase_name,
     rules_name,
     x_values,
 )
@@ -36,6 +37,9 @@ RULE_NAMES = {
     "mdc": "Making Data Count rules",
 }
 ANNOTATION_COLUMNS = ("date", "label", "kind")
+#: Above this many points common-cause markers are left out (the line shows them), which keeps
+#: the SVG of a long series small; signal markers are always drawn.
+MANY_POINTS = 200
 
 
 def centre_line_name(res: Any) -> str:
@@ -129,7 +133,8 @@ def spc_chart(
     target_label : str, optional
         Legend text of the target line (default "target").
     ax : matplotlib.axes.Axes, optional
-        Draw into this axes (no legend, no caption; caveats appear as a note in the corner).
+        Draw into this axes in compact form (no legend, caption, 2-sigma lines or
+        common-cause markers; caveats appear as a note in the corner).
 
     Returns
     -------
@@ -165,6 +170,13 @@ def spc_chart(
         if y_label:
             target_ax.set_ylabel(y_label, parse_math=False)
         lines = [c.text for c in caveats(res)]
+        if len(notes) and not x_values(points)[1]:
+            lines.append("Annotations are not shown: the x axis does not hold dates.")
+        if len(points) > MANY_POINTS:
+            lines.append(
+                f"With more than {MANY_POINTS} points only signals are marked; the line joins "
+                "every point."
+            )
         if ax is None:
             _figure.legend_below(target_ax)
             _figure.add_caption(fig, lines + [_rules_line(res)])
@@ -183,7 +195,9 @@ def spc_chart(
             )
     from paceqi.narrative import alt_text
 
-    measure = y_label or title or "the measure"
+    measure = title or y_label or "the measure"
+    if measure[:1].isupper() and measure[1:2].islower():  # "Days to panel" -> "days to panel"
+        measure = measure[0].lower() + measure[1:]
     _figure.set_alt_text(fig, title or "SPC chart", alt_text(res, measure, unit=""))
     return fig
 
@@ -226,10 +240,10 @@ def _draw(
     cl_name = f"centre line ({centre_line_name(res)})"
     for i, (phase, part) in enumerate(phases):
         _data_line(ax, part)
-        _phase_lines(ax, part, cl_name, once, control=chart not in RUN_CHARTS)
+        _phase_lines(ax, part, cl_name, once, control=chart not in RUN_CHARTS, sigma2=not compact)
         if len(phases) > 1:
             _phase_label(ax, phase, part, phases[i - 1][1] if i else None, compact)
-    _markers(ax, points)
+    _markers(ax, points, compact)
     _target(ax, res, target_label)
     if is_date:
         _figure.date_axis(ax)
@@ -252,11 +266,17 @@ def _data_line(ax: Axes, part: pd.DataFrame) -> None:
 
 
 def _step(ax: Axes, x: pd.Series, y: pd.Series, **kwargs: Any) -> None:
-    if y.notna().any():
+    if not y.notna().any():
+        return
+    if y.notna().all() and y.nunique() == 1:  # a constant line needs two points, not 2n
+        ax.plot(x.iloc[[0, -1]], y.iloc[[0, -1]], **kwargs)
+    else:
         ax.plot(x, y, drawstyle="steps-mid", **kwargs)
 
 
-def _phase_lines(ax: Axes, part: pd.DataFrame, cl_name: str, once: Any, control: bool) -> None:
+def _phase_lines(
+    ax: Axes, part: pd.DataFrame, cl_name: str, once: Any, control: bool, sigma2: bool = True
+) -> None:
     baseline = flag(part, "baseline")
     cl = part["cl"]
     if baseline.any() and not baseline.all():
@@ -305,7 +325,7 @@ def _phase_lines(ax: Axes, part: pd.DataFrame, cl_name: str, once: Any, control:
             label=once("control limits"),
             zorder=3,
         )
-    for col in ("ucl_2s", "lcl_2s"):
+    for col in ("ucl_2s", "lcl_2s") if sigma2 else ():
         _step(
             ax,
             part["x"],
@@ -333,7 +353,7 @@ def _phase_label(
         ax,
         first,
         1.0,
-        f" {phase}",
+        f" {phase_name(phase)}",
         transform=trans,
         ha="left",
         va="bottom",
@@ -343,7 +363,7 @@ def _phase_label(
     )
 
 
-def _markers(ax: Axes, points: pd.DataFrame) -> None:
+def _markers(ax: Axes, points: pd.DataFrame, compact: bool = False) -> None:
     excluded = flag(points, "excluded")
     kinds = points["point_type"].fillna("common_cause").astype(str)
     for kind in theme.POINT_TYPES:
@@ -351,6 +371,8 @@ def _markers(ax: Axes, points: pd.DataFrame) -> None:
         if not sel.any():
             continue
         signal = kind != "common_cause"
+        if not signal and (compact or len(points) > MANY_POINTS):
+            continue
         size = theme.SIGNAL_MARKER_SIZE if signal else theme.MARKER_SIZE
         ax.plot(
             points.loc[sel, "x"],

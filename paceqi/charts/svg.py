@@ -16,6 +16,7 @@ __all__ = ["to_svg"]
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _REF = re.compile(r'(xlink:href|href)="#([^"]+)"|url\(#([^)]+)\)')
+_STYLE = re.compile(r'style="([^"]*)"')
 _FLOAT = re.compile(r"(\d+\.\d{2})\d+")
 
 
@@ -60,6 +61,26 @@ def _drop_plain_groups(svg: str) -> str:
             out.append(tag)
     out.append(svg[pos:])
     return "".join(out)
+
+
+def _style_classes(svg: str, prefix: str, min_uses: int = 3) -> str:
+    """Replace style attributes repeated ``min_uses`` times or more by a class rule.
+
+    Class names carry the chart's prefix: a ``<style>`` inside inline SVG applies to the whole
+    HTML page, so names must not collide between charts.
+    """
+    counts: dict[str, int] = {}
+    for style in _STYLE.findall(svg):
+        counts[style] = counts.get(style, 0) + 1
+    common = [s for s, k in counts.items() if k >= min_uses]
+    if not common or "<style" not in svg:
+        return svg
+    names = {s: f"{prefix}s{i}" for i, s in enumerate(common)}
+    svg = _STYLE.sub(
+        lambda m: f'class="{names[m.group(1)]}"' if m.group(1) in names else m.group(0), svg
+    )
+    rules = "".join(f".{name}{{{style}}}" for style, name in names.items())
+    return svg.replace('<style type="text/css">', f'<style type="text/css">{rules}', 1)
 
 
 def _prefix_ids(svg: str, prefix: str) -> str:
@@ -128,6 +149,7 @@ def to_svg(
     svg = _compact(svg[svg.index("<svg") :])
     prefix = id_prefix or "pq" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
     svg = _prefix_ids(svg, prefix)
+    svg = _style_classes(svg, prefix)
     head_end = svg.index(">")
     head = svg[:head_end]
     head = re.sub(r'\s(width|height)="[^"]*"', "", head, count=2)

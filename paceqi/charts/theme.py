@@ -164,9 +164,27 @@ ANNOTATION_STYLES: Mapping[str, tuple[str, float, str]] = MappingProxyType(
 ACT_COLOURS: Mapping[str, str] = MappingProxyType(
     {"adopt": BLUE, "adapt": PURPLE, "abandon": ORANGE, "pending": GREY}
 )
+#: Hatches are drawn as lines only (dot hatches cost ~45 KB of SVG each).
 ACT_HATCHES: Mapping[str, str] = MappingProxyType(
-    {"adopt": "", "adapt": "//", "abandon": "xx", "pending": ".."}
+    {"adopt": "", "adapt": "//", "abandon": "xx", "pending": "--"}
 )
+
+#: Driver diagram columns: (fill, stroke). Okabe-Ito blue, orange, bluish green and reddish
+#: purple, with the fills lightened so black text on them keeps its contrast.
+DRIVER_COLUMN_COLOURS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "aim": ("#E3EEF8", "#0072B2"),
+        "primary": ("#FDF0D9", "#E69F00"),
+        "secondary": ("#DCF1EA", "#009E73"),
+        "change": ("#F5E4EE", "#CC79A7"),
+    }
+)
+#: Driver diagram text and connectors.
+DIAGRAM_TEXT = INK
+DIAGRAM_NOTE = "#444444"
+DIAGRAM_CONNECTOR = "#555555"
+#: Inline validation messages in forms (WCAG AA on white).
+ERROR_TEXT = "#B00020"
 
 #: Stage markers in journeys (shape first, colour second; cycled when there are more stages).
 STAGE_MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X", "*", "<", ">", "h", "p")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from paceqi._argtypes import whole_number
+
 #: Kept equal to ``paceqi.data._synth_params.DEFAULT_SEED`` (a test checks it); repeated here
 #: so that ``paceqi --help`` does not import numpy.
 DEFAULT_SEED = 20140101
@@ -23,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument(
         "--seed",
-        type=_seed,
+        type=whole_number(0),
         default=DEFAULT_SEED,
         metavar="N",
         help=f"random seed, a non-negative whole number (default {DEFAULT_SEED})",
@@ -35,16 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="only these authorities (names or slugs, e.g. 'Fife' glasgow_city); default all 32",
     )
     p.set_defaults(func=run)
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

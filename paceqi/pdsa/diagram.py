@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from paceqi.charts import theme
+
 __all__ = ["DriverDiagram", "driver_diagram"]
 
 FONT_PX = 14
@@ -31,13 +33,8 @@ HEAD_PX = 34
 MAX_LINES = 7
 CHARS_PER_LINE = 27  # ~0.55 em per character at FONT_PX in a BOX_W box
 
-#: column -> (fill, stroke); Okabe-Ito blue, orange, bluish green, reddish purple (lightened).
-COLUMN_COLOURS = {
-    "aim": ("#e3eef8", "#0072b2"),
-    "primary": ("#fdf0d9", "#e69f00"),
-    "secondary": ("#dcf1ea", "#009e73"),
-    "change": ("#f5e4ee", "#cc79a7"),
-}
+#: column -> (fill, stroke), from the theme (the only place colours live).
+COLUMN_COLOURS = theme.DRIVER_COLUMN_COLOURS
 HEADINGS = ("Aim", "Primary drivers", "Secondary drivers", "Change ideas")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -153,13 +150,13 @@ def driver_diagram(doc: dict[str, Any]) -> DriverDiagram:
         f'font-family="Arial, Helvetica, sans-serif" font-size="{FONT_PX}">',
         f'<title id="dd-title">Driver diagram: {_esc(authority)}</title>',
         f'<desc id="dd-desc">{_esc(_describe(columns))}</desc>',
-        f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>',
+        f'<rect width="{width}" height="{height:.0f}" fill="{theme.BACKGROUND}"/>',
     ]
     for i, head in enumerate(HEADINGS):
         x = MARGIN + i * (BOX_W + GAP_X) + BOX_W / 2
         out.append(
             f'<text x="{x:.0f}" y="{MARGIN + 12}" text-anchor="middle" font-weight="bold" '
-            f'fill="#222222">{head}</text>'
+            f'fill="{theme.DIAGRAM_TEXT}">{head}</text>'
         )
     where = {b.key: b for col in columns for b in col}
     for src, dst, weak in edges:
@@ -173,7 +170,7 @@ def driver_diagram(doc: dict[str, Any]) -> DriverDiagram:
         out.append(
             f'<path d="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} '
             f'{x2:.1f},{y2:.1f}" '
-            f'fill="none" stroke="#555555" stroke-width="1.4"{dash}/>'
+            f'fill="none" stroke="{theme.DIAGRAM_CONNECTOR}" stroke-width="1.4"{dash}/>'
         )
     for col in columns:
         for box in col:
@@ -185,12 +182,14 @@ def driver_diagram(doc: dict[str, Any]) -> DriverDiagram:
             for j, line in enumerate(box.lines):
                 y = box.y + PAD + (j + 1) * LINE_PX - 4
                 out.append(
-                    f'<text x="{box.x + PAD:.1f}" y="{y:.1f}" fill="#222222">{_esc(line)}</text>'
+                    f'<text x="{box.x + PAD:.1f}" y="{y:.1f}" fill="{theme.DIAGRAM_TEXT}">'
+                    f"{_esc(line)}</text>"
                 )
             if box.note:
                 y = box.y + PAD + (len(box.lines) + 1) * LINE_PX - 4
                 out.append(
-                    f'<text x="{box.x + PAD:.1f}" y="{y:.1f}" fill="#444444" font-style="italic" '
+                    f'<text x="{box.x + PAD:.1f}" y="{y:.1f}" fill="{theme.DIAGRAM_NOTE}" '
+                    'font-style="italic" '
                     f'font-size="{FONT_PX - 2}">{_esc(box.note)}</text>'
                 )
     out.append("</svg>")

@@ -243,6 +243,11 @@ def validate(raw: Any, source: str = "document") -> tuple[dict[str, Any] | None,
             continue
         w = ck.where(a, label)
         idea, ramp, no = a.get("change_idea"), a.get("ramp"), a.get("cycle_no")
+        if no is not None:
+            no_clean, no_errors = clean_record({"cycle_no": no}, CYCLE_FIELDS[:1])
+            no = no_clean.get("cycle_no")
+            for field, msg in no_errors.items():
+                ck.add(w, field, msg)
         if idea is not None and idea not in idea_keys:
             ck.add(w, "change_idea", "must be the id of a change idea in this file")
         if (ramp is None) != (no is None):
@@ -387,15 +392,25 @@ def write_document(session: Session, doc: Mapping[str, Any]) -> dict[str, int]:
             ramp = _upsert(
                 session, m.Ramp, {"change_idea_id": idea.id, "title": r["title"]}, {}, counts
             )
-            for cy in r["cycles"]:
+            existing = {
+                c.cycle_no: c
+                for c in session.scalars(sa.select(m.Cycle).filter_by(ramp_id=ramp.id))
+            }
+            for cy in r["cycles"]:  # one query per ramp, one flush: imports are bulk writes
                 values = {k: v for k, v in cy.items() if k != "cycle_no"}
-                old = session.scalars(
-                    sa.select(m.Cycle).filter_by(ramp_id=ramp.id, cycle_no=cy["cycle_no"])
-                ).first()
-                if old is not None and values.get("predictions_recorded_at") is None:
-                    values["predictions_recorded_at"] = old.predictions_recorded_at
-                match = {"ramp_id": ramp.id, "cycle_no": cy["cycle_no"]}
-                cycles[(r["id"], cy["cycle_no"])] = _upsert(session, m.Cycle, match, values, counts)
+                old = existing.get(cy["cycle_no"])
+                if old is None:
+                    old = m.Cycle(ramp_id=ramp.id, cycle_no=cy["cycle_no"], **values)
+                    session.add(old)
+                    counts["cycles_created"] = counts.get("cycles_created", 0) + 1
+                else:
+                    if values.get("predictions_recorded_at") is None:
+                        values["predictions_recorded_at"] = old.predictions_recorded_at
+                    for k, v in values.items():
+                        setattr(old, k, v)
+                    counts["cycles_updated"] = counts.get("cycles_updated", 0) + 1
+                cycles[(r["id"], cy["cycle_no"])] = old
+            session.flush()
     for a in doc["annotations"]:
         idea = ideas.get(a["change_idea"]) if a["change_idea"] else None
         cycle = cycles.get((a["ramp"], a["cycle_no"])) if a["ramp"] else None

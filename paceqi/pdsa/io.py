@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from paceqi.errors import DataValidationError, OptionsError
 from paceqi.pdsa.document import FORMAT, Problem, validate
 from paceqi.pdsa.fields import (
@@ -175,12 +177,13 @@ def read_documents(path: str | os.PathLike[str], fmt: str | None = None) -> list
     if not p.exists():
         raise OptionsError(f"No such file or folder: '{p}'.")
     kind = detect_format(p, fmt)
+    name, problems = p.name, []
     if kind == "yaml":
-        raws, name = _read_yaml(p), p.name
+        raws = _read_yaml(p)
     else:
         sheets = _read_xlsx(p) if kind == "xlsx" else _read_csv(p)
-        raws, name = _from_sheets(sheets, p.name), p.name
-    docs, problems = [], []
+        raws, problems = _from_sheets(sheets, p.name)
+    docs = []
     for i, raw in enumerate(raws, 1):
         source = name if len(raws) == 1 else f"{name} document {i}"
         doc, found = validate(raw, source)
@@ -198,11 +201,9 @@ def read_documents(path: str | os.PathLike[str], fmt: str | None = None) -> list
 
 
 def _read_yaml(path: Path) -> list[Any]:
-    import yaml
-
     try:
         with path.open(encoding="utf-8") as fh:
-            raws = [d for d in yaml.safe_load_all(fh) if d is not None]
+            raws = [d for d in yaml.load_all(fh, Loader=_Loader) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "the file"
@@ -287,7 +288,7 @@ def _split(value: Any) -> list[str]:
     return [v.strip() for v in str(value).split(_SEP) if v.strip()]
 
 
-def _from_sheets(sheets: dict[str, Any], name: str) -> list[dict[str, Any]]:
+def _from_sheets(sheets: dict[str, Any], name: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Turn spreadsheet rows into raw documents (one per authority) for :func:`validate`."""
     docs: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
@@ -307,6 +308,8 @@ def _from_sheets(sheets: dict[str, Any], name: str) -> list[dict[str, Any]]:
                 and not (sheet == "cycles" and (_LIST_COLUMN.match(h) or _RESULT_COLUMN.match(h)))
             ):
                 problems.append((f"{where} row 1", h, "is not a known column"))
+                for row in sheets[sheet][2]:
+                    row.pop(h, None)
     sheets = {sheet: rows for sheet, (_, _, rows) in sheets.items()}
 
     def idea(doc: dict[str, Any], nm: Any, where: str) -> dict[str, Any] | None:
@@ -390,8 +393,6 @@ def _from_sheets(sheets: dict[str, Any], name: str) -> list[dict[str, Any]]:
         elif title is not None:
             problems.append((row["_where"], "change_idea", "is required when ramp is given"))
         doc.setdefault("annotations", []).append(row)
-    if problems:
-        _raise(name, problems)
     out = []
     for doc in docs.values():
         ideas = doc.pop("_ideas")
@@ -399,9 +400,9 @@ def _from_sheets(sheets: dict[str, Any], name: str) -> list[dict[str, Any]]:
             {k: v for k, v in ci.items() if k not in ("_ramps", "_auto")} for ci in ideas.values()
         ]
         out.append(doc)
-    if not out:
-        _raise(name, [("the file", "-", "has no records")])
-    return out
+    if not out and not problems:
+        problems.append(("the file", "-", "has no records"))
+    return out, problems
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -415,12 +416,15 @@ def write_documents(
     kind = detect_format(p, fmt)
     docs = list(docs)
     if kind == "yaml":
-        import yaml
-
         p.parent.mkdir(parents=True, exist_ok=True)
         with p.open("w", encoding="utf-8") as fh:
-            yaml.safe_dump_all(
-                [_yaml_doc(d) for d in docs], fh, sort_keys=False, allow_unicode=True, width=100
+            yaml.dump_all(
+                [_yaml_doc(d) for d in docs],
+                fh,
+                Dumper=_Dumper,
+                sort_keys=False,
+                allow_unicode=True,
+                width=100,
             )
         return p
     tables = _to_sheets(docs)
@@ -434,6 +438,7 @@ def write_documents(
                 writer.writerows([[_csv_cell(r.get(h)) for h in header] for r in rows])
         return folder
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -443,11 +448,29 @@ def write_documents(
         for r in rows:
             ws.append([_xlsx_value(r.get(h)) for h in header])
         for cell in ws[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
     return p
+
+
+def _yaml_str(dumper, text: str):
+    # Line breaks other than \n (NEL, LS, PS, CR) and other non-printable characters are only
+    # kept exactly in double-quoted style, where they are escaped.
+    style = None if text.isprintable() else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+#: libyaml's C loader and emitter when PyYAML was built with them (about 10x faster).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    pass
+
+
+_Dumper.add_representer(str, _yaml_str)
 
 
 def _yaml_doc(doc: Mapping[str, Any]) -> dict[str, Any]:

@@ -413,7 +413,7 @@ def run_batch(
         else:
             todo.append((spec, digest))
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     bar = tqdm(
         total=len(specs),
@@ -472,7 +472,20 @@ def _run_local(
     try:
         futures = {pool.submit(_job_for(spec, digest)): spec for spec, digest in todo}
         for future in as_completed(futures):
-            arrived(futures[future], future.result())
+            spec = futures[future]
+            try:
+                result = future.result()
+            except ReportError as exc:  # the pool could not provide a kernel
+                result = RunResult(
+                    notebook=spec.name,
+                    authority=spec.authority,
+                    slug=spec.slug,
+                    status="failed",
+                    ename="KernelError",
+                    evalue=str(exc)[:500],
+                    finished=_now(),
+                )
+            arrived(spec, result)
     finally:
         if own:
             pool.close()

@@ -15,17 +15,13 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 from paceqi.report.jobs import RunSpec
 
 __all__ = ["KernelPoolPlugin", "run_on_dask", "PLUGIN_NAME"]
 
 PLUGIN_NAME = "paceqi-kernel-pool"
-
-
-def _plugin_base() -> type:
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    return WorkerPlugin
 
 
 class _PoolHolder:
@@ -52,29 +48,29 @@ class _PoolHolder:
                 self._pool = None
 
 
-def make_plugin(isolate: bool = False, size: int | None = None) -> Any:
-    """Return a ``WorkerPlugin`` giving each worker a kernel pool (size: its thread count)."""
+class KernelPoolPlugin(WorkerPlugin):
+    """Give each Dask worker a kernel pool (size: the worker's thread count, or ``size``).
 
-    class KernelPoolPlugin(_plugin_base()):  # type: ignore[misc]
-        name = PLUGIN_NAME
+    The pool starts on the worker's first report (not in ``setup``, which runs on the worker's
+    event loop) and is shut down in ``teardown``.
+    """
 
-        def __init__(self, isolate: bool, size: int | None) -> None:
-            self.isolate = isolate
-            self.size = size
-            self.holder: _PoolHolder | None = None
+    name = PLUGIN_NAME
 
-        def setup(self, worker: Any) -> None:
-            size = self.size or max(1, int(getattr(worker.state, "nthreads", 1) or 1))
-            self.holder = _PoolHolder(size, self.isolate)
+    def __init__(self, isolate: bool = False, size: int | None = None) -> None:
+        self.isolate = isolate
+        self.size = size
+        self.holder: _PoolHolder | None = None
 
-        def teardown(self, worker: Any) -> None:
-            if self.holder is not None:
-                self.holder.close()
+    def setup(self, worker: Any) -> None:
+        """Prepare (but do not start) this worker's pool."""
+        size = self.size or max(1, int(getattr(worker.state, "nthreads", 1) or 1))
+        self.holder = _PoolHolder(size, self.isolate)
 
-    return KernelPoolPlugin(isolate, size)
-
-
-KernelPoolPlugin = make_plugin  # the public name: a factory (distributed is imported lazily)
+    def teardown(self, worker: Any) -> None:
+        """Shut this worker's kernels down."""
+        if self.holder is not None:
+            self.holder.close()
 
 
 def _dask_job(spec: RunSpec, digest: str) -> Any:
@@ -115,7 +111,7 @@ def run_on_dask(
     except (OSError, TimeoutError) as exc:
         raise ReportError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
-        client.register_plugin(make_plugin(isolate=isolate), name=PLUGIN_NAME)
+        client.register_plugin(KernelPoolPlugin(isolate=isolate), name=PLUGIN_NAME)
         futures = {
             client.submit(
                 _dask_job, spec, digest, pure=False, key=f"paceqi-{spec.key}-{digest[:8]}"

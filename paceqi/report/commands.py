@@ -10,25 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got '{text}'") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got '{text}'")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got '{text}'")
-    return value
+from paceqi._argtypes import positive_seconds, whole_number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     run.add_argument("--out", default="reports", metavar="DIR", help="output folder (reports)")
     run.add_argument(
-        "--timeout", type=_positive_float, default=None, metavar="S", help="per-cell timeout"
+        "--timeout", type=positive_seconds, default=None, metavar="S", help="per-cell timeout"
     )
     run.set_defaults(func=_run)
 
@@ -58,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     batch.add_argument("manifest", metavar="MANIFEST", help="batch manifest YAML")
     batch.add_argument(
-        "--jobs", type=_positive_int, default=2, metavar="N", help="kernels at once (2)"
+        "--jobs", type=whole_number(1), default=2, metavar="N", help="kernels at once (2)"
     )
     batch.add_argument("--out", default="reports", metavar="DIR", help="output folder (reports)")
     batch.add_argument(
@@ -72,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786"
     )
     batch.add_argument(
-        "--timeout", type=_positive_float, default=None, metavar="S", help="per-cell timeout"
+        "--timeout", type=positive_seconds, default=None, metavar="S", help="per-cell timeout"
     )
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(func=_batch)

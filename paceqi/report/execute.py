@@ -166,10 +166,9 @@ async def execute_on_kernel(nb: Any, kernel: Kernel, timeout: float | None) -> E
         duration=round(time.perf_counter() - started, 6),
         exception=not outcome.ok,
     )
-    if outcome.timed_out or outcome.kernel_died:
+    if not outcome.ok:
+        # recycle after any error or timeout: the kernel may be busy, dead or half-way through
         kernel.dirty = True
-    elif not outcome.ok:
-        kernel.dirty = True  # recycle after any error: the notebook left partial state behind
     return outcome
 
 

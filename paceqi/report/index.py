@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from paceqi.charts import theme
 from paceqi.report._files import atomic_write_text
 
 __all__ = ["write_index", "load_results", "index_html", "national_html", "FIGURE_LABELS"]
@@ -30,23 +31,6 @@ FIGURE_LABELS: dict[str, str] = {
 }
 #: Records that are not key figures (shown as icons, or in the report footer).
 _NOT_FIGURES = {"variation", "assurance", "provenance", "rules"}
-
-# Okabe-Ito palette (colour-blind safe): blue improvement, orange concern, grey neither.
-_BLUE, _ORANGE, _GREY = "#0072B2", "#E69F00", "#7a7a7a"
-#: Variation icon: (colour, letter, description). Own drawings with the MDC meanings
-#: ("Making Data Count", NHS England: special cause improvement / concern, common cause).
-VARIATION_ICONS: dict[str, tuple[str, str, str]] = {
-    "special_cause_improvement": (_BLUE, "↑", "special cause variation: improvement"),
-    "special_cause_concern": (_ORANGE, "↓", "special cause variation: concern"),
-    "special_cause_neither": (_GREY, "!", "special cause variation: neither better nor worse"),
-    "common_cause": (_GREY, "~", "common cause variation only"),
-}
-#: Assurance icon: will the process meet its target? (MDC meanings).
-ASSURANCE_ICONS: dict[str, tuple[str, str, str]] = {
-    "pass": (_BLUE, "P", "consistently meets the target"),
-    "fail": (_ORANGE, "F", "consistently misses the target"),
-    "hit_or_miss": (_GREY, "?", "hits and misses the target at random"),
-}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;
@@ -108,22 +92,23 @@ def _fmt(value: Any) -> str:
 
 
 def icon(kind: str, value: Any) -> str:
-    """Return an inline SVG icon for a variation or assurance value (text if unknown)."""
-    table = VARIATION_ICONS if kind == "variation" else ASSURANCE_ICONS
+    """Return the inline SVG icon of a variation or assurance value (escaped text if unknown).
+
+    The icons are the ones every chart and report uses (:mod:`paceqi.charts.icons`), keyed to
+    the ``paceqi.spc`` vocabulary (``res.summary.variation`` / ``.assurance``).
+    """
+    from paceqi.charts.icons import assurance_icon, variation_icon
+    from paceqi.errors import OptionsError
+
     if value is None:
         return ""
-    entry = table.get(str(value))
-    if entry is None:
+    draw = variation_icon if kind == "variation" else assurance_icon
+    try:
+        svg = draw(str(value), size=24)
+    except OptionsError:
         return _e(value)
-    colour, letter, meaning = entry
-    label = _e(f"{kind.capitalize()}: {meaning}")
-    return (
-        f'<svg class="icon" width="24" height="24" viewBox="0 0 24 24" role="img" '
-        f'aria-label="{label}"><title>{label}</title><circle cx="12" cy="12" r="10.5" '
-        f'fill="#fff" stroke="{colour}" stroke-width="2.5"/><text x="12" y="16.5" '
-        f'font-size="13" font-weight="700" text-anchor="middle" fill="{colour}" '
-        f'font-family="Arial,sans-serif">{_e(letter)}</text></svg>'
-    )
+    # inline SVG in HTML needs no namespace; keep the page free of any URL
+    return svg.replace(' xmlns="http://www.w3.org/2000/svg"', "")
 
 
 def _figure_names(results: Iterable[dict[str, Any]], series: bool = False) -> list[str]:
@@ -216,7 +201,7 @@ def _bar(value: float, top: float, width: int = 160) -> str:
     length = 0 if top <= 0 else max(1, round(width * max(value, 0) / top))
     return (
         f'<svg width="{width}" height="12" role="presentation" aria-hidden="true">'
-        f'<rect width="{length}" height="12" fill="{_BLUE}"/></svg>'
+        f'<rect width="{length}" height="12" fill="{theme.BLUE}"/></svg>'
     )
 
 
@@ -235,8 +220,8 @@ def sparkline(values: Sequence[float], width: int = 160, height: int = 40) -> st
     median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
     return (
         f'<svg width="{width}" height="{height}" role="presentation" aria-hidden="true">'
-        f'<line x1="0" x2="{width}" y1="{y(median)}" y2="{y(median)}" stroke="{_GREY}" '
-        f'stroke-dasharray="3,3"/><polyline fill="none" stroke="{_BLUE}" stroke-width="1.5" '
+        f'<line x1="0" x2="{width}" y1="{y(median)}" y2="{y(median)}" stroke="{theme.GREY}" '
+        f'stroke-dasharray="3,3"/><polyline fill="none" stroke="{theme.BLUE}" stroke-width="1.5" '
         f'points="{points}"/></svg>'
     )
 

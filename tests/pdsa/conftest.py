@@ -1,7 +1,9 @@
 """Fixtures for the PDSA store tests: a fresh database per test, SQLite and PostgreSQL.
 
-PostgreSQL cases use $PACEQI_TEST_PG_URL (`.ci/run` and `make pg` start a server) and get a
-uniquely named schema per test, dropped afterwards, so parallel runs cannot interfere.
+PostgreSQL cases use $PACEQI_TEST_PG_URL (`.ci/run` and `make pg` start a server). Each test
+session gets its own uniquely named schema (dropped at the end), so parallel runs cannot
+interfere; within a session, store tests empty every table before they start, and migration
+tests get a fresh schema of their own.
 """
 
 import os
@@ -32,9 +34,7 @@ def _pg_url(schema: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def pg_schema():
-    """Create a fresh PostgreSQL schema; yield a URL using it; drop it afterwards."""
+def _new_schema():
     if not os.environ.get(PG_ENV):
         pytest.skip(PG_SKIP)
     import sqlalchemy as sa
@@ -51,6 +51,41 @@ def pg_schema():
         admin.dispose()
 
 
+@pytest.fixture
+def pg_schema():
+    """A fresh, empty PostgreSQL schema (dropped afterwards)."""
+    yield from _new_schema()
+
+
+@pytest.fixture(scope="session")
+def pg_session_url():
+    """A PostgreSQL schema at the newest revision, shared by the session's store tests."""
+    from paceqi.pdsa.store import PDSAStore
+
+    for url in _new_schema():
+        PDSAStore(url).close()
+        yield url
+
+
+def _emptied(url: str) -> bool:
+    """Empty every table; False if a lock held elsewhere stopped it within 5 s."""
+    import sqlalchemy as sa
+
+    from paceqi.pdsa.models import Base
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """An empty SQLite database at the newest schema, migrated once per session."""
@@ -63,12 +98,15 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path, sqlite_template):
-    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    """A URL of an empty database at the newest schema (SQLite file or PostgreSQL schema)."""
     if request.param == "sqlite":
         target = tmp_path / "pdsa.db"
         shutil.copyfile(sqlite_template, target)
         return f"sqlite:///{target}"
-    return request.getfixturevalue("pg_schema")
+    url = request.getfixturevalue("pg_session_url")
+    if _emptied(url):
+        return url
+    return request.getfixturevalue("pg_schema")  # fall back to a fresh schema
 
 
 @pytest.fixture

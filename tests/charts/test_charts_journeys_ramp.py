@@ -65,7 +65,7 @@ def test_censored_children_run_to_the_as_of_date_with_an_arrow(journeys):
     arrows = [a for a in ax.texts if a.get_label() == "_still waiting"]
     assert len(arrows) == 2
     caption = caption_of(fig)
-    assert "3 children; 2 still waiting at 31 December 2017" in caption
+    assert "3 children; 2 still waiting for permanence recommended at 31 December 2017" in caption
     assert "2 still waiting" in to_svg(fig)
 
 
@@ -134,3 +134,67 @@ def test_ramp_bad_input(cycles):
         ramp_chart(cycles.assign(act=["adapt", "keep", None, None]))
     with pytest.raises(OptionsError, match=r"end date before start date in row\(s\) 0"):
         ramp_chart(cycles.assign(end_date=["2016-01-01", None, None, None]))
+
+
+def test_ramp_from_the_pdsa_store_shape():
+    # PDSAStore.ramp(): two ramps, act_decision, title, n_predictions / n_met
+    store = pd.DataFrame(
+        {
+            "change_idea": ["TWPM"] * 3,
+            "ramp": ["Meeting", "Meeting", "Paperwork"],
+            "cycle_no": [1, 2, 1],
+            "title": ["a", "b", "c"],
+            "start_date": [
+                pd.Timestamp("2017-01-09").date(),
+                pd.Timestamp("2017-02-06").date(),
+                pd.Timestamp("2017-01-16").date(),
+            ],
+            "end_date": [
+                pd.Timestamp("2017-01-27").date(),
+                None,
+                pd.Timestamp("2017-02-10").date(),
+            ],
+            "n_predictions": [2, 1, 0],
+            "n_met": [1, 0, 0],
+            "act_decision": ["adapt", None, "abandon"],
+        }
+    )
+    fig = ramp_chart(store, as_of="2017-03-01")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts if t.get_label() == "_cycle"] == [
+        "Meeting: PDSA 1",
+        "Meeting: PDSA 2",
+        "Paperwork: PDSA 1",
+    ]
+    acts = [t.get_text().strip() for t in ax.texts if t.get_label() == "_act"]
+    assert acts == [
+        "adapt · 1 of 2 predictions met",
+        "no decision yet (running) · 0 of 1 prediction met",
+        "abandon · no prediction",
+    ]
+    arrows = [t for t in ax.texts if t.get_label() not in ("_cycle", "_act")]
+    assert len(arrows) == 1  # only within the "Meeting" ramp
+
+
+def test_journeys_from_the_measures_frame():
+    # paceqi.journeys(): start_date, stage_order, open (the last segment of a child still waiting)
+    frame = pd.DataFrame(
+        {
+            "authority": "A",
+            "child_id": ["K1", "K1", "K2"],
+            "step": [1, 2, 1],
+            "stage": ["looked_after", "permanence_recommended", "looked_after"],
+            "stage_order": [1, 6, 1],
+            "start_date": pd.to_datetime(["2017-01-02", "2017-06-01", "2017-02-01"]),
+            "end_date": pd.to_datetime(["2017-06-01", "2017-06-01", "2017-12-31"]),
+            "open": [False, False, True],
+        }
+    )
+    original = frame.copy()
+    fig = journeys_chart(frame)
+    ax = fig.axes[0]
+    waiting = [ln for ln in ax.lines if ln.get_label() == "_waiting"]
+    assert len(waiting) == 1
+    assert pd.Timestamp(waiting[0].get_xdata()[-1]) == pd.Timestamp("2017-12-31")
+    assert {"Looked after", "Permanence recommended"} <= {ln.get_label() for ln in ax.lines}
+    pd.testing.assert_frame_equal(frame, original)

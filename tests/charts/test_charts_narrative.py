@@ -108,8 +108,8 @@ def test_control_chart_reading_explains_limits(make):
 def test_runs_signal_is_reported(make):
     res = make([10, 12] * 8, runs_signal=True)
     res.summary.loc[:, ["n_runs", "runs_min", "runs_max"]] = [16, 4, 13]
-    assert "too many runs (16)" in reading(res, "days")
-    assert "too many runs (16)" in alt_text(res, "days")
+    assert "too many runs (16): the points cross" in reading(res, "days")
+    assert "too many runs (16): the points cross" in alt_text(res, "days")
 
 
 def test_phases_are_described(make, shift_down):
@@ -149,3 +149,21 @@ def test_narrative_does_not_mutate(shift_down):
     verdict(shift_down, test_start="2017-01-01")
     alt_text(shift_down, "days")
     assert before.equals(shift_down.points)
+
+
+def test_a_shift_on_each_side_is_two_episodes(make, shift_down):
+    res = make(list(shift_down.points["y"]), direction="decrease", shift=range(24))
+    text = alt_text(res, "days")
+    assert (
+        "shift above the median from January 2016; shift below the median from January 2017" in text
+    )
+    v = verdict(res, test_start="2017-01-01")
+    assert v.answer == "Yes"
+
+
+def test_limit_signals_in_the_evidence_have_no_point_count(make):
+    res = make([5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 1], chart="i", sigma=[12], direction="decrease")
+    v = verdict(res, test_start="2016-12-01")
+    assert v.evidence[0] == (
+        "Point below the lower limit in January 2017, after the test started in December 2016."
+    )

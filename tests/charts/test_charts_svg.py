@@ -1,4 +1,5 @@
 import re
+import xml.etree.ElementTree as ET
 
 import pandas as pd
 
@@ -18,9 +19,11 @@ def test_svg_is_inline_accessible_and_small(shift_down):
     assert "http://" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
         'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
     )
-    assert '<title id="' in svg and "Run chart of days" in svg
+    assert '<title id="' in svg and "Run chart of days to recommendation, 24 months" in svg
     assert 'role="img"' in svg
     assert len(svg.encode()) < BUDGET
+    root = ET.fromstring(svg)  # well-formed XML
+    assert root[0].tag == "{http://www.w3.org/2000/svg}title"
 
 
 def test_svg_text_stays_text_and_is_escaped(make):
@@ -60,8 +63,8 @@ def test_every_chart_fits_the_budget(shift_down, flat):
         {
             "cycle_no": range(1, 7),
             "start_date": pd.date_range("2017-01-01", periods=6, freq="4W"),
-            "end_date": pd.date_range("2017-01-21", periods=6, freq="4W"),
-            "act": ["adapt", "adapt", "abandon", "adapt", "adopt", "adopt"],
+            "end_date": [*pd.date_range("2017-01-21", periods=5, freq="4W"), None],
+            "act": ["adapt", "adapt", "abandon", "adapt", "adopt", None],
         }
     )
     figs = [
@@ -71,3 +74,12 @@ def test_every_chart_fits_the_budget(shift_down, flat):
     ]
     for fig in figs:
         assert len(to_svg(fig).encode()) < BUDGET
+
+
+def test_repeated_styles_become_chart_scoped_classes(shift_down, flat):
+    a, b = to_svg(spc_chart(shift_down)), to_svg(spc_chart(flat))
+    classes_a = set(re.findall(r'class="([^"]+)"', a))
+    classes_b = set(re.findall(r'class="([^"]+)"', b))
+    assert classes_a and not classes_a & classes_b
+    rules = set(re.findall(r"\.([\w-]+)\{", a))
+    assert classes_a <= rules

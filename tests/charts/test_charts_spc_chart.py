@@ -22,7 +22,9 @@ def test_run_chart_has_data_median_and_signal_points_in_theme_colours(shift_down
     assert ax.get_title(loc="left") == "Days to recommendation"
     assert ax.get_ylabel() == "days"
     (cl,) = _lines(ax, "centre line (median)")
-    assert np.allclose(cl.get_ydata(), shift_down.points["cl"])
+    assert np.allclose(cl.get_ydata(), shift_down.points["cl"].iloc[0])
+    x = shift_down.points["x"]
+    assert list(pd.to_datetime(cl.get_xdata())) == [x.iloc[0], x.iloc[-1]]  # spans the data
     assert not _lines(ax, "control limits")  # run chart: no limits
     (imp,) = _lines(ax, "signal: improvement")
     assert (
@@ -69,7 +71,12 @@ def test_phases_are_separate_segments_with_labels(make):
     ax = fig.axes[0]
     assert len(_lines(ax, "centre line (median)")) == 2
     segs = _lines(ax, "centre line (median)")
-    assert {len(s.get_xdata()) for s in segs} == {12}
+    x = res.points["x"]
+    assert [list(pd.to_datetime(s.get_xdata())) for s in segs] == [
+        [x.iloc[0], x.iloc[11]],
+        [x.iloc[12], x.iloc[23]],
+    ]
+    assert [s.get_ydata()[0] for s in segs] == [150.0, 101.0]
     labels = [t.get_text().strip() for t in ax.texts if t.get_label() == "_phase-label"]
     assert labels == ["Baseline", "Test"]
     assert len(_lines(ax, "phase break")) == 1
@@ -216,3 +223,35 @@ def test_unknown_point_type_is_a_clear_error(shift_down):
         spc_chart(
             type(shift_down)(points=pts, summary=shift_down.summary, options=shift_down.options)
         )
+
+
+def test_annotations_on_a_numeric_axis_are_not_lost_silently(make):
+    res = make([10, 12, 11, 13] * 3, x=range(12))
+    notes = pd.DataFrame({"date": ["2017-01-01"], "label": [""], "kind": ["pdsa_start"]})
+    fig = spc_chart(res, notes)
+    assert "Annotations are not shown" in caption_of(fig)
+    assert not [t for t in fig.axes[0].texts if t.get_label() == "_annotation"]
+
+
+def test_long_series_marks_only_signals_and_stays_small(make):
+    from paceqi.charts import to_svg
+
+    rng = np.random.default_rng(3)
+    y = np.r_[rng.normal(150, 10, 300), rng.normal(60, 10, 300)]
+    res = make(y, direction="decrease", shift=range(300, 600), start="2010-01-01")
+    fig = spc_chart(res, title="Days")
+    ax = fig.axes[0]
+    assert not _lines(ax, "common cause")
+    assert len(_lines(ax, "signal: improvement")[0].get_xdata()) == 300
+    assert "only signals are marked" in caption_of(fig)
+    assert len(to_svg(fig).encode()) < 60_000
+
+
+def test_varying_limits_are_drawn_as_steps(make):
+    res = make([0.5, 0.6, 0.55, 0.62] * 4, chart="p")
+    pts = res.points.copy()
+    pts["ucl"] = pts["cl"] + np.linspace(0.1, 0.2, len(pts))  # as with varying denominators
+    res = type(res)(points=pts, summary=res.summary, options=res.options)
+    ax = spc_chart(res).axes[0]
+    ucl = [ln for ln in _lines(ax, "control limits") if len(ln.get_xdata()) == len(pts)]
+    assert len(ucl) == 1 and ucl[0].get_drawstyle() == "steps-mid"
