@@ -8,10 +8,12 @@ and field of any problem.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from paceqi import _yaml
 from paceqi._paths import parameters_dir
 from paceqi.data.schema import ROUTES
 from paceqi.errors import OptionsError
@@ -103,8 +105,24 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """
     p = _resolve(path)
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OptionsError(f"Cannot read stage catalogue {p}: {exc}") from None
+    return _parse(p, text)
+
+
+@lru_cache(maxsize=16)
+def _parse(p: Path, text: str) -> Catalogue:
+    """Parse and check a catalogue's text; cached per path and exact file content.
+
+    Reading the file is cheap, parsing it is not (~0.1 s with pure-Python YAML), and a report
+    loads the catalogue several times. A :class:`Catalogue` is immutable (frozen dataclasses and
+    tuples), so every caller can share one; any edit to the file changes ``text`` and so misses
+    the cache. Errors are never cached.
+    """
+    try:
+        doc = _yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         raise OptionsError(f"Cannot read stage catalogue {p}: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("stages"), list):
         raise OptionsError(f"Stage catalogue {p} must be a mapping with a 'stages' list")

@@ -6,9 +6,13 @@ import hashlib
 import io
 import re
 from html import escape
+from typing import Any
 
-from matplotlib.backends.backend_svg import FigureCanvasSVG
+import matplotlib as mpl
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from paceqi.charts import _figure
 
@@ -33,6 +37,7 @@ def _compact(svg: str) -> str:
     used = set(re.findall(r'href="#([^"]+)"', svg)) | set(re.findall(r"url\(#([^)]+)\)", svg))
     svg = re.sub(r' id="([^"]+)"', lambda m: m.group(0) if m.group(1) in used else "", svg)
     svg = _drop_plain_groups(svg)
+    svg = _group_markers(svg)
     # One font rule for every text element instead of a copy in each.
     fonts = re.findall(r"font-family: ([^;\"]+);? ?", svg)
     if fonts:
@@ -142,9 +147,7 @@ def to_svg(
     desc = desc if desc is not None else attached[1]
     buf = io.StringIO()
     with _figure.themed():
-        FigureCanvasSVG(fig).print_svg(
-            buf, metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
-        )
+        _print_svg(fig, buf)
     svg = buf.getvalue()
     svg = _compact(svg[svg.index("<svg") :])
     prefix = id_prefix or "pq" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
@@ -159,3 +162,133 @@ def to_svg(
         f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(desc)}</desc>'
     )
     return head + ">" + accessible + svg[head_end + 1 :]
+
+
+_USE = re.compile(r'<use xlink:href="([^"]+)" x="([^"]+)" y="([^"]+)" style="([^"]*)"/>\n?')
+
+
+def _group_markers(svg: str) -> str:
+    """Wrap runs of marker ``<use>`` elements that share a style in one styled ``<g>``.
+
+    Matplotlib writes every marker as ``<use xlink:href=… x=… y=… style="fill:…; stroke:…"/>``;
+    a chart of hundreds of points repeats the same style hundreds of times. A ``<use>``
+    without a style inherits it from its parent group, so moving a shared style to a ``<g>``
+    around consecutive markers draws exactly the same picture with far fewer bytes. Only
+    adjacent markers with the same style are grouped, so drawing order is unchanged.
+    """
+    out: list[str] = []
+    pos = 0
+    run: list[re.Match[str]] = []
+
+    def flush() -> None:
+        if len(run) < 2:
+            out.extend(m.group(0) for m in run)
+        else:
+            body = "".join(
+                f'<use xlink:href="{m.group(1)}" x="{m.group(2)}" y="{m.group(3)}"/>\n' for m in run
+            )
+            out.append(f'<g style="{run[0].group(4)}">\n{body}</g>\n')
+        run.clear()
+
+    for m in _USE.finditer(svg):
+        if run and (m.start() != run[-1].end() or m.group(4) != run[-1].group(4)):
+            flush()
+        if not run:
+            out.append(svg[pos : m.start()])
+        run.append(m)
+        pos = m.end()
+    flush()
+    out.append(svg[pos:])
+    return "".join(out)
+
+
+#: Text extents measured so far: ``(text, font key) -> (width, height, descent)``.
+_TEXT_METRICS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
+#: Most entries kept (a report measures a few hundred distinct strings).
+_TEXT_METRICS_MAX = 20_000
+
+
+def _font_key(prop: FontProperties) -> tuple[Any, ...]:
+    """Everything the measured extent of plain text depends on besides the text itself.
+
+    Generic families ("sans-serif") are resolved through rcParams, so their font lists are
+    part of the key.
+    """
+    generic = tuple(tuple(mpl.rcParams[f"font.{f}"]) for f in _GENERIC_FAMILIES)
+    return (
+        tuple(prop.get_family()),
+        prop.get_style(),
+        prop.get_variant(),
+        prop.get_weight(),
+        prop.get_stretch(),
+        prop.get_size_in_points(),
+        prop.get_file(),
+        generic,
+    )
+
+
+_GENERIC_FAMILIES = ("serif", "sans-serif", "cursive", "fantasy", "monospace")
+
+
+class _MeasuringRendererSVG(RendererSVG):
+    """matplotlib's SVG renderer, remembering the extent of plain text between figures.
+
+    Measuring a string (``get_text_width_height_descent``) lays its glyphs out with FreeType
+    and is the largest single cost of rendering a chart; matplotlib caches it per renderer
+    only, and the layout pass and each figure use new renderers. The extent of plain text is
+    a pure function of the string, the font and the size, so it is kept process-wide. Maths
+    and TeX text are measured every time.
+    """
+
+    def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN201
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (s, _font_key(prop))
+        hit = _TEXT_METRICS.get(key)
+        if hit is None:
+            hit = super().get_text_width_height_descent(s, prop, ismath)
+            if len(_TEXT_METRICS) >= _TEXT_METRICS_MAX:
+                _TEXT_METRICS.clear()
+            _TEXT_METRICS[key] = hit
+        return hit
+
+
+class _Canvas(FigureCanvasSVG):
+    """An SVG canvas whose layout pass measures text with the renderer that draws the figure."""
+
+    _renderer: MixedModeRenderer | None = None
+
+    def get_renderer(self) -> Any:
+        """Return the renderer of the drawing in progress (else a fresh one, as matplotlib)."""
+        if self._renderer is not None:
+            return self._renderer
+        from matplotlib.backend_bases import _get_renderer
+
+        return _get_renderer(self.figure)
+
+
+def _print_svg(fig: Figure, buf: io.StringIO) -> None:
+    """Draw ``fig`` into ``buf`` as ``FigureCanvasSVG.print_svg`` does, measuring text once.
+
+    The same steps as matplotlib's ``print_svg`` (figure dpi set to 72, a
+    ``MixedModeRenderer`` around the SVG renderer, no metadata); only the renderer class differs
+    (:class:`_MeasuringRendererSVG`), and the constrained-layout pass measures text with the
+    very renderer that then draws. A test checks the output equals ``print_svg``'s byte for byte.
+    """
+    canvas = _Canvas(fig)
+    dpi = fig.dpi
+    fig.dpi = 72
+    width, height = fig.get_size_inches()
+    svg_renderer = _MeasuringRendererSVG(
+        width * 72, height * 72, buf, image_dpi=dpi, metadata=_NO_METADATA
+    )
+    renderer = MixedModeRenderer(fig, width, height, dpi, svg_renderer)
+    canvas._renderer = renderer
+    try:
+        fig.draw(renderer)
+        renderer.finalize()
+    finally:
+        canvas._renderer = None
+
+
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}

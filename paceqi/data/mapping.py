@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from paceqi import _yaml
 from paceqi._paths import parameters_dir
 from paceqi.data.schema import CHILDREN_COLUMNS, EVENTS_COLUMNS, ROUTES
 from paceqi.errors import OptionsError
@@ -143,7 +144,7 @@ def load_mapping(
     if isinstance(mapping, str | Path):
         path = _resolve(mapping)
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = _yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise OptionsError(f"Cannot read mapping {path}: {type(exc).__name__}") from None
         name = path.name

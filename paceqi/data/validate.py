@@ -109,24 +109,21 @@ class Problems:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self._parts: list[pd.DataFrame] = []
+        self._parts: list[pd.DataFrame | dict[str, object]] = []
 
     def add(
         self, check: str, message: str, *, row: int | None = None, column: str | None = None
     ) -> None:
         """Add one problem; the message is prefixed with its row and column."""
+        # Kept as a plain record: building a one-row DataFrame per problem cost ~1 ms each.
         self._parts.append(
-            _frame(
-                [
-                    {
-                        "file": self.file,
-                        "row": row,
-                        "column": column,
-                        "check": check,
-                        "message": _where(row, column) + message,
-                    }
-                ]
-            )
+            {
+                "file": self.file,
+                "row": row,
+                "column": column,
+                "check": check,
+                "message": _where(row, column) + message,
+            }
         )
 
     def add_rows(
@@ -157,13 +154,25 @@ class Problems:
         self._parts.append(part.loc[:, list(FAILURE_COLUMNS)])
 
     def __len__(self) -> int:
-        return sum(len(p) for p in self._parts)
+        return sum(1 if isinstance(p, dict) else len(p) for p in self._parts)
 
     def frame(self) -> pd.DataFrame:
         """Return every problem, ordered by row (whole-file problems first)."""
         if not self._parts:
             return _frame()
-        df = pd.concat(self._parts, ignore_index=True)
+        frames: list[pd.DataFrame] = []
+        records: list[dict[str, object]] = []
+        for part in self._parts:  # consecutive records become one frame, order kept
+            if isinstance(part, dict):
+                records.append(part)
+                continue
+            if records:
+                frames.append(_frame(records))
+                records = []
+            frames.append(part)
+        if records:
+            frames.append(_frame(records))
+        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
         df["row"] = df["row"].astype("Int64")
         order = df["row"].fillna(0).to_numpy()
         return df.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from paceqi import _yaml
 from paceqi._paths import parameters_dir
 from paceqi.catalogue import Catalogue
 from paceqi.data.schema import ROUTES
@@ -175,7 +176,7 @@ def load_measures(
         known = ", ".join(sorted(p.stem for p in measures_dir().glob("*.yaml")))
         raise OptionsError(f"No measures file for change idea '{change_idea}'. Known: {known}")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = _yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise OptionsError(f"Cannot read measures file {path.name}: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("measures"), list):
