@@ -419,14 +419,30 @@ def method_html(a: ChangeIdeaAnalysis) -> str:
     )
 
 
+def published_count(n: Any, min_cell: int) -> int | str:
+    """Return a count fit to publish: the number, or "fewer than N" when it is 1 to N - 1.
+
+    The batch index and the national roll-up are published outputs, so their counts are
+    suppressed like every table in the report (:mod:`paceqi.privacy`).
+
+    Examples
+    --------
+    >>> published_count(3, 5), published_count(0, 5), published_count(12, 5)
+    ('fewer than 5', 0, 12)
+    """
+    n = int(n)
+    return f"fewer than {min_cell}" if 0 < n < min_cell else n
+
+
 def key_figures(a: ChangeIdeaAnalysis) -> dict[str, Any]:
     """Figures for the batch index and the national roll-up (recorded by the notebook)."""
-    figures: dict[str, Any] = {"children": int(a.events["child_id"].nunique())}
+    small = a.params.min_cell
+    figures: dict[str, Any] = {"children": published_count(a.events["child_id"].nunique(), small)}
     main = _main_measure(a)
     if main is not None:
         done = main.frame[~main.frame["censored"]] if "censored" in main.frame else main.frame
         figures["median_days"] = float(done["y"].median()) if len(done) else None
-        figures["children_waiting"] = main.n_censored
+        figures["children_waiting"] = published_count(main.n_censored, small)
         last = main.result.summary.iloc[-1]
         figures["variation"] = last["variation"]
         figures["assurance"] = last["assurance"]
