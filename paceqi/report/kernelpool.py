@@ -166,7 +166,11 @@ class Kernel:
             kwargs.update(transport="ipc", ip=str(self.ipc_dir / f"k{Kernel._counter}"))
         self.km = AsyncKernelManager(**kwargs)
         env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # no frozen-modules warning
-        await self.km.start_kernel(cwd=str(self.cwd), env=env)
+        # No IPython history: reports never use it, and concurrent kernels sharing one history
+        # database fail with "Session/line number was not unique in database".
+        await self.km.start_kernel(
+            cwd=str(self.cwd), env=env, extra_arguments=["--HistoryManager.enabled=False"]
+        )
         self.kc = self.km.client()
         self.kc.start_channels()
         try:
