@@ -32,7 +32,7 @@ MIN_POINTS = 2
 #: period: a run chart of hundreds of single points shows mostly noise (and makes a report
 #: heavy), and QI teams chart medians per period at that volume (shared DOMAIN.md §1.4).
 #: Children still waiting are reported beside the chart, never dropped silently.
-MAX_CHILD_POINTS = 200
+MAX_CHILD_POINTS = 120
 
 
 @dataclass(frozen=True)
