@@ -10,8 +10,7 @@ used without importing matplotlib.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from paceqi._lazy import lazy_attributes
 
 _LAZY = {
     "spc_chart": "paceqi.charts.spc",
@@ -34,14 +33,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'paceqi.charts' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
