@@ -63,7 +63,7 @@ def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | N
         svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
     name = _slug(_svg_title(svg) or caption) + ".svg"
     return (
-        f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)} '
+        f'<figure class="paceqi-chart" style="margin:1em 0">{svg}<figcaption>{_e(caption)} '
         f"{download_link(svg, name)}</figcaption></figure>{data}"
     )
 
