@@ -23,16 +23,25 @@ def two_week():
 def test_within_target_by_start_month_keeps_waiting_children():
     wt = within_target(two_week()).query("authority == 'A'")
     assert tuple(wt.columns) == WITHIN_TARGET_COLUMNS
-    cols = ["numerator", "denominator", "waiting_past_target", "waiting_within_target", "children"]
+    cols = [
+        "numerator",
+        "denominator",
+        "waiting_past_target",
+        "waiting_within_target",
+        "children",
+        "missed",
+        "immature",
+    ]
     got = wt.set_index("period_label")[cols]
     assert got.index.tolist() == ["2024-01", "2024-02", "2024-03", "2024-05", "2024-06"]
     assert got.to_numpy().tolist() == [
-        [1, 2, 0, 0, 2],  # c1 met, c2 late
-        [0, 1, 1, 0, 1],  # c3 still waiting, past target: not met, in the denominator
-        [0, 1, 1, 0, 1],  # c4
-        [0, 1, 1, 0, 1],  # c6 (its meeting is after as_of)
-        [0, 0, 0, 1, 1],  # c5 waiting, within target: reported, not counted as met
+        [1, 2, 0, 0, 2, 0, 0],  # c1 met, c2 late
+        [0, 1, 1, 0, 1, 0, 0],  # c3 still waiting, past target: not met, in the denominator
+        [0, 1, 0, 0, 1, 1, 0],  # c4: no meeting but recommended on day 45: missed, not met
+        [0, 1, 1, 0, 1, 0, 0],  # c6 (its meeting is after as_of)
+        [0, 0, 0, 1, 1, 0, 1],  # c5 waiting, within target (immature): reported, not counted
     ]
+    assert wt["incomplete"].tolist() == [False, False, False, False, True]
     assert np.isnan(wt.set_index("period_label").loc["2024-06", "proportion"])
     assert (wt["x"] == wt["period"]).all() and (wt["n"] == wt["denominator"]).all()
     assert not wt["partial"].any()  # June ends on as_of
@@ -40,17 +49,23 @@ def test_within_target_by_start_month_keeps_waiting_children():
 
 def test_within_target_by_end_date_places_late_waiters_at_the_breach():
     wt = within_target(two_week(), cohort="end").query("authority == 'A'")
-    cols = ["numerator", "reached_after_target", "waiting_past_target", "waiting_within_target"]
+    cols = [
+        "numerator",
+        "reached_after_target",
+        "waiting_past_target",
+        "waiting_within_target",
+        "missed",
+    ]
     got = wt.set_index("period_label")[cols]
-    # c1 met in Jan; c2 late, reached 10 Feb; c3 breached 16 Feb; c4 breached 16 Mar;
+    # c1 met in Jan; c2 late, reached 10 Feb; c3 breached 16 Feb; c4 (missed) breached 16 Mar;
     # c6 breached 16 May; c5 still within target -> the period of as_of (June)
     assert got.index.tolist() == ["2024-01", "2024-02", "2024-03", "2024-05", "2024-06"]
     assert got.to_numpy().tolist() == [
-        [1, 0, 0, 0],
-        [0, 1, 1, 0],
-        [0, 0, 1, 0],
-        [0, 0, 1, 0],
-        [0, 0, 0, 1],
+        [1, 0, 0, 0, 0],
+        [0, 1, 1, 0, 0],
+        [0, 0, 0, 0, 1],
+        [0, 0, 1, 0, 0],
+        [0, 0, 0, 1, 0],
     ]
 
 

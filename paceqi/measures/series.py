@@ -42,6 +42,10 @@ WITHIN_TARGET_COLUMNS = (
     "x",
     "y",
     "n",
+    "missed",
+    "exited",
+    "immature",
+    "incomplete",
 )
 
 CHILD_SERIES_COLUMNS = (
@@ -69,19 +73,28 @@ def within_target(
 ) -> pd.DataFrame:
     """Percent of children who reached the end stage within target, by authority and period.
 
+    Per-child maturity (shared METHODS.md section 8, "Cohort maturity"): a child counts only
+    once the target has had time to pass (``start + target <= as_of``), **whether or not** they
+    reached the stage, so a recent cohort is never flattered by its fast cases. A child who
+    moved on without the stage (a later stage, or the journey ended after the due day) counts
+    as **not met** once mature; a child whose journey ended before the due day without it
+    (home confirmed, order granted) is left out: the stage no longer applies.
+
     Parameters
     ----------
     iv : pandas.DataFrame
-        The frame :func:`paceqi.intervals` returns (with a target).
+        The frame :func:`paceqi.intervals` returns (with a target). Frames without the
+        ``exit`` / ``mature`` columns are read as having no exits, maturity from the dates.
     period : {"month", "quarter", "year"}
         Calendar period length.
     cohort : {"start", "end"}
-        ``"start"``: a child belongs to the period of its start date (the PACE aim wording:
-        "children who become looked after ... within 6 months"). ``"end"``: a child who
-        reached the end stage belongs to the period of its end date; a child still waiting past
-        the target belongs to the period in which the target passed (start + target + 1 day);
-        a child still waiting within target belongs to the period of ``as_of``. (For
-        working-day intervals the target date is approximated in calendar days.)
+        ``"start"`` (the report's convention): a child belongs to the period of its start date
+        (the PACE aim wording: "children who become looked after ... within 6 months").
+        ``"end"``: each result is placed when it became known: a child who reached the stage
+        at its end date; a child past the target (waiting, or moved on without the stage) in
+        the period the target passed (start + target + 1 day); a child still within target in
+        the period of ``as_of`` (not in the denominator). Maturity does not apply to ``"end"``.
+        (For working-day intervals the target date is approximated in calendar days.)
 
     Returns
     -------
@@ -89,13 +102,18 @@ def within_target(
         One row per authority and period with at least one child, columns
         :data:`WITHIN_TARGET_COLUMNS`:
 
-        - ``numerator``: children who reached the end stage within target;
-        - ``denominator``: children whose result is known: reached (in or after target) or
-          still waiting past target (these count as **not** within target);
+        - ``numerator``: mature children who reached the end stage within target;
+        - ``denominator``: mature children whose result is known = ``numerator`` +
+          ``reached_after_target`` + ``waiting_past_target`` + ``missed``;
         - ``proportion`` = numerator / denominator (NaN when the denominator is 0);
-        - ``reached_after_target``, ``waiting_past_target``;
-        - ``waiting_within_target``: still waiting, target not yet passed; reported here and
-          left out of the denominator (their result is not known yet, so not counted as met);
+        - ``reached_after_target``, ``waiting_past_target`` (still waiting, target passed);
+        - ``missed``: moved on without the stage, target passed (not met: the step was skipped
+          or not recorded);
+        - ``waiting_within_target``: still waiting, target not yet passed (left out);
+        - ``exited``: journey ended before the due day without the stage (left out);
+        - ``immature``: children whose target has not passed yet, reached or not (left out);
+        - ``incomplete``: the period has immature children: chart it greyed, labelled
+          "incomplete", and keep it out of limits and rules;
         - ``children``: everyone in the cohort; ``partial``: the period ends after ``as_of``;
         - ``x`` = ``period`` (start date of the period), ``y`` = numerator, ``n`` = denominator,
           for ``spc(y="y", n="n", x="x", data=frame, chart="p")``.
@@ -103,14 +121,14 @@ def within_target(
     Examples
     --------
     >>> iv = pd.DataFrame({"authority": "A", "child_id": ["a", "b", "c"],
-    ...     "start_date": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-02-02"]),
-    ...     "end_date": pd.to_datetime(["2024-01-10", None, None]),
-    ...     "days": [7, 40, 27], "reached": [True, False, False], "censored": [False, True, True],
+    ...     "start_date": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-02-20"]),
+    ...     "end_date": pd.to_datetime(["2024-01-10", None, "2024-02-21"]),
+    ...     "days": [7, 40, 1], "reached": [True, False, True], "censored": [False, True, False],
     ...     "target_days": 14, "as_of": pd.Timestamp("2024-02-29")})
-    >>> within_target(iv)[["period_label", "numerator", "denominator", "waiting_within_target"]]
-      period_label  numerator  denominator  waiting_within_target
-    0      2024-01          1            2                      0
-    1      2024-02          0            1                      0
+    >>> within_target(iv)[["period_label", "numerator", "denominator", "immature", "incomplete"]]
+      period_label  numerator  denominator  immature  incomplete
+    0      2024-01          1            2         0       False
+    1      2024-02          0            0         1        True
     """
     check_choice(period, "period", PERIODS)
     check_choice(cohort, "cohort", COHORTS)
@@ -123,28 +141,52 @@ def within_target(
         )
     days = iv["days"].to_numpy()
     reached = iv["reached"].to_numpy(dtype=bool)
+    moved = iv["exit"].notna().to_numpy() if "exit" in iv else np.zeros(len(iv), bool)
+    status = iv["status"].astype(str).to_numpy() if "status" in iv else None
+    exited = moved & (status == "exited") if status is not None else np.zeros(len(iv), bool)
+    missed_any = moved & ~exited
+    if "mature" in iv:
+        mature = iv["mature"].to_numpy(dtype=bool)
+    else:  # a hand-made frame: calendar days from the dates
+        elapsed = (pd.to_datetime(iv["as_of"]) - pd.to_datetime(iv["start_date"])).dt.days
+        mature = elapsed.to_numpy() >= target
+    waiting = ~reached & ~moved
     late = days > target
-    met = reached & ~late
-    after = reached & late
-    waiting_late = ~reached & late
-    waiting_ok = ~reached & ~late
     if cohort == "start":
+        use = mature & ~exited
+        counts = {
+            "numerator": use & reached & ~late,
+            "reached_after_target": use & reached & late,
+            "waiting_past_target": use & waiting,
+            "missed": use & missed_any,
+            "waiting_within_target": waiting & ~mature,
+            "exited": exited,
+            "immature": ~mature,
+        }
         when = iv["start_date"]
     else:
+        past = mature
+        counts = {
+            "numerator": reached & ~late,
+            "reached_after_target": reached & late,
+            "waiting_past_target": waiting & past,
+            "missed": missed_any & past,
+            "waiting_within_target": waiting & ~past,
+            "exited": exited | (missed_any & ~past),
+            "immature": np.zeros(len(iv), bool),
+        }
         breach = iv["start_date"] + pd.to_timedelta(target + 1, unit="D")
-        when = iv["end_date"].where(reached, breach.where(late, iv["as_of"]))
-    counts = {
-        "numerator": met,
-        "reached_after_target": after,
-        "waiting_past_target": waiting_late,
-        "waiting_within_target": waiting_ok,
-        "children": np.ones(len(iv), dtype=bool),
-    }
+        open_end = pd.Series(np.where(past, breach, iv["as_of"]), index=iv.index)
+        when = iv["end_date"].where(reached, open_end)
+    counts["children"] = np.ones(len(iv), dtype=bool)
     out = _count_by_period(iv, pd.to_datetime(when).to_numpy(dtype="datetime64[D]"), period, counts)
-    out["denominator"] = out["numerator"] + out["reached_after_target"] + out["waiting_past_target"]
+    out["denominator"] = (
+        out["numerator"] + out["reached_after_target"] + out["waiting_past_target"] + out["missed"]
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         out["proportion"] = out["numerator"] / out["denominator"].where(out["denominator"] > 0)
     out["partial"] = _partial(out["period"], period, iv)
+    out["incomplete"] = out["immature"] > 0
     out["x"], out["y"], out["n"] = out["period"], out["numerator"], out["denominator"]
     return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
 
@@ -223,6 +265,9 @@ def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFra
     out["reached_after_target"] = 0
     out["waiting_past_target"] = 0
     out["waiting_within_target"] = 0
+    for c in ("missed", "exited", "immature"):
+        out[c] = 0
+    out["incomplete"] = False
     out["partial"] = _partial(out["period"], period, iv)
     out["x"], out["y"], out["n"] = out["period"], out["numerator"], out["denominator"]
     return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
