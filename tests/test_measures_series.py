@@ -88,13 +88,18 @@ def test_within_target_needs_a_target_and_known_options():
         within_target(pd.DataFrame({"a": [1]}))
 
 
-def test_child_series_orders_by_later_event_and_puts_waiting_children_last():
+def test_child_series_orders_by_start_date_and_flags_incomplete_children():
     cs = child_series(two_week().query("authority == 'A'"))
     assert tuple(cs.columns) == CHILD_SERIES_COLUMNS
-    assert cs["child_id"].tolist() == ["c1", "c2", "c3", "c4", "c6", "c5"]  # waiting: by start
-    assert cs["x"].tolist() == [1, 2, 3, 4, 5, 6]
-    assert cs["censored"].tolist() == [False, False, True, True, True, True]
-    assert (cs.loc[cs["censored"], "x_date"] == pd.Timestamp(AS_OF)).all()
+    # start order; c4 moved on without a meeting (a recommendation), so it is not a wait
+    assert cs["child_id"].tolist() == ["c1", "c2", "c3", "c6", "c5"]
+    assert cs["x"].tolist() == [1, 2, 3, 4, 5]
+    assert (cs["x_date"] == cs["start_date"]).all()
+    assert cs["censored"].tolist() == [False, False, True, True, True]
+    # horizon: target 14 vs the 90th centile of the finished waits (9, 26) = 26 days;
+    # c5 started 10 days before as_of: incomplete
+    assert cs.attrs["horizon_days"] == 26
+    assert cs["incomplete"].tolist() == [False, False, False, False, True]
     assert (cs["y"] == cs["days"]).all()
 
 

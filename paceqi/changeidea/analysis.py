@@ -6,6 +6,7 @@ sections (:mod:`paceqi.changeidea.sections`) only format what it returns.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class MeasureAnalysis:
     problem: str | None = None
     n_censored: int = 0
     per_period: bool = False
+    x_label: str = ""
 
     @property
     def name(self) -> str:
@@ -190,16 +192,33 @@ def _analyse_measure(
 
     period = params.period if d.period in ("month", "quarter") else None
     frame = measure(d, events, as_of=as_of, period=period)
+    x_label = str(frame.attrs.get("x_label", ""))
     if "n" in frame:  # a period with no children in the denominator is not a data point
         frame = frame[frame["n"].fillna(0) > 0]
     frame = _chartable(frame)
-    many = "censored" in frame and int((~frame["censored"]).sum()) > MAX_CHILD_POINTS
+    n_censored = int(frame["censored"].sum()) if "censored" in frame else 0
+    many = "censored" in frame and len(frame) > MAX_CHILD_POINTS
     if many and _day_column(frame) and d.default_chart in ("run", "i"):
         per_period = _period_medians(frame, params.period)
-        n_censored = int(frame["censored"].sum())
-        return _spc_measure(d, per_period, params, test_start, n_censored, frame_all=frame)
-    n_censored = int(frame["censored"].sum()) if "censored" in frame else 0
-    return _spc_measure(d, frame, params, test_start, n_censored)
+        res = _spc_measure(d, per_period, params, test_start, n_censored, frame_all=frame)
+        label = x_label.replace("Date", params.period.capitalize(), 1)
+        return dataclasses.replace(res, x_label=label)
+    res = _spc_measure(d, frame, params, test_start, n_censored)
+    return dataclasses.replace(res, x_label=x_label)
+
+
+def _excluded_rows(frame: pd.DataFrame) -> list[Any]:
+    """Rows kept out of the centre line, limits and rules (frame-building; issue #12).
+
+    Incomplete points (a cohort, or a child, whose target or follow-up has not passed yet:
+    shared METHODS.md section 8) when the series flags them; otherwise, in a series without
+    that flag, the children still waiting or the gap still running (``censored``).
+    """
+    if "incomplete" in frame:
+        return list(frame.index[frame["incomplete"].astype(bool)])
+    if "censored" in frame:
+        return list(frame.index[frame["censored"].astype(bool)])
+    return []
 
 
 def _spc_measure(
@@ -213,11 +232,11 @@ def _spc_measure(
     from paceqi.spc import spc
 
     keep = frame if frame_all is None else frame_all
-    in_frame = int(frame["censored"].sum()) if "censored" in frame else 0
-    usable = len(frame) - in_frame
+    left_out = _excluded_rows(frame)  # incomplete / censored points: see _excluded_rows
+    usable = len(frame) - len(left_out)
     if usable < MIN_POINTS:
         return MeasureAnalysis(d, keep, None, f"too few points to analyse ({usable})", n_censored)
-    exclude = list(frame.index[frame["censored"]]) if in_frame else None
+    exclude = left_out or None
     baseline = int((frame["x"] < pd.Timestamp(test_start)).sum()) if test_start else 0
     freeze = baseline if MIN_BASELINE <= baseline < len(frame) else None
     try:
@@ -238,14 +257,29 @@ def _spc_measure(
 
 
 def _period_medians(frame: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Return the median of the finished values per period (see MAX_CHILD_POINTS).
+    """Return the median days per period (see MAX_CHILD_POINTS), in the series' time order.
 
-    Per child: the days of the children who reached the end stage in the period; per event
-    (days between events): the gaps that ended in the period. The running gap or the children
-    still waiting are left out (reported beside the chart).
+    Per child (a start-ordered :func:`paceqi.measures.child_series`): the median days of the
+    children who **started** in the period (start cohort), children still waiting counted
+    with their days so far; a period is ``incomplete`` when any of its children is (followed
+    less than the series' horizon), so it is greyed and kept out of limits and rules. Once a
+    period is complete, a child still waiting has waited longer than the horizon (at least
+    the 90th centile of finished waits), so the median is exact (shared METHODS.md section 8).
+    Per event (days between events): the median of the gaps that ended in the period; the
+    gap still running is left out.
     """
-    done = frame[~frame["censored"]]
     freq = "M" if period == "month" else "Q"
+    if "incomplete" in frame:  # per child, start cohort
+        start = pd.to_datetime(frame["start_date"]).dt.to_period(freq).dt.start_time
+        grouped = frame.assign(x=start).groupby("x", as_index=False)
+        out = grouped.agg(
+            y=("y", "median"),
+            children=("y", "size"),
+            still_waiting=("censored", "sum"),
+            incomplete=("incomplete", "any"),
+        )
+        return out.assign(censored=False)
+    done = frame[~frame["censored"]]
     start = pd.to_datetime(done[_day_column(frame)]).dt.to_period(freq).dt.start_time
     out = done.assign(x=start).groupby("x", as_index=False).agg(y=("y", "median"), k=("y", "size"))
     return out.rename(columns={"k": "children"}).assign(censored=False)

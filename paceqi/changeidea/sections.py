@@ -305,16 +305,21 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             )
         elif m.n_censored and m.per_period:
             text += (
-                f" Each point is the median of the children who reached the stage in that "
-                f"{a.params.period}; {m.n_censored} children still waiting are counted under "
-                "'Children still waiting'."
+                f" Each point is the median days of the children who started in that "
+                f"{a.params.period} (start cohort), the {m.n_censored} children still waiting "
+                "counted with their days so far; grey points are incomplete cohorts (recent "
+                "starters not yet followed long enough), left out of the median and the rules."
             )
         elif m.n_censored:
             text += (
-                f" {m.n_censored} children still waiting are drawn as hollow points at the "
-                "extract date with the days waited so far; they are left out of the median."
+                f" Children are placed at their start date; {m.n_censored} children still "
+                "waiting are drawn as hollow points with the days waited so far. Grey points "
+                "are incomplete (started too recently to count), left out of the median and "
+                "the rules."
             )
         fig = spc_chart(m.result, annotations=a.annotations, title=title, y_label=_y_label(m))
+        if m.x_label and fig.axes:  # the time order of the series (paceqi.measures)
+            fig.axes[0].set_xlabel(m.x_label, parse_math=False)
         blocks.append(
             f"{head}{_figure(to_svg(fig, title=title, desc=alt), alt)}<p>{_e(text)}</p>{definition}"
         )
@@ -362,35 +367,37 @@ def _report_id(a: ChangeIdeaAnalysis) -> str:
 
 
 def waiting_html(a: ChangeIdeaAnalysis) -> str:
-    """Children still waiting for each measure's end stage, with those past target."""
+    """Children still waiting for each measure's end stage, with those past target.
+
+    Counted by :func:`paceqi.measures.waiting_summary`: a child who reached a later stage,
+    whose journey ended, or whose route does not pass through the stage is not waiting; a
+    child with no date for the stage after a later one is a data-quality count.
+    """
+    from paceqi.measures import waiting_summary
     from paceqi.privacy import suppress
 
-    rows = []
-    for m in a.measures:
-        f = m.frame
-        if "censored" not in f or "target_days" not in f:
-            continue
-        waiting = f[f["censored"]]
-        target = pd.to_numeric(waiting["target_days"], errors="coerce").astype(float)
-        past = waiting["days"].astype(float) > target.fillna(float("inf"))
-        rows.append(
-            {
-                "Waiting for": m.definition.label,
-                "Children still waiting": len(waiting),
-                "Already past target": int(past.sum()),
-            }
-        )
-    if not rows:
+    summary = waiting_summary((m.definition for m in a.measures), a.events, as_of=a.as_of)
+    if summary.empty:
         return "<p>No measure of this change idea follows children still waiting.</p>"
-    table = suppress(
-        pd.DataFrame(rows),
-        a.params.min_cell,
-        columns=["Children still waiting", "Already past target"],
-        axis="none",
+    cols = [
+        "Children still waiting",
+        "Already past target",
+        "No date, but a later stage reached (data quality)",
+    ]
+    table = pd.DataFrame(
+        {
+            "Waiting for": summary["waiting_for"],
+            cols[0]: summary["waiting"],
+            cols[1]: summary["past_target"],
+            cols[2]: summary["no_date_after_later_stage"],
+        }
     )
+    table = suppress(table, a.params.min_cell, columns=cols, axis="none")
     return _table(
         table,
-        f"Children still waiting on {a.as_of:%d %B %Y} (counts below {a.params.min_cell} hidden)",
+        f"Children still waiting on {a.as_of:%d %B %Y} (counts below {a.params.min_cell} hidden). "
+        "A child who reached a later stage, whose journey ended (home confirmed, order granted) "
+        "or whose route does not pass through the stage is not waiting for it.",
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "COHORTS",
     "WITHIN_TARGET_COLUMNS",
     "CHILD_SERIES_COLUMNS",
+    "follow_up_days",
 ]
 
 #: Period lengths for by-period measures (pandas period codes).
@@ -61,7 +62,12 @@ CHILD_SERIES_COLUMNS = (
     "within_target",
     "x",
     "y",
+    "incomplete",
 )
+
+#: Centile of the finished waits that, with the target, sets how long a child must have been
+#: followed for its point to count (see :func:`follow_up_days`).
+FOLLOW_UP_CENTILE = 90
 
 
 def _label(p: pd.Series, period: str) -> pd.Series:
@@ -273,44 +279,89 @@ def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFra
     return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
 
 
-def child_series(iv: pd.DataFrame) -> pd.DataFrame:
-    """Days per child in order of the later event, for run charts and I (XmR) charts.
+def follow_up_days(iv: pd.DataFrame) -> int:
+    """Days of follow-up after which a child's wait counts on a start-ordered chart.
 
-    Children still waiting are kept (``censored=True``, ``days`` = days so far) and placed at
-    ``as_of``, after every child who reached the stage: their values are lower bounds.
+    The larger of the target and the :data:`FOLLOW_UP_CENTILE` th centile of the finished
+    waits (the observed value at or above it; at least 1 day). A child followed this long
+    who is still waiting has waited longer than at least 90 % of the finished waits, so their
+    days so far lie on the right side of any median of the series: medians and run rules use
+    them as they are.
+
+    Examples
+    --------
+    >>> iv = pd.DataFrame({"days": [10, 20, 30, 200], "censored": [False] * 3 + [True],
+    ...     "target_days": 14})
+    >>> follow_up_days(iv)
+    30
+    """
+    done = iv.loc[~iv["censored"].astype(bool), "days"].to_numpy(dtype=float)
+    centile = float(np.percentile(done, FOLLOW_UP_CENTILE, method="higher")) if len(done) else 0.0
+    target = pd.to_numeric(iv.get("target_days"), errors="coerce")
+    t = float(target.max()) if target is not None and target.notna().any() else 0.0
+    return max(1, int(np.ceil(max(centile, t))))
+
+
+def child_series(iv: pd.DataFrame, *, horizon: int | None = None) -> pd.DataFrame:
+    """Days per child in order of the **start** date (start cohort), for run and I charts.
+
+    One time-order convention for every chart of a report (shared METHODS.md section 8): a
+    child is placed at the date they reached the start stage, whether or not they have reached
+    the end stage. Ordering by the end date instead gives a false "upward trend" after the
+    data start (the first periods can hold only short waits) and a false fall at the end.
+
+    Children still waiting are kept (``censored=True``, ``days`` = days so far, a lower bound).
+    A child who started less than ``horizon`` days before ``as_of`` is ``incomplete``: chart
+    them greyed and keep them out of the centre line, limits and rules (their cohort can show
+    only its fast cases so far). A complete child still waiting has waited at least
+    ``horizon`` days, longer than most finished waits, so their days so far are used as they
+    are. Children who moved on without the end stage (``exit`` set) are not waits for it and
+    are left out (see ``paceqi.measures.still_waiting`` for data-quality counts).
+
+    Parameters
+    ----------
+    iv : pandas.DataFrame
+        From :func:`paceqi.intervals`.
+    horizon : int, optional
+        Days of follow-up for a point to be complete; default :func:`follow_up_days`.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`CHILD_SERIES_COLUMNS`. ``x_date`` is the end date, or ``as_of`` while
-        waiting; ``x`` is the position 1..N in that order (unique, because ``spc`` averages
-        rows that share an ``x``; use ``x_date`` to label the axis or place PDSA annotations);
-        ``y`` = ``days``. For ``spc(y="y", x="x", data=frame, chart="run")``.
+        Columns :data:`CHILD_SERIES_COLUMNS`. ``x_date`` is the start date; ``x`` is the
+        position 1..N in that order (unique, because ``spc`` averages rows that share an
+        ``x``; use ``x_date`` to label the axis or place PDSA annotations); ``y`` = ``days``;
+        ``incomplete`` as above. ``frame.attrs["horizon_days"]`` holds the horizon.
 
     Examples
     --------
     >>> iv = pd.DataFrame({"authority": "A", "child_id": ["a", "b", "c"], "route": "po",
-    ...     "start_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05"]),
-    ...     "end_date": pd.to_datetime(["2024-02-01", None, "2024-01-20"]),
-    ...     "days": [31, 59, 15], "censored": [False, True, False], "target_days": 30,
+    ...     "start_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-25"]),
+    ...     "end_date": pd.to_datetime(["2024-02-01", None, "2024-02-27"]),
+    ...     "days": [31, 59, 2], "censored": [False, True, False], "target_days": 30,
     ...     "within_target": [False, False, True], "as_of": pd.Timestamp("2024-03-01")})
-    >>> child_series(iv)[["child_id", "x", "y", "censored"]]
-      child_id  x   y  censored
-    0        c  1  15     False
-    1        a  2  31     False
-    2        b  3  59      True
+    >>> child_series(iv)[["child_id", "x", "y", "censored", "incomplete"]]
+      child_id  x   y  censored  incomplete
+    0        a  1  31     False       False
+    1        b  2  59      True       False
+    2        c  3   2     False        True
     """
     _require(iv, ("authority", "child_id", "start_date", "end_date", "days", "censored", "as_of"))
-    out = iv.copy()
-    out["x_date"] = out["end_date"].where(~out["censored"].astype(bool), out["as_of"])
-    out = out.sort_values(["x_date", "censored", "start_date", "child_id"], kind="stable")
-    out = out.reset_index(drop=True)
+    out = iv[iv["exit"].isna()] if "exit" in iv else iv
+    out = out.copy()
+    h = follow_up_days(out) if horizon is None else int(horizon)
+    out["x_date"] = out["start_date"]
+    out = out.sort_values(["x_date", "child_id"], kind="stable").reset_index(drop=True)
     out["x"] = np.arange(1, len(out) + 1)
     out["y"] = out["days"]
+    followed = (pd.to_datetime(out["as_of"]) - pd.to_datetime(out["start_date"])).dt.days
+    out["incomplete"] = (followed < h).to_numpy(dtype=bool)
     for c in ("route", "target_days", "within_target"):
         if c not in out:
             out[c] = pd.NA
-    return out.loc[:, list(CHILD_SERIES_COLUMNS)]
+    out = out.loc[:, list(CHILD_SERIES_COLUMNS)]
+    out.attrs["horizon_days"] = h
+    return out
 
 
 def _partial(period_start: pd.Series, period: str, iv: pd.DataFrame) -> pd.Series:
