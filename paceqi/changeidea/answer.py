@@ -36,7 +36,7 @@ __all__ = [
     "by_route",
     "baseline_cut",
     "ATTRIBUTION_WINDOW_DAYS",
-    "LEAD_DAYS",
+    "MOVE_TEST_ALPHA",
     "MIN_BASELINE_POINTS",
     "MIX_ALPHA",
     "MIX_MIN_SHARE_CHANGE",
@@ -79,11 +79,15 @@ MIN_BASELINE_POINTS = 12
 #: from the test start are not attributed"). Later shifts are reported, not credited.
 ATTRIBUTION_WINDOW_DAYS = 730
 
-#: A shift that began at most this many days before the period containing the test start (one
-#: quarter) and runs on past it "began around the test start" (METHODS.md §8: "a shift that
-#: straddles the start is 'began around the test start', not 'before'"). Earlier starts mean
-#: the improvement began before the test.
-LEAD_DAYS = 92
+#: A better-side run that straddles the start of the test period "began around the test
+#: start" (METHODS.md §8) unless a full shift (the rule set's shift length) of it lies before
+#: the test period: then the improvement began before the test.
+#: A sustained run counts only when the test period as a whole moved the same way: one-sided
+#: Mann-Whitney (rank-sum) test of the points since the test period began against the
+#: baseline points, at this level. The frozen baseline (Provost & Murray 2011, ch. 3) is an
+#: estimate; over a long test period a run of 6 on one side of it also happens by chance
+#: (Anhøj & Olesen 2014 on the false-signal rate of fixed run lengths as n grows).
+MOVE_TEST_ALPHA = 0.05
 
 #: Route-mix test: Pearson chi-square on route x period (baseline vs since the test) at this
 #: level, AND at least one route's share changing by :data:`MIX_MIN_SHARE_CHANGE` or more
@@ -201,6 +205,11 @@ class Answer:
     measures: tuple[tuple[str, str, str, str], ...] = field(default=())
     mix: MixCheck | None = None
     rule: str = ""
+
+    @property
+    def improved(self) -> bool:
+        """Whether the primary outcome improved after (or around) the test start."""
+        return self.status in ("yes", "around_start", "partly")
 
     @property
     def word(self) -> str:
@@ -372,7 +381,9 @@ def judge(
             **common,
         )
     window_end = start + pd.Timedelta(days=ATTRIBUTION_WINDOW_DAYS)
-    lead_start = cut - pd.Timedelta(days=LEAD_DAYS)
+    is_after = (x >= cut).to_numpy()
+    base_vals = pts.loc[base, "y"].to_numpy(dtype=float)
+    after_vals = pts.loc[after, "y"].to_numpy(dtype=float)
     found: dict[str, list[tuple[int, int, int, int]]] = {}
     for run in _runs(side):
         sign, first, last, count = run
@@ -381,14 +392,19 @@ def judge(
         s, e = x.iloc[first], x.iloc[last]
         if e < cut:
             continue  # wholly in the baseline: history, judged by the baseline check
-        if s < lead_start:
-            when = "before"
-        elif s < cut:
-            when = "around"
+        part = side[first : last + 1]
+        useful_part = ~np.isnan(part) & (part != 0)
+        before_cut = int(np.count_nonzero(useful_part & ~is_after[first : last + 1]))
+        if s < cut:
+            # straddles the start: a full shift already before the test -> began before;
+            # otherwise it began around the test start (METHODS.md §8).
+            when = "before" if before_cut >= shift_n else "around"
         elif s <= window_end:
             when = "after"
         else:
             when = "late"
+        if when in ("around", "after") and not _test_period_moved(base_vals, after_vals, sign):
+            when = "unconfirmed"
         found.setdefault(f"{'good' if sign == good else 'bad'}_{when}", []).append(run)
     notes = _side_notes(pts, x, after, start, window_end, good, found, label)
     prior = _baseline_improving(pts.loc[base], good, shift_n)
@@ -426,13 +442,32 @@ def judge(
             f"From {_when(x.iloc[run[1]])}, {run[3]} points in a row were on the better side of "
             "the baseline"
             + (
-                ", beginning around the test start (within one quarter before it)."
+                ", beginning around the test start (just before its period)."
                 if around
                 else ", after the test started."
             )
         )
         return Judgement("around_start" if around else "yes", notes=(text, *notes), **common)
     return Judgement("no_sign", notes=notes, **common)
+
+
+def _test_period_moved(base_y: np.ndarray, after_y: np.ndarray, sign: int) -> bool:
+    """Whether the test period's points as a whole moved to one side of the baseline's.
+
+    One-sided Mann-Whitney (Wilcoxon rank-sum) test at :data:`MOVE_TEST_ALPHA`: the points since
+    the test period began against the baseline points. A run of ``shift_n`` somewhere in a long
+    test period also happens by chance, the more so because the frozen centre line is itself
+    an estimate from the baseline; the rank-sum test allows for both.
+    """
+    from scipy.stats import mannwhitneyu
+
+    base_y = base_y[~np.isnan(base_y)]
+    after_y = after_y[~np.isnan(after_y)]
+    if base_y.size == 0 or after_y.size == 0:
+        return False
+    alternative = "greater" if sign > 0 else "less"
+    p = float(mannwhitneyu(after_y, base_y, alternative=alternative).pvalue)
+    return p < MOVE_TEST_ALPHA
 
 
 def _frozen_cl(pts: pd.DataFrame, base: pd.Series, baseline: float | None) -> float:
@@ -475,6 +510,14 @@ def _side_notes(
 ) -> tuple[str, ...]:
     """Return what was seen but deliberately not counted: late shifts, single points, trends."""
     notes = []
+    for sign, first, _last, count in found.get("good_unconfirmed", []) + found.get(
+        "bad_unconfirmed", []
+    ):
+        notes.append(
+            f"A run of {count} points on the {'better' if sign == good else 'worse'} side began "
+            f"in {_when(x.iloc[first])}, but the test period as a whole is not on that side of "
+            "the baseline (rank-sum test), so it is not counted as a sustained change."
+        )
     for sign, first, _last, count in found.get("good_late", []) + found.get("bad_late", []):
         notes.append(
             f"A run of {count} points on the {'better' if sign == good else 'worse'} side began "
@@ -713,13 +756,16 @@ def answer(a: Any) -> Answer:
     - R1 ``too_few``: no primary outcome, or it could not be analysed, or fewer than
       :data:`MIN_BASELINE_POINTS` baseline points, or a baseline without variation.
     - R2 ``too_early``: fewer points since the test period began than a shift needs.
-    - R3 ``began_before``: a better-side run began more than :data:`LEAD_DAYS` before the test
-      period, or the baseline was already improving.
-    - R4 ``worse``: the latest sustained run within the window is on the worse side.
+    - R3 ``began_before``: a better-side run that runs on into the test period already had a
+      full shift before it, or the baseline was already improving at its end.
+    - R4 ``worse``: the latest sustained run within the window is on the worse side (with the
+      same sign-test check).
     - R5 ``yes`` / ``around_start``: a sustained better-side run began after the test start
-      (within :data:`ATTRIBUTION_WINDOW_DAYS`) or around it; downgraded to ``partly`` when a
-      balancing measure got worse ("improved, but at a cost") or the route mix shifted with
-      some route improving, and to ``no_sign`` when the route mix shifted and no route improved.
+      (within :data:`ATTRIBUTION_WINDOW_DAYS`) or straddles it, and the test period as a
+      whole is on the better side (rank-sum test, :data:`MOVE_TEST_ALPHA`). Downgraded to
+      ``partly`` when a balancing measure got worse ("improved, but at a cost") or the route
+      mix shifted with some route improving, and to ``no_sign`` when the route mix shifted and
+      no route improved.
     - R6 ``no_sign``: otherwise (single points, trends and late shifts are reported only).
 
     Parameters
