@@ -46,7 +46,7 @@ cells = {
         ),
         md("## Summary"),
         code(
-            "days = pd.Series(np.arange(1, 21) * scale)\nmedian = float(days.median())\nrecord('median_days', median)\nrecord('pct_within_target', 62.5)\nrecord('children_waiting', 7)\nrecord('variation', 'common_cause')\nrecord('assurance', 'hit_or_miss')\nrecord('monthly_median', [40, 38, 41, 35, 33, 30])\nprint(f'Median {median:.1f} days for {authority}')"
+            "days = pd.Series(np.arange(1, 21) * scale)\nmedian = float(days.median())\nrecord('median_days', median)\nrecord('pct_within_target', 62.5)\nrecord('children_waiting', 7)\nrecord('variation', 'common_cause')\nrecord('assurance', 'hit_or_miss')\nrecord('monthly_median', [40, 38, 41, 35, 33, 30])\nrecord('rules', rules)\nprint(f'Median {median:.1f} days for {authority}')"
         ),
         md("## Run chart"),
         code(
