@@ -118,10 +118,11 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
     OptionsError
         If the authority is not in the extract or the change idea has no measures.
     """
-    from paceqi.data.load import load_extract
     from paceqi.measures.definitions import load_measures
+    from paceqi.report.cache import load_extract_cached
 
-    extract = load_extract(params.extract, params.mapping, as_of=params.as_of)
+    # parsed once per file content on a warm batch kernel (paceqi.report.cache)
+    extract = load_extract_cached(params.extract, params.mapping, as_of=params.as_of)
     as_of = params.as_of or extract.as_of
     events = extract.events
     if params.authority not in set(events["authority"]):
@@ -175,20 +176,27 @@ def _pdsa_records(
     try:
         if from_file:
             store.import_file(source)
-        ideas = store.change_ideas(params.authority)
-        match = ideas[ideas["notebook"] == params.change_idea] if len(ideas) else ideas
-        if match.empty:  # the authority's aim still frames the report
-            return empty, no_notes, pd.DataFrame(), store.document(params.authority), None
-        name = str(match["name"].iloc[0])
-        return (
-            store.ramp(params.authority, name),
-            store.annotations(params.authority, name),
-            store.quality_check(params.authority, name),
-            store.document(params.authority),
-            name,
-        )
+        with store.reading():  # one read transaction for every read below
+            return _read_pdsa(store, params, empty, no_notes)
     finally:
         store.close()
+
+
+def _read_pdsa(
+    store: Any, params: ReportParams, empty: pd.DataFrame, no_notes: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any], str | None]:
+    ideas = store.change_ideas(params.authority)
+    match = ideas[ideas["notebook"] == params.change_idea] if len(ideas) else ideas
+    if match.empty:  # the authority's aim still frames the report
+        return empty, no_notes, pd.DataFrame(), store.document(params.authority), None
+    name = str(match["name"].iloc[0])
+    return (
+        store.ramp(params.authority, name),
+        store.annotations(params.authority, name),
+        store.quality_check(params.authority, name),
+        store.document(params.authority),
+        name,
+    )
 
 
 def _analyse_measure(
