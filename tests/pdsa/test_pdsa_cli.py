@@ -50,7 +50,7 @@ def test_record_a_full_ramp(capsys, db):
     assert code == 0
     with PDSAStore(db) as s:
         assert s.change_ideas("Fife")["status"].tolist() == ["adopted"]
-        assert s.cycle(1)["study_results"][1] == {
+        assert s.cycle(1)["predictions"][1] == {
             "prediction": "Health attends", "result": "Absent", "met": False,
         }  # fmt: skip
 
