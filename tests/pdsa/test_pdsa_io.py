@@ -216,3 +216,42 @@ def test_the_synthetic_generators_output_imports(store):
     assert ramp["cycle_no"].tolist() == list(range(1, len(ramp) + 1)) and len(ramp) >= 2
     notes = store.annotations("Fife", "Two Week Planning Meeting")
     assert notes["cycle_no"].notna().sum() >= 2 * len(ramp) - 1
+
+
+@pytest.mark.parametrize("name,fmt", [("a.yaml", "yaml"), ("a.xlsx", "xlsx"), ("a.csv", "csv"),
+                                      ("folder", "csv")])  # fmt: skip
+def test_a_blank_result_stays_attached_through_every_round_trip(store, tmp_path, name, fmt):
+    rows = [
+        {"prediction": "Held in 14 days", "result": None, "met": None},
+        {"prediction": "Health attends", "result": "Health came", "met": True},
+        {"prediction": "Parents attend", "result": None, "met": False},
+    ]
+    cid = store.add_cycle("Fife", "TWPM", predictions=rows, start_date="2016-03-01")
+    path = store.export(tmp_path / name, "Fife", fmt=fmt)
+    with PDSAStore(tmp_path / "again.db") as again:
+        again.import_file(path, fmt=fmt)
+        assert again.cycles("Fife")["predictions"].tolist() == [rows]
+        twice = again.export(tmp_path / f"2-{name}", "Fife", fmt=fmt)
+    with PDSAStore(tmp_path / "third.db") as third:
+        third.import_file(twice, fmt=fmt)
+        assert third.cycles("Fife")["predictions"].tolist() == [rows]
+    assert store.cycle(cid)["predictions"] == rows
+
+
+def test_the_older_shapes_still_import(store, tmp_path):
+    """PDSA YAML from paceqi 0.1 (texts + study_results) and the study_N_* spreadsheet columns."""
+    old = tmp_path / "old.yaml"
+    old.write_text(
+        "format: paceqi-pdsa/1\nauthority: Fife\nchange_ideas:\n- id: ci-1\n  name: TWPM\n"
+        "  ramps:\n  - id: r\n    title: R\n    cycles:\n    - cycle_no: 1\n"
+        "      predictions: [A, B]\n"
+        "      study_results: [{prediction: B, result: b happened, met: true}]\n",
+        encoding="utf-8",
+    )
+    store.import_file(old)
+    assert store.cycles("Fife")["predictions"].tolist() == [
+        [
+            {"prediction": "A", "result": None, "met": None},
+            {"prediction": "B", "result": "b happened", "met": True},
+        ]
+    ]

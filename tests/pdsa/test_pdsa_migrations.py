@@ -136,3 +136,40 @@ def test_each_revision_downgrades_cleanly(tmp_path, revision):
         conn.commit()
     assert sa.inspect(engine).get_table_names() == ["alembic_version"]
     engine.dispose()
+
+
+def test_the_orm_columns_are_the_field_table():
+    """Adding a cycle field is one edit to CYCLE_FIELDS plus a migration: the test says so."""
+    from paceqi.pdsa.fields import CYCLE_FIELDS
+    from paceqi.pdsa.models import Cycle
+
+    kinds = {
+        "int": sa.Integer, "text": sa.Text, "note": sa.Text, "choice": sa.String,
+        "texts": sa.JSON, "predictions": sa.JSON, "date": sa.Date, "datetime": sa.DateTime,
+        "bool": sa.Boolean, "float": sa.Float,
+    }  # fmt: skip
+    columns = {c.name: c for c in Cycle.__table__.columns}
+    own = {"id", "ramp_id", "created_at", "updated_at"}
+    assert [f.name for f in CYCLE_FIELDS] == [n for n in columns if n not in own]
+    for f in CYCLE_FIELDS:
+        assert isinstance(columns[f.name].type, kinds[f.kind]), f.name
+        if f.kind == "choice":
+            assert any(
+                f"{f.name} IN" in str(ck.sqltext) for ck in Cycle.__table__.constraints
+                if isinstance(ck, sa.CheckConstraint)
+            ), f.name  # fmt: skip
+        assert f.label and f.help and f.section, f.name
+
+
+def test_the_cli_options_are_the_field_table():
+    import argparse
+
+    from paceqi.pdsa import commands
+    from paceqi.pdsa.fields import CYCLE_FIELDS
+
+    parser = argparse.ArgumentParser()
+    commands.register(parser.add_subparsers())
+    add = parser._subparsers._group_actions[0].choices["pdsa"]._subparsers._group_actions[0]
+    flags = {o for a in add.choices["add"]._actions for o in a.option_strings}
+    wanted = {f.cli for f in CYCLE_FIELDS if f.cli and f.section in ("plan", "do", "act")}
+    assert wanted <= flags and {"--result", "--met"} <= flags
