@@ -18,7 +18,13 @@ import pandas as pd
 from paceqi.changeidea.params import ReportParams
 from paceqi.errors import OptionsError, PaceqiError
 
-__all__ = ["MeasureAnalysis", "ChangeIdeaAnalysis", "analyse_change_idea", "MIN_BASELINE"]
+__all__ = [
+    "MeasureAnalysis",
+    "ChangeIdeaAnalysis",
+    "PDSASource",
+    "analyse_change_idea",
+    "MIN_BASELINE",
+]
 
 #: Fewest points before the test start for them to form a frozen baseline. Fewer than this and
 #: the whole series is analysed as one phase (NHSRplotthedots' 12-point minimum for limits,
@@ -71,6 +77,52 @@ class MeasureAnalysis:
 
 
 @dataclass(frozen=True)
+class PDSASource:
+    """Which PDSA store a report read and how many cycles it found there.
+
+    Attributes
+    ----------
+    label : str
+        The store's file name (never an absolute path) or database name.
+    n_cycles : int
+        Cycles of this change idea read from the store.
+    n_authority : int
+        Cycles of the authority (every change idea) in the store.
+    exists : bool
+        False when the default store has not been created yet (no cycles: normal).
+    problem : str or None
+        Why a store the user named could not be read (shown at the top of the report).
+    """
+
+    label: str
+    n_cycles: int = 0
+    n_authority: int = 0
+    exists: bool = True
+    problem: str | None = None
+
+    def sentence(self, authority: str) -> str:
+        """Return one plain sentence naming the store and what was read from it."""
+        if self.problem is not None:
+            return self.problem
+        if not self.exists:
+            return (
+                f"No PDSA cycles recorded for this change idea: the PDSA store {self.label} "
+                "has not been created yet (the PDSA tracker notebook or `paceqi pdsa` creates "
+                "it)."
+            )
+        if self.n_cycles == 0:
+            return (
+                f"No PDSA cycles recorded for this change idea in the PDSA store {self.label} "
+                f"({self.n_authority} cycle{'s' if self.n_authority != 1 else ''} of other "
+                f"change ideas for {authority})."
+            )
+        return (
+            f"Read {self.n_cycles} PDSA cycle{'s' if self.n_cycles != 1 else ''} of this change "
+            f"idea from the PDSA store {self.label} ({self.n_authority} for {authority} in all)."
+        )
+
+
+@dataclass(frozen=True)
 class ChangeIdeaAnalysis:
     """Everything a change-idea report shows, computed once."""
 
@@ -85,6 +137,7 @@ class ChangeIdeaAnalysis:
     quality: pd.DataFrame
     document: dict[str, Any] = field(default_factory=dict)
     test_start: dt.date | None = None
+    pdsa_source: PDSASource | None = None
 
     def measure(self, name: str) -> MeasureAnalysis:
         """Return one measure's analysis by name."""
@@ -133,8 +186,7 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
         )
     events = events[events["authority"] == params.authority].reset_index(drop=True)
     definitions = load_measures(params.change_idea)
-    pdsa = _pdsa_records(params)
-    ramp, annotations, quality, document, label = pdsa
+    ramp, annotations, quality, document, label, source = _pdsa_records(params)
     test_start = params.test_start or _first_cycle_start(ramp)
     measures = tuple(
         _analyse_measure(d, events, as_of, params, test_start) for d in definitions.values()
@@ -151,6 +203,7 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
         quality=quality,
         document=document,
         test_start=test_start,
+        pdsa_source=source,
     )
 
 
@@ -162,40 +215,80 @@ def _first_cycle_start(ramp: pd.DataFrame) -> dt.date | None:
 
 def _pdsa_records(
     params: ReportParams,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any], str | None]:
-    """Read the change idea's ramp, annotations, quality check and aim from the PDSA store."""
-    from paceqi.pdsa.store import PDSAStore
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any], str | None, PDSASource]:
+    """Read the change idea's ramp, annotations, quality check and aim from the PDSA store.
+
+    The store is the ``pdsa`` parameter when given (a SQLite file, a database URL or a PDSA
+    YAML file), else the project's store (``$PACEQI_DB`` or ``workspace/paceqi.db``), the one
+    the tracker and ``paceqi pdsa`` write. No store yet, or no cycles for this change idea, is
+    normal: the report says so. A store the user named that cannot be read is reported (at the
+    top of the report), never raised.
+    """
+    from paceqi.errors import DataValidationError
+    from paceqi.pdsa.store import PDSAStore, default_url, normalise_url, store_label
 
     empty = pd.DataFrame(columns=["ramp", "cycle_no", "start_date", "end_date"])
     no_notes = pd.DataFrame(columns=["date", "label", "kind", "cycle_no"])
-    if params.pdsa is None:
-        return empty, no_notes, pd.DataFrame(), {}, None
-    source = params.pdsa
+    named = params.pdsa is not None
+    source = params.pdsa if named else default_url()
     from_file = "://" not in source and Path(source).suffix.lower() in (".yaml", ".yml")
-    store = PDSAStore("sqlite://" if from_file else source)
+    url = "sqlite://" if from_file else normalise_url(source)
+    label = Path(source).name if from_file else store_label(url)
+    local = Path(source) if from_file else _sqlite_file(url)
+
+    def nothing(src: PDSASource, document: dict[str, Any] | None = None):
+        return empty, no_notes, pd.DataFrame(), document or {}, None, src
+
+    if local is not None and not local.exists():
+        if not named:
+            return nothing(PDSASource(label, exists=False))
+        return nothing(PDSASource(label, problem=_missing(label, "does not exist")))
+    try:
+        store = PDSAStore(url)
+    except PaceqiError as exc:
+        return nothing(PDSASource(label, problem=_missing(label, f"cannot be opened ({exc})")))
     try:
         if from_file:
-            store.import_file(source)
+            try:
+                store.import_file(source)
+            except DataValidationError as exc:
+                problem = _missing(label, f"was not read: {exc.summary or exc}")
+                return nothing(PDSASource(label, problem=problem))
         with store.reading():  # one read transaction for every read below
-            return _read_pdsa(store, params, empty, no_notes)
+            n_authority = len(store.cycles(params.authority))
+            name = store.find_change_idea(params.authority, params.change_idea)
+            if name is None:  # the authority's aim still frames the report
+                src = PDSASource(label, 0, n_authority)
+                return nothing(src, store.document(params.authority))
+            ramp = store.ramp(params.authority, name)
+            return (
+                ramp,
+                store.annotations(params.authority, name),
+                store.quality_check(params.authority, name),
+                store.document(params.authority),
+                name,
+                PDSASource(label, len(ramp), n_authority),
+            )
     finally:
         store.close()
 
 
-def _read_pdsa(
-    store: Any, params: ReportParams, empty: pd.DataFrame, no_notes: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any], str | None]:
-    ideas = store.change_ideas(params.authority)
-    match = ideas[ideas["notebook"] == params.change_idea] if len(ideas) else ideas
-    if match.empty:  # the authority's aim still frames the report
-        return empty, no_notes, pd.DataFrame(), store.document(params.authority), None
-    name = str(match["name"].iloc[0])
+def _sqlite_file(url: str) -> Path | None:
+    """Return the file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _missing(label: str, what: str) -> str:
     return (
-        store.ramp(params.authority, name),
-        store.annotations(params.authority, name),
-        store.quality_check(params.authority, name),
-        store.document(params.authority),
-        name,
+        f"The PDSA store named by the pdsa parameter, {label}, {what}: this report shows no "
+        "PDSA cycles. Check the pdsa parameter (a relative path is read from the project "
+        "folder), or leave it empty to read the project's store (workspace/paceqi.db, or "
+        "$PACEQI_DB)."
     )
 
 

@@ -290,8 +290,15 @@ def aim_html(a: ChangeIdeaAnalysis) -> str:
         return "<p>No aim is recorded in the PDSA tracker for this authority.</p>"
     items = "".join(f"<li>{_e(str(x.get('statement', '')))}</li>" for x in aims)
     drivers = {d.get("id"): d for d in doc.get("drivers") or []}
+    from paceqi.pdsa.store import idea_key
+
+    want = idea_key(a.params.change_idea)
     idea = next(
-        (c for c in doc.get("change_ideas") or [] if c.get("notebook") == a.params.change_idea),
+        (
+            c
+            for c in doc.get("change_ideas") or []
+            if want in (idea_key(c.get("notebook")), idea_key(c.get("name")))
+        ),
         None,
     )
     path = []
@@ -314,10 +321,15 @@ def ramp_html(a: ChangeIdeaAnalysis) -> str:
     """Return the PDSA ramp: timeline, predictions against results, act decisions, quality."""
     from paceqi.charts import ramp_chart, to_svg
 
+    store = pdsa_source_html(a)
     if a.ramp.empty:
-        return "<p>No PDSA cycles are recorded for this change idea.</p>"
-    alt = f"PDSA ramp of {len(a.ramp)} cycles of {a.change_idea_label}"
-    fig = ramp_chart(a.ramp, as_of=a.as_of, title=f"PDSA ramp: {a.change_idea_label}")
+        return store or "<p>No PDSA cycles recorded for this change idea.</p>"
+    dated = a.ramp[a.ramp["start_date"].notna()]  # a planned cycle may have no date yet
+    alt = f"PDSA ramp of {len(dated)} dated cycles of {a.change_idea_label}"
+    chart = ""
+    if not dated.empty:
+        fig = ramp_chart(dated, as_of=a.as_of, title=f"PDSA ramp: {a.change_idea_label}")
+        chart = _figure(to_svg(fig, title=alt, desc=alt), alt)
     rows = pd.DataFrame(
         {
             "Cycle": a.ramp["cycle_no"],
@@ -349,7 +361,27 @@ def ramp_html(a: ChangeIdeaAnalysis) -> str:
             ),
             "PDSA quality check (Knudsen et al. 2019)",
         )
-    return _figure(to_svg(fig, title=alt, desc=alt), alt) + _table(rows, "Cycles") + quality
+    return store + chart + _table(rows, "Cycles") + quality
+
+
+def pdsa_source_html(a: ChangeIdeaAnalysis) -> str:
+    """Return one paragraph naming the PDSA store read and how many cycles it held."""
+    src = a.pdsa_source
+    if src is None:
+        return ""
+    css = ' class="pdsa-problem" role="alert"' if src.problem else ' class="pdsa-source"'
+    return f"<p{css}>{_e(src.sentence(a.params.authority))}</p>"
+
+
+def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
+    """Return the banner for the top of a report when a named PDSA store could not be read."""
+    src = a.pdsa_source
+    if src is None or src.problem is None:
+        return ""
+    return (
+        '<div class="pdsa-problem" role="alert" style="border:2px solid #b00020;padding:8px;'
+        f'margin:8px 0"><strong>PDSA records not read.</strong> {_e(src.problem)}</div>'
+    )
 
 
 def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
