@@ -113,6 +113,7 @@ def spc_chart(
     *,
     title: str | None = None,
     y_label: str | None = None,
+    x_label: str | None = None,
     target: float | None = None,
     target_label: str | None = None,
     n: Any = None,
@@ -138,6 +139,9 @@ def spc_chart(
         description. Drawn only when ``x`` holds dates.
     title, y_label : str, optional
         Chart title and y-axis label (shown as typed).
+    x_label : str, optional
+        What the time axis orders the points by (e.g. "Date the child became looked after"),
+        written as the first line of the caption.
     target : float, optional
         The aim or target, drawn as a labelled line (default ``res.options.target``).
     target_label : str, optional
@@ -184,6 +188,8 @@ def spc_chart(
     points = check_result(res).reset_index(drop=True)
     notes = check_annotations(annotations)
     extra = []
+    if x_label:
+        extra.append(f"Time axis: {x_label}.")
     if len(notes) and not x_values(points)[1]:
         extra.append("Annotations are not shown: the x axis does not hold dates.")
     if len(points) > MANY_POINTS:

@@ -442,7 +442,7 @@ def draw_spc(
     finite_y = np.isfinite(y)
     hover = m <= MANY_POINTS  # above, the hover texts would cost more than the budget allows
     for kind in theme.POINT_TYPES:
-        sel = np.flatnonzero((kinds == kind) & ~excluded & finite_y)
+        sel = np.flatnonzero((kinds == kind) & ~excluded & ~incomplete & finite_y)
         signal = kind != "common_cause"
         if not len(sel) or (not signal and m > MANY_POINTS):
             continue
@@ -451,14 +451,20 @@ def draw_spc(
         r = R_SIGNAL if signal else R_COMMON
         for i in sel:
             hollow = low_n[i]
-            grey = incomplete[i]
-            extra = css["hollow"] if hollow else css["grey"] if grey else None
-            tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], grey, hollow)
+            extra = css["hollow"] if hollow else None
+            tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], False, hollow)
             svg.raw(marker(_SHAPES[kind], px[i], py[i], r, extra, tip if hover else ""))
         svg.close()
     for kind in shown_types:
         legend.append(("marker:" + kind, css[_TYPE_CLASS[kind]], theme.POINT_LABELS[kind]))
-    ex = np.flatnonzero(excluded & finite_y)
+    inc = np.flatnonzero(incomplete & finite_y)
+    if len(inc):
+        svg.open(css["grey"])
+        for i in inc:
+            tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], True, low_n[i])
+            svg.raw(marker("o", px[i], py[i], R_COMMON + 0.6, None, tip if hover else ""))
+        svg.close()
+    ex = np.flatnonzero(excluded & ~incomplete & finite_y)
     if len(ex):
         svg.open(css["excluded"])
         for i in ex:
@@ -473,7 +479,6 @@ def draw_spc(
             f"Hollow points stand for fewer than {min_n}: read them with care, one or two "
             "children can move them a long way."
         )
-    inc = np.flatnonzero(incomplete & finite_y)
     if len(inc):
         svg.text(px[inc[0]], min(py[inc]) - 8, "incomplete", size=SMALL, cls=css["grey_t"])
         legend.append(("marker:o", css["greyleg"], "incomplete (data still arriving)"))
@@ -495,7 +500,9 @@ def draw_spc(
         listed = "; ".join(f"{o['letter']}: {o['label']} ({_day(o['date'])})" for o in others)
         caption.append(f"Events: {listed}.")
         cycle_texts.append(f"Events: {listed}.")
-    caption += caption_extra + [c.text for c in caveats(res)] + extra_caption + [rules_line]
+    axis = [line for line in extra_caption if line.startswith("Time axis:")]
+    rest = [line for line in extra_caption if line not in axis]
+    caption = axis + caption + caption_extra + [c.text for c in caveats(res)] + rest + [rules_line]
     for line in caption:
         for part in wrap(line, WIDTH - 2 * PAD, SMALL):
             y_cursor += LINE

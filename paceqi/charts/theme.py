@@ -192,6 +192,8 @@ DIAGRAM_NOTE = "#444444"
 DIAGRAM_CONNECTOR = "#555555"
 #: Inline validation messages in forms (WCAG AA on white).
 ERROR_TEXT = "#B00020"
+#: Border of warnings in notebook widgets (a dark orange, 5.2:1 on white).
+WARNING_BORDER = "#B35900"
 
 #: Stage markers in journeys (shape first, colour second; cycled when there are more stages).
 STAGE_MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X", "*", "<", ">", "h", "p")

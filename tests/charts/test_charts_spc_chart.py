@@ -208,15 +208,19 @@ def test_incomplete_points_are_greyed_and_labelled(shift_down):
     chart = spc_chart(shift_down, incomplete=flags)
     svg = _svg(chart)
     root = ET.fromstring(svg)
-    greyed = [el for el in root.iter() if el.get("class") == "t-gr"]
+    greyed = _class(root, "gr")
     assert len(greyed) == 2
     assert all(el.find(f"{SVG}title").text.endswith("; incomplete") for el in greyed)
     assert "incomplete" in _texts(root)
     assert "Greyed points are incomplete" in _caption(chart)
     assert list(chart.table["Note"].iloc[-2:]) == ["incomplete", "incomplete"]
-    # the column of the result is read when present
+    # the column of the result is read when present; incomplete points left out of the
+    # calculations (as reports do) are drawn greyed, not as other excluded points
     res = dataclasses.replace(shift_down, points=shift_down.points.assign(incomplete=flags))
     assert "Greyed points" in _caption(spc_chart(res))
+    res = paceqi.spc(list(shift_down.points["y"]), x=MONTHS, exclude=[22, 23])
+    root = _root(spc_chart(res, incomplete=flags))
+    assert len(_class(root, "gr")) == 2 and not _class(root, "x")
 
 
 def test_caveats_become_the_caption():
