@@ -367,6 +367,8 @@ def draw_spc(
     legend: list[tuple[str, str, str]] = []
     if cycles:
         legend.append(("rect", css["test"], "test period (PDSA cycles)"))
+    if flags:
+        svg.open(svg.css("fl", ""))  # the flag layer (tests read the boxes back from it)
     for f in flags:
         lo_x, hi_x = f.span
         mid = (f.left + f.right) / 2
@@ -379,6 +381,8 @@ def draw_spc(
             svg.path([(lo_x, plot_top), (hi_x, plot_top)], css["bracket"])
         for mk in f.marks:
             svg.path([(mk.x, plot_top), (mk.x, plot_top + 6)], css["tick"])
+    if flags:
+        svg.close()
     if cycles:
         legend.append(("flag", css["flag"], "PDSA cycle starts (numbered)"))
     if others:
