@@ -51,7 +51,7 @@ def test_group_markers_leaves_a_text_without_markers_alone():
 
 def test_grouped_chart_draws_the_same_markers_in_the_same_order_and_is_smaller(make, monkeypatch):
     y = np.r_[np.full(40, 150.0) + np.arange(40) % 7, np.full(40, 100.0) + np.arange(40) % 5]
-    res = make(y, direction="decrease", shift=range(40, 80))
+    res = make(y, direction="decrease")
     grouped = to_svg(spc_figure(res), id_prefix="t-")
     monkeypatch.setattr(svg, "_group_markers", lambda text: text)
     plain = to_svg(spc_figure(res), id_prefix="t-")
@@ -98,7 +98,7 @@ def test_print_svg_with_remembered_text_extents_equals_matplotlibs(make, shift_d
     )
     builders = [
         lambda: spc_figure(shift_down, notes, title="Days $to$ panel", y_label="days"),
-        lambda: spc_figure(make([0.5, 0.6, 0.55, 0.62] * 4, chart="p"), title="Share"),
+        lambda: spc_figure(make([10, 12, 11, 12] * 4, n=[20] * 16, chart="p"), title="Share"),
         lambda: small_multiples({"A": shift_down, "B": shift_down}),
     ]
     svg._TEXT_METRICS.clear()
