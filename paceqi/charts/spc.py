@@ -12,7 +12,8 @@ from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from paceqi.charts import _figure, theme
-from paceqi.charts._result import (
+from paceqi.errors import OptionsError
+from paceqi.spcread import (
     PROPORTION_CHARTS,
     RUN_CHARTS,
     caveats,
@@ -26,7 +27,6 @@ from paceqi.charts._result import (
     rules_name,
     x_values,
 )
-from paceqi.errors import OptionsError
 
 if TYPE_CHECKING:
     from paceqi.charts.spcsvg import SPCChart
@@ -265,11 +265,8 @@ def spc_figure(
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> import pandas as pd
-    >>> pts = pd.DataFrame({"x": range(4), "y": [3.0, 5, 4, 6], "cl": 4.5,
-    ...                     "point_type": "common_cause"})
-    >>> res = SimpleNamespace(points=pts, summary=pd.DataFrame(), options=None)
+    >>> import paceqi
+    >>> res = paceqi.spc([3.0, 5, 4, 6])
     >>> fig = spc_figure(res, title="Days waited")
     >>> fig.axes[0].get_title(loc="left")
     'Days waited'

@@ -22,7 +22,10 @@ import numpy as np
 import pandas as pd
 
 from paceqi.charts import theme
-from paceqi.charts._result import (
+from paceqi.charts.flags import Flag, Mark, layout_flags
+from paceqi.charts.scales import LinearScale, date_ticks, nice_ticks
+from paceqi.charts.svgwriter import SVG, data_uri, esc, marker, num, text_width, wrap
+from paceqi.spcread import (
     PROPORTION_CHARTS,
     RUN_CHARTS,
     caveats,
@@ -34,9 +37,6 @@ from paceqi.charts._result import (
     phase_name,
     x_values,
 )
-from paceqi.charts.flags import Flag, Mark, layout_flags
-from paceqi.charts.scales import LinearScale, date_ticks, nice_ticks
-from paceqi.charts.svgwriter import SVG, data_uri, esc, marker, num, text_width, wrap
 
 __all__ = ["SVGChart", "SPCChart", "draw_spc", "download_link", "WIDTH", "FONT", "SMALL"]
 
