@@ -492,7 +492,7 @@ def draw_spc(
         )
 
     # -- legend and caption -----------------------------------------------------------------
-    y_cursor = plot_bottom + 6 + FONT + 10
+    y_cursor = plot_bottom + 6 + FONT + 18
     y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=y_cursor)
     caption: list[str] = []
     cycle_texts: list[str] = []
