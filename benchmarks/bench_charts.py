@@ -152,25 +152,43 @@ def report_bench(data: Path, authority: str) -> None:
 
     t_analysis, _ = _cpu(analysis, 3)
     t_whole, _ = _cpu(whole, 3)
-    per_chart: dict[str, float] = {}
-    real = {n: getattr(charts, n) for n in ("to_svg",)}
+    import paceqi.changeidea.delaychart as delaychart
 
-    def timed_to_svg(fig, **kw):
-        t = time.process_time()
-        out = real["to_svg"](fig, **kw)
-        key = type(fig).__name__
-        per_chart[key] = per_chart.get(key, 0.0) + time.process_time() - t
-        return out
+    spent: dict[str, float] = {}
+    targets = [(charts, n) for n in ("spc_chart", "journeys_chart", "ramp_chart", "to_svg")]
+    targets.append((delaychart, "delay_chart"))
+    real = {(m, n): getattr(m, n) for m, n in targets}
 
-    charts.to_svg = timed_to_svg
-    try:
-        whole()
-    finally:
-        charts.to_svg = real["to_svg"]
+    def timed(fn, name):
+        def run(*a, **kw):
+            t = time.process_time()
+            out = fn(*a, **kw)
+            spent[name] = spent.get(name, 0.0) + time.process_time() - t
+            return out
+
+        return run
+
+    best: dict[str, float] = {}
+    for _ in range(3):
+        spent.clear()
+        for (m, n), fn in real.items():
+            setattr(m, n, timed(fn, n))
+        try:
+            whole()
+        finally:
+            for (m, n), fn in real.items():
+                setattr(m, n, fn)
+        total = sum(spent.values())
+        if total < best.get("all charts", float("inf")):
+            best = {**spent, "all charts": total}
+    print(
+        f"  all charts of the report {best['all charts']:.3f} s CPU ("
+        + ", ".join(f"{k} {v:.3f}" for k, v in best.items() if k != "all charts")
+        + ")"
+    )
     print(
         f"  whole report {t_whole:.3f} s = {t_whole / t_analysis:.2f}x the analysis alone "
-        f"({t_analysis:.3f} s); to_svg by kind: "
-        + ", ".join(f"{k} {v:.3f} s" for k, v in sorted(per_chart.items()))
+        f"({t_analysis:.3f} s)"
     )
 
 
