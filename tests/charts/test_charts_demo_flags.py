@@ -86,3 +86,34 @@ def test_pdsa_flags_never_overlap_on_any_demo_chart(demo):
             for x0, _, x1, _, label in boxes:
                 assert text_width(label, 12) < x1 - x0, f"{where}: {label!r} wider than its flag"
     assert charts >= 32 * 4 and flagged >= 32
+
+
+def test_report_charts_carry_a_download_and_their_data(demo):
+    import re
+    import urllib.parse
+
+    report = paceqi.change_idea_report(
+        authority="Fife",
+        extract=str(demo / "extracts" / "fife.csv"),
+        pdsa=str(demo / "pdsa" / "fife.yaml"),
+        change_idea="two_week_planning_meeting",
+        as_of="2021-03-31",
+        interactive=False,
+    )
+    html = str(report.measures("outcome"))
+    figures = re.findall(r'<figure class="paceqi-chart".*?</figure>', html, re.S)
+    assert len(figures) == 2
+    for fig in figures:
+        svg = re.search(r"<svg.*?</svg>", fig, re.S).group(0)
+        link = re.search(r'<a class="paceqi-download" download="([^"]+)" href="([^"]+)"', fig)
+        assert link and link.group(1).endswith(".svg")
+        prefix = "data:image/svg+xml;charset=utf-8,"
+        assert link.group(2).startswith(prefix)
+        assert urllib.parse.unquote(link.group(2)[len(prefix) :]) == svg  # the chart itself
+        root = ET.fromstring(svg)
+        assert root.find(f"{SVG}title").text and "PDSA cycles: 1:" in root.find(f"{SVG}desc").text
+    tables = re.findall(r'<details class="paceqi-data">.*?</details>', html, re.S)
+    assert len(tables) == 2
+    assert '<th scope="col">n</th>' in tables[0] and "<caption>" in tables[0]
+    assert "target 182 days (6 months)" in figures[0]  # the aim, labelled
+    assert re.search(r"<title>\w{3} \d{4}: [\d.]+ \(n = (\d+|fewer than 5)\)", figures[0])
