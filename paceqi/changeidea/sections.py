@@ -62,10 +62,11 @@ def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | N
         from paceqi.charts import to_svg
 
         svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
-    name = _slug(_svg_title(svg) or caption) + ".svg"
+    label = _svg_title(svg) or caption
+    link = download_link(svg, _slug(label) + ".svg", name=label)
     return (
         f'<figure class="paceqi-chart" style="margin:1em 0">{svg}<figcaption>{_e(caption)} '
-        f"{download_link(svg, name)}</figcaption></figure>{data}"
+        f"{link}</figcaption></figure>{data}"
     )
 
 

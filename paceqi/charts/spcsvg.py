@@ -142,14 +142,18 @@ class SPCChart(SVGChart):
 _FONTS = ",".join(f"'{f}'" if " " in f else f for f in theme.FONT_FAMILY)
 
 
-def download_link(svg: str, filename: str, text: str = "Download the chart (SVG)") -> str:
+def download_link(
+    svg: str, filename: str, text: str = "Download the chart (SVG)", name: str = ""
+) -> str:
     """Return an ``<a download>`` link carrying ``svg`` itself (a ``data:`` URI; no script).
 
-    The file gets the XML namespace the inline element may leave out, so it opens on its own.
+    The SVG declares its namespace, so the downloaded file opens on its own. ``name`` (the
+    chart's title) makes the link's accessible name unique on a page of several charts.
     """
+    label = f' aria-label="{esc(f"Download the chart {name} (SVG)")}"' if name else ""
     return (
-        f'<a class="paceqi-download" download="{esc(filename)}" href="{data_uri(svg)}">'
-        f"{esc(text)}</a>"
+        f'<a class="paceqi-download" download="{esc(filename)}"{label} '
+        f'href="{data_uri(svg)}">{esc(text)}</a>'
     )
 
 

@@ -105,7 +105,9 @@ def test_report_charts_carry_a_download_and_their_data(demo):
     assert len(figures) == 2
     for fig in figures:
         svg = re.search(r"<svg.*?</svg>", fig, re.S).group(0)
-        link = re.search(r'<a class="paceqi-download" download="([^"]+)" href="([^"]+)"', fig)
+        link = re.search(
+            r'<a class="paceqi-download" download="([^"]+)" aria-label="[^"]+" href="([^"]+)"', fig
+        )
         assert link and link.group(1).endswith(".svg")
         prefix = "data:image/svg+xml;charset=utf-8,"
         assert link.group(2).startswith(prefix)
