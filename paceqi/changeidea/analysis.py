@@ -262,7 +262,7 @@ def _period_medians(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     Per child (a start-ordered :func:`paceqi.measures.child_series`): the median days of the
     children who **started** in the period (start cohort), children still waiting counted
     with their days so far; a period is ``incomplete`` when any of its children is (followed
-    less than the series' horizon), so it is greyed and kept out of limits and rules. Once a
+    less than the series' horizon), so it is drawn hollow and kept out of limits and rules. Once a
     period is complete, a child still waiting has waited longer than the horizon (at least
     the 90th centile of finished waits), so the median is exact (shared METHODS.md section 8).
     Per event (days between events): the median of the gaps that ended in the period; the

@@ -307,25 +307,48 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             text += (
                 f" Each point is the median days of the children who started in that "
                 f"{a.params.period} (start cohort), the {m.n_censored} children still waiting "
-                "counted with their days so far; grey points are incomplete cohorts (recent "
+                "counted with their days so far. Hollow points are incomplete cohorts (recent "
                 "starters not yet followed long enough), left out of the median and the rules."
             )
         elif m.n_censored:
             text += (
-                f" Children are placed at their start date; {m.n_censored} children still "
-                "waiting are drawn as hollow points with the days waited so far. Grey points "
-                "are incomplete (started too recently to count), left out of the median and "
-                "the rules."
+                f" Children are placed at their start date; the {m.n_censored} children still "
+                "waiting are shown with the days waited so far. Hollow points are incomplete "
+                "(started too recently to count), left out of the median and the rules."
             )
-        fig = spc_chart(m.result, annotations=a.annotations, title=title, y_label=_y_label(m))
-        if m.x_label and fig.axes:  # the time order of the series (paceqi.measures)
-            fig.axes[0].set_xlabel(m.x_label, parse_math=False)
+        fig = spc_chart(
+            m.result,
+            annotations=a.annotations,
+            title=title,
+            y_label=_y_label(m),
+            x_label=m.x_label or None,  # the time order of the series (paceqi.measures)
+            excluded_label=_excluded_label(m),
+        )
         blocks.append(
             f"{head}{_figure(to_svg(fig, title=title, desc=alt), alt)}<p>{_e(text)}</p>{definition}"
         )
     if not blocks:
         return f"<p>No {family} measures are defined for this change idea.</p>"
     return "".join(blocks)
+
+
+def _complete_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Points a median may use: complete children (start cohort, waits so far included).
+
+    Same rule as the charts (:func:`paceqi.measures.child_series`): incomplete children are
+    left out; a complete child still waiting counts with the days so far. A series without the
+    flag leaves out its censored points.
+    """
+    if "incomplete" in frame:
+        return frame[~frame["incomplete"].astype(bool)]
+    return frame[~frame["censored"]] if "censored" in frame else frame
+
+
+def _excluded_label(m: MeasureAnalysis) -> str | None:
+    """Legend text of the left-out points: "incomplete" when the series flags immaturity."""
+    if "incomplete" in m.frame:
+        return "incomplete (left out of calculations)"
+    return None
 
 
 def _y_label(m: MeasureAnalysis) -> str:
@@ -447,7 +470,7 @@ def key_figures(a: ChangeIdeaAnalysis) -> dict[str, Any]:
     figures: dict[str, Any] = {"children": published_count(a.events["child_id"].nunique(), small)}
     main = _main_measure(a)
     if main is not None:
-        done = main.frame[~main.frame["censored"]] if "censored" in main.frame else main.frame
+        done = _complete_points(main.frame)
         figures["median_days"] = float(done["y"].median()) if len(done) else None
         figures["children_waiting"] = published_count(main.n_censored, small)
         last = main.result.summary.iloc[-1]

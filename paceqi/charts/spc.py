@@ -112,6 +112,8 @@ def spc_chart(
     y_label: str | None = None,
     target_label: str | None = None,
     ax: Axes | None = None,
+    x_label: str | None = None,
+    excluded_label: str | None = None,
 ) -> Figure:
     """Draw the run or control chart of an SPC analysis.
 
@@ -132,6 +134,11 @@ def spc_chart(
         Chart title and y-axis label (shown as typed; ``$`` is not maths).
     target_label : str, optional
         Legend text of the target line (default "target").
+    x_label : str, optional
+        X-axis label, e.g. the time order of the series from ``paceqi.measures.x_axis_label``.
+    excluded_label : str, optional
+        Legend text of the points left out of the calculations (default "excluded from
+        calculations"), e.g. "incomplete (left out of calculations)" for immature cohorts.
     ax : matplotlib.axes.Axes, optional
         Draw into this axes in compact form (no legend, caption, 2-sigma lines or
         common-cause markers; caveats appear as a note in the corner).
@@ -163,12 +170,22 @@ def spc_chart(
     with _figure.themed():
         fig = ax.figure if ax is not None else _figure.new_figure()
         target_ax = ax if ax is not None else fig.add_subplot()
-        _draw(target_ax, res, points, notes, target_label=target_label, compact=ax is not None)
+        _draw(
+            target_ax,
+            res,
+            points,
+            notes,
+            target_label=target_label,
+            compact=ax is not None,
+            excluded_label=excluded_label,
+        )
         if title:
             multi = "phase" in points.columns and points["phase"].nunique() > 1
             target_ax.set_title(title, loc="left", parse_math=False, pad=16 if multi else 6)
         if y_label:
             target_ax.set_ylabel(y_label, parse_math=False)
+        if x_label:
+            target_ax.set_xlabel(x_label, parse_math=False)
         lines = [c.text for c in caveats(res)]
         if len(notes) and not x_values(points)[1]:
             lines.append("Annotations are not shown: the x axis does not hold dates.")
@@ -224,6 +241,7 @@ def _draw(
     *,
     target_label: str | None,
     compact: bool,
+    excluded_label: str | None = None,
 ) -> None:
     x, is_date = x_values(points)
     points = points.assign(x=x)
@@ -243,7 +261,7 @@ def _draw(
         _phase_lines(ax, part, cl_name, once, control=chart not in RUN_CHARTS, sigma2=not compact)
         if len(phases) > 1:
             _phase_label(ax, phase, part, phases[i - 1][1] if i else None, compact)
-    _markers(ax, points, compact)
+    _markers(ax, points, compact, excluded_label)
     _target(ax, res, target_label)
     if is_date:
         _figure.date_axis(ax)
@@ -363,7 +381,9 @@ def _phase_label(
     )
 
 
-def _markers(ax: Axes, points: pd.DataFrame, compact: bool = False) -> None:
+def _markers(
+    ax: Axes, points: pd.DataFrame, compact: bool = False, excluded_label: str | None = None
+) -> None:
     excluded = flag(points, "excluded")
     kinds = points["point_type"].fillna("common_cause").astype(str)
     for kind in theme.POINT_TYPES:
@@ -402,7 +422,7 @@ def _markers(ax: Axes, points: pd.DataFrame, compact: bool = False) -> None:
             markerfacecolor="none",
             markeredgecolor=theme.INK,
             markeredgewidth=1.0,
-            label="excluded from calculations",
+            label=excluded_label or "excluded from calculations",
             zorder=5,
         )
 

@@ -118,7 +118,7 @@ def within_target(
         - ``waiting_within_target``: still waiting, target not yet passed (left out);
         - ``exited``: journey ended before the due day without the stage (left out);
         - ``immature``: children whose target has not passed yet, reached or not (left out);
-        - ``incomplete``: the period has immature children: chart it greyed, labelled
+        - ``incomplete``: the period has immature children: chart it hollow, labelled
           "incomplete", and keep it out of limits and rules;
         - ``children``: everyone in the cohort; ``partial``: the period ends after ``as_of``;
         - ``x`` = ``period`` (start date of the period), ``y`` = numerator, ``n`` = denominator,
@@ -312,8 +312,8 @@ def child_series(iv: pd.DataFrame, *, horizon: int | None = None) -> pd.DataFram
 
     Children still waiting are kept (``censored=True``, ``days`` = days so far, a lower bound).
     A child who started less than ``horizon`` days before ``as_of`` is ``incomplete``: chart
-    them greyed and keep them out of the centre line, limits and rules (their cohort can show
-    only its fast cases so far). A complete child still waiting has waited at least
+    them apart ("incomplete") and keep them out of the centre line, limits and rules (their
+    cohort can show only its fast cases so far). A complete child still waiting has waited at least
     ``horizon`` days, longer than most finished waits, so their days so far are used as they
     are. Children who moved on without the end stage (``exit`` set) are not waits for it and
     are left out (see ``paceqi.measures.still_waiting`` for data-quality counts).
