@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,10 @@ from paceqi.charts._result import (
 )
 from paceqi.errors import OptionsError
 
-__all__ = ["spc_chart", "check_annotations", "centre_line_name"]
+if TYPE_CHECKING:
+    from paceqi.charts.spcsvg import SPCChart
+
+__all__ = ["spc_chart", "spc_figure", "check_annotations", "centre_line_name"]
 
 #: How rule sets are named in captions.
 RULE_NAMES = {
@@ -110,12 +113,121 @@ def spc_chart(
     *,
     title: str | None = None,
     y_label: str | None = None,
+    target: float | None = None,
     target_label: str | None = None,
+    n: Any = None,
+    min_n: int | None = None,
+    incomplete: Any = None,
     ax: Axes | None = None,
     x_label: str | None = None,
-    excluded_label: str | None = None,
+) -> SPCChart | Figure:
+    """Draw the run or control chart of an SPC analysis, straight to SVG.
+
+    The chart reads only the result: ``res.points`` (``x, y, n, phase, baseline, excluded, cl,
+    lcl, ucl, lcl_2s, ucl_2s, point_type, signal_reason``), ``res.summary`` (caveats) and
+    ``res.options`` (``chart``, ``rules``, ``target``, ``multiply``). It computes nothing.
+
+    Parameters
+    ----------
+    res : SPCResult
+        The analysis returned by :func:`paceqi.spc`.
+    annotations : pandas.DataFrame, optional
+        ``date, label, kind`` and optionally ``cycle_no`` (from the PDSA store). Each PDSA
+        cycle is a numbered flag at its start along the top of the plot (flags that would
+        touch merge into one, "3–7"); the test period (first start to last end) is shaded;
+        other kinds are lettered flags. Cycles and events are listed under the chart and in its
+        description. Drawn only when ``x`` holds dates.
+    title, y_label : str, optional
+        Chart title and y-axis label (shown as typed).
+    target : float, optional
+        The aim or target, drawn as a labelled line (default ``res.options.target``).
+    target_label : str, optional
+        Its label (default "target").
+    n : array-like, optional
+        The number behind each point (default ``res.points.n``), shown on hover and in the
+        data table.
+    min_n : int, optional
+        Points with fewer than ``min_n`` behind them are drawn hollow (with a caption), and
+        their n is written "fewer than min_n".
+    incomplete : array-like of bool, optional
+        Points of incomplete cohorts (default the ``incomplete`` column of ``res.points`` if
+        present): greyed and labelled "incomplete".
+    ax : matplotlib.axes.Axes, optional
+        Draw with matplotlib into this axes instead (compact form, see :func:`spc_figure`);
+        a ``Figure`` is then returned.
+    x_label : str, optional
+        The time order of the points (``paceqi.measures.x_axis_label``), written under the
+        chart as "Time axis: ...".
+
+    Returns
+    -------
+    SPCChart
+        ``.to_svg()`` (also :func:`paceqi.charts.to_svg`), ``.table_html()``, ``.flags``,
+        ``.caption``; displays itself in Jupyter.
+
+    Raises
+    ------
+    OptionsError
+        ``res`` is not an SPC result, or ``annotations`` is malformed.
+
+    Examples
+    --------
+    >>> import paceqi
+    >>> res = paceqi.spc([3.0, 5, 4, 6, 5, 4, 6, 5, 4, 5])
+    >>> chart = spc_chart(res, title="Days waited")
+    >>> chart.to_svg().startswith("<svg") and "Days waited" in chart.to_svg()
+    True
+    """
+    if ax is not None:
+        return spc_figure(
+            res, annotations, title=title, y_label=y_label, target_label=target_label, ax=ax
+        )
+    from paceqi.charts.spcsvg import draw_spc
+    from paceqi.narrative import alt_text
+
+    points = check_result(res).reset_index(drop=True)
+    notes = check_annotations(annotations)
+    extra = [f"Time axis: {x_label}."] if x_label else []
+    if len(notes) and not x_values(points)[1]:
+        extra.append("Annotations are not shown: the x axis does not hold dates.")
+    if len(points) > MANY_POINTS:
+        extra.append(
+            f"With more than {MANY_POINTS} points only signals are marked; the line joins "
+            "every point."
+        )
+    measure = title or y_label or "the measure"
+    if measure[:1].isupper() and measure[1:2].islower():
+        measure = measure[0].lower() + measure[1:]
+    return draw_spc(
+        res,
+        points,
+        notes,
+        title=title,
+        y_label=y_label,
+        target=target,
+        target_label=target_label,
+        n=None if n is None else np.asarray(n, dtype=float),
+        min_n=min_n,
+        incomplete=None if incomplete is None else np.asarray(incomplete, dtype=bool),
+        rules_line=_rules_line(res),
+        extra_caption=extra,
+        desc=alt_text(res, measure, unit=""),
+    )
+
+
+def spc_figure(
+    res: Any,
+    annotations: pd.DataFrame | None = None,
+    *,
+    title: str | None = None,
+    y_label: str | None = None,
+    target_label: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Draw the run or control chart of an SPC analysis.
+    """Draw the run or control chart of an SPC analysis with matplotlib (a ``Figure``).
+
+    :func:`spc_chart` writes the same chart straight to SVG, far faster; this one is for
+    drawing into an existing axes (small multiples) or when a ``Figure`` is wanted.
 
     The chart reads only the result: ``res.points`` (``x, y, phase, baseline, excluded, cl, lcl,
     ucl, lcl_2s, ucl_2s, point_type``), ``res.summary`` (phase labels, caveats) and
@@ -134,11 +246,6 @@ def spc_chart(
         Chart title and y-axis label (shown as typed; ``$`` is not maths).
     target_label : str, optional
         Legend text of the target line (default "target").
-    x_label : str, optional
-        X-axis label, e.g. the time order of the series from ``paceqi.measures.x_axis_label``.
-    excluded_label : str, optional
-        Legend text of the points left out of the calculations (default "excluded from
-        calculations"), e.g. "incomplete (left out of calculations)" for immature cohorts.
     ax : matplotlib.axes.Axes, optional
         Draw into this axes in compact form (no legend, caption, 2-sigma lines or
         common-cause markers; caveats appear as a note in the corner).
@@ -161,7 +268,7 @@ def spc_chart(
     >>> pts = pd.DataFrame({"x": range(4), "y": [3.0, 5, 4, 6], "cl": 4.5,
     ...                     "point_type": "common_cause"})
     >>> res = SimpleNamespace(points=pts, summary=pd.DataFrame(), options=None)
-    >>> fig = spc_chart(res, title="Days waited")
+    >>> fig = spc_figure(res, title="Days waited")
     >>> fig.axes[0].get_title(loc="left")
     'Days waited'
     """
@@ -170,22 +277,12 @@ def spc_chart(
     with _figure.themed():
         fig = ax.figure if ax is not None else _figure.new_figure()
         target_ax = ax if ax is not None else fig.add_subplot()
-        _draw(
-            target_ax,
-            res,
-            points,
-            notes,
-            target_label=target_label,
-            compact=ax is not None,
-            excluded_label=excluded_label,
-        )
+        _draw(target_ax, res, points, notes, target_label=target_label, compact=ax is not None)
         if title:
             multi = "phase" in points.columns and points["phase"].nunique() > 1
             target_ax.set_title(title, loc="left", parse_math=False, pad=16 if multi else 6)
         if y_label:
             target_ax.set_ylabel(y_label, parse_math=False)
-        if x_label:
-            target_ax.set_xlabel(x_label, parse_math=False)
         lines = [c.text for c in caveats(res)]
         if len(notes) and not x_values(points)[1]:
             lines.append("Annotations are not shown: the x axis does not hold dates.")
@@ -241,7 +338,6 @@ def _draw(
     *,
     target_label: str | None,
     compact: bool,
-    excluded_label: str | None = None,
 ) -> None:
     x, is_date = x_values(points)
     points = points.assign(x=x)
@@ -261,7 +357,7 @@ def _draw(
         _phase_lines(ax, part, cl_name, once, control=chart not in RUN_CHARTS, sigma2=not compact)
         if len(phases) > 1:
             _phase_label(ax, phase, part, phases[i - 1][1] if i else None, compact)
-    _markers(ax, points, compact, excluded_label)
+    _markers(ax, points, compact)
     _target(ax, res, target_label)
     if is_date:
         _figure.date_axis(ax)
@@ -381,9 +477,7 @@ def _phase_label(
     )
 
 
-def _markers(
-    ax: Axes, points: pd.DataFrame, compact: bool = False, excluded_label: str | None = None
-) -> None:
+def _markers(ax: Axes, points: pd.DataFrame, compact: bool = False) -> None:
     excluded = flag(points, "excluded")
     kinds = points["point_type"].fillna("common_cause").astype(str)
     for kind in theme.POINT_TYPES:
@@ -422,7 +516,7 @@ def _markers(
             markerfacecolor="none",
             markeredgecolor=theme.INK,
             markeredgewidth=1.0,
-            label=excluded_label or "excluded from calculations",
+            label="excluded from calculations",
             zorder=5,
         )
 

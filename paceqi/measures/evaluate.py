@@ -155,18 +155,18 @@ def x_axis_label(
     >>> from paceqi.catalogue import load_catalogue
     >>> d = find_measure("recommendation_within_6_months")
     >>> x_axis_label(d, "quarter", load_catalogue())
-    'Quarter the child became looked after (start cohort; hollow: incomplete)'
+    'Quarter the child became looked after (start cohort; grey: incomplete)'
     """
     if d.kind in ("days_between_events", "count_between_events"):
         return "Date of the event (each point: the gap since the one before)"
     start = _start_phrase(d.start, catalogue)
     if d.kind == "interval_days":
-        return f"Date {start} (start cohort; hollow: incomplete)"
+        return f"Date {start} (start cohort; grey: incomplete)"
     if cohort == "end":
         return f"{period.capitalize()} the result became known"
     if d.kind == "proportion_reached" and d.target_days is None:
         return f"{period.capitalize()} {start} (start cohort)"
-    return f"{period.capitalize()} {start} (start cohort; hollow: incomplete)"
+    return f"{period.capitalize()} {start} (start cohort; grey: incomplete)"
 
 
 #: How the x-axis names the start stage ("Quarter the child became looked after").

@@ -118,7 +118,7 @@ def within_target(
         - ``waiting_within_target``: still waiting, target not yet passed (left out);
         - ``exited``: journey ended before the due day without the stage (left out);
         - ``immature``: children whose target has not passed yet, reached or not (left out);
-        - ``incomplete``: the period has immature children: chart it hollow, labelled
+        - ``incomplete``: the period has immature children: chart it greyed, labelled
           "incomplete", and keep it out of limits and rules;
         - ``children``: everyone in the cohort; ``partial``: the period ends after ``as_of``;
         - ``x`` = ``period`` (start date of the period), ``y`` = numerator, ``n`` = denominator,
