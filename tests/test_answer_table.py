@@ -1,4 +1,4 @@
-"""Each row of the answer's decision table (docs/methods.md §9), on hand-made series.
+"""Each row of the answer's decision table (docs/methods.md §8), on hand-made series.
 
 :func:`judge` reads a real :func:`paceqi.spc` result; :func:`answer` combines the measures of a
 change idea (built here from real results, without an extract).

@@ -191,3 +191,29 @@ def test_no_test_start_is_not_tested(tmp_path):
     ans = status_of(write_extract(tmp_path, steady), test_start=None)
     assert ans.status == "not_tested"
     assert ans.headline == "Cannot tell: no test of change is recorded"
+
+
+def test_report_answer_section_and_index_figure_agree(tmp_path):
+    from paceqi.changeidea.sections import answer_html, headline, key_figures
+
+    def waits(start, rng):  # the route mix moves to the fast route, no route gets faster
+        after = start >= dt.date(2016, 7, 1)
+        home = rng.random() < (0.7 if after else 0.3)
+        return (noisy(15)(rng), "home") if home else (noisy(60)(rng), "adoption")
+
+    params = report_parameters(
+        authority=AUTHORITY,
+        extract=str(write_extract(tmp_path, waits)),
+        change_idea="two_week_planning_meeting",
+        test_start=TEST_START.isoformat(),
+        as_of=AS_OF,
+    )
+    a = analyse_change_idea(params)
+    ans = answer(a)
+    html = answer_html(a)
+    assert key_figures(a)["answer"] == ans.status == "no_sign"
+    assert headline(a) == ans.headline
+    assert f'data-status="{ans.status}"' in html
+    assert "<strong>No sign of improvement yet</strong>" in html
+    assert "route mix changed" in html and "share of children going home went from" in html
+    assert "by route" in html and "<td>Home</td>" in html and "<td>Adoption</td>" in html

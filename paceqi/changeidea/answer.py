@@ -4,7 +4,7 @@
 :class:`Answer`: a status from a fixed vocabulary (:data:`STATUSES`), a headline led by the
 primary outcome measure with its numbers, and the caveats. The report's first screen, the
 headline and the batch index's key figures all come from this one record, so they cannot
-disagree. The decision table, with its sources, is in docs/methods.md §9; every constant below
+disagree. The decision table, with its sources, is in docs/methods.md §8; every constant below
 is cited there and beside it.
 
 Each measure is judged by :func:`judge` on its chart's points against the **frozen baseline**
@@ -42,7 +42,7 @@ __all__ = [
     "MIX_MIN_SHARE_CHANGE",
 ]
 
-#: The answer vocabulary, in the order of the decision table (docs/methods.md §9).
+#: The answer vocabulary, in the order of the decision table (docs/methods.md §8).
 STATUSES = (
     "not_tested",
     "too_few",
@@ -188,7 +188,7 @@ class Answer:
     mix : MixCheck or None
         The route-mix check of the primary outcome.
     rule : str
-        The decision-table row that decided the answer (docs/methods.md §9), e.g. ``"R5"``.
+        The decision-table row that decided the answer (docs/methods.md §8), e.g. ``"R5"``.
     """
 
     status: str
@@ -300,7 +300,7 @@ def judge(
     period: str | None = None,
     label: str = "the measure",
 ) -> Judgement:
-    """Judge one measure's chart against its frozen baseline (decision table, docs/methods.md §9).
+    """Judge one measure's chart against its frozen baseline (decision table, docs/methods.md §8).
 
     Parameters
     ----------
@@ -591,8 +591,10 @@ def mix_check(frame: pd.DataFrame, cut: pd.Timestamp) -> MixCheck | None:
     if table.shape != (table.shape[0], 2) or table.shape[0] < 2:
         return None
     shares = table / table.sum(axis=0)
-    change = (shares["since"] - shares["baseline"]).abs()
-    route = str(change.idxmax())
+    signed = shares["since"] - shares["baseline"]
+    change = signed.abs()
+    # the route whose share changed most; of two equal changes, the one that grew
+    route = str(signed[change >= change.max() - 1e-12].idxmax())
     try:
         p = float(chi2_contingency(table.to_numpy(), correction=False)[1])
     except ValueError:
@@ -650,15 +652,26 @@ def _route_order(frame: pd.DataFrame) -> list[str]:
     return [r for r in ROUTE_ORDER if r in present] + sorted(present - set(ROUTE_ORDER))
 
 
-def _within_routes_improved(table: pd.DataFrame, good: int) -> bool:
-    """Whether any route with a median in both periods moved the better way."""
-    routes = table[table["route"] != "all routes"].dropna(
-        subset=["median_baseline", "median_since"]
-    )
-    if routes.empty:
-        return False
-    diff = routes["median_since"] - routes["median_baseline"]
-    return bool(((diff * good) > 0).any())
+def _within_routes_improved(
+    frame: pd.DataFrame, cut: pd.Timestamp, good: int, min_cell: int = 5
+) -> bool:
+    """Whether some route's own waits moved the better way, beyond chance.
+
+    For each route with at least ``min_cell`` children in both periods: one-sided Mann-Whitney
+    test of the children since the test against those before, at :data:`MIX_ALPHA` divided by
+    the number of routes tested (Bonferroni).
+    """
+    from scipy.stats import mannwhitneyu
+
+    tests = []
+    for route in _route_order(frame):
+        part = frame[frame["route"].astype(str) == route]
+        before = part.loc[part["when"] < cut, "y"].astype(float).dropna()
+        since = part.loc[part["when"] >= cut, "y"].astype(float).dropna()
+        if len(before) >= min_cell and len(since) >= min_cell:
+            alternative = "greater" if good > 0 else "less"
+            tests.append(float(mannwhitneyu(since, before, alternative=alternative).pvalue))
+    return bool(tests) and min(tests) < MIX_ALPHA / len(tests)
 
 
 # -- the whole change idea ---------------------------------------------------------------------
@@ -750,7 +763,7 @@ def _fmt(value: float | None, unit: str) -> str:
 def answer(a: Any) -> Answer:
     """Answer "has the change led to an improvement?" for one change idea and authority.
 
-    The decision table (docs/methods.md §9), first matching row wins:
+    The decision table (docs/methods.md §8), first matching row wins:
 
     - R0 ``not_tested``: no test start (no PDSA cycle, no ``test_start``).
     - R1 ``too_few``: no primary outcome, or it could not be analysed, or fewer than
@@ -818,7 +831,6 @@ def answer(a: Any) -> Answer:
     )
     if status in ("yes", "around_start"):
         if mix is not None and mix.material:
-            table = by_route(frame, baseline_cut(a.test_start, None), a.params.min_cell)
             mix_text = (
                 f"The route mix changed between the baseline and the test period: the share of "
                 f"{ROUTE_WORDS.get(mix.route or '', mix.route)} went from "
@@ -826,15 +838,16 @@ def answer(a: Any) -> Answer:
                 f"{mix.p_value:.3g}). Waits differ several-fold by route, so part or all of the "
                 "change may come from the mix."
             )
-            if _within_routes_improved(table, good):
+            cut = baseline_cut(a.test_start, None)
+            if _within_routes_improved(frame, cut, good, a.params.min_cell):
                 status, rule = "partly", "R5-mix"
-                caveats.insert(0, mix_text + " Within at least one route the median improved.")
+                caveats.insert(0, mix_text + " Within at least one route the waits improved too.")
             else:
                 status, rule = "no_sign", "R5-mix-only"
                 caveats.insert(
                     0,
-                    mix_text + " Within routes the median did not improve: no sign that the "
-                    "change shortened waits.",
+                    mix_text + " Within routes the waits did not improve (one-sided rank-sum "
+                    "test per route): no sign that the change shortened waits.",
                 )
         worse_bal = [m for m in a.family("balancing") if judged[m.name].status == "worse"]
         if worse_bal and status in ("yes", "around_start", "partly"):
@@ -842,7 +855,11 @@ def answer(a: Any) -> Answer:
             caveats.insert(0, f"Improved, but at a cost: {names} got worse.")
             status, rule = "partly", rule + "-cost"
         process = a.family("process")
-        if process and not any(judged[m.name].status in ("yes", "around_start") for m in process):
+        if (
+            status != "no_sign"
+            and process
+            and not any(judged[m.name].status in ("yes", "around_start") for m in process)
+        ):
             caveats.append(
                 "No process measure shows the change itself happening, so the improvement may "
                 "have another cause."
