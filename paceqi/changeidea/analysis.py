@@ -279,19 +279,17 @@ MIN_N_PER_POINT = 10
 AGGREGATION_STEPS = {"month": "quarter", "quarter": "half", "half": "year"}
 
 
-#: Columns that mark a point as shown but left out of limits and rules: children still waiting
-#: (``censored``) and cohorts not yet complete (``incomplete``/``immature``: METHODS.md §8
-#: "Cohort maturity").
-LEFT_OUT_COLUMNS = ("censored", "incomplete", "immature")
-
-
 def _left_out(frame: pd.DataFrame) -> pd.Series:
-    """Rows kept on the chart but excluded from limits and rules."""
-    out = pd.Series(False, index=frame.index)
-    for c in LEFT_OUT_COLUMNS:
-        if c in frame:
-            out |= frame[c].fillna(False).astype(bool)
-    return out
+    """Return the rows kept on the chart but out of the centre line, limits and rules.
+
+    Incomplete points (a cohort, or a child, whose target or follow-up has not passed yet:
+    shared METHODS.md §8 "Cohort maturity") when the series flags them; in a series without
+    that flag, the children still waiting or the gap still running (``censored``).
+    """
+    for column in ("incomplete", "censored"):
+        if column in frame:
+            return frame[column].fillna(False).astype(bool)
+    return pd.Series(False, index=frame.index)
 
 
 def _chart_period(d: Any, params: ReportParams, per_period: bool) -> str | None:
@@ -361,7 +359,7 @@ def _pool(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     else:
         start = x.dt.to_period("Y").dt.start_time
     sums = {c: "sum" for c in frame.columns if c not in ("x",) and _is_count(frame[c])}
-    flags = {c: "max" for c in ("censored", "partial", "incomplete", "immature") if c in frame}
+    flags = {c: "max" for c in ("censored", "partial", "incomplete") if c in frame}
     out = frame.assign(x=start).groupby("x", as_index=False).agg({**sums, **flags})
     return out.reset_index(drop=True)
 

@@ -554,8 +554,10 @@ def _child_frame(m: Any) -> pd.DataFrame | None:
     if day is None:
         return None
     out = f.assign(when=pd.to_datetime(f[day]))
-    if "censored" in out:
-        out = out[~out["censored"].fillna(False).astype(bool)]
+    for column in ("incomplete", "censored"):  # the points the chart's median uses
+        if column in out:
+            out = out[~out[column].fillna(False).astype(bool)]
+            break
     return out[out["route"].notna()]
 
 
