@@ -46,8 +46,73 @@ RULE_SET_TEXT = {
 }
 
 
-def _figure(svg: str, caption: str) -> str:
-    return f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
+def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | None = None) -> str:
+    """Return a chart as a ``<figure>``: inline SVG, caption, download link, its data.
+
+    ``chart`` is an SVG string or a chart object (``paceqi.charts.spc_chart``'s
+    :class:`~paceqi.charts.spcsvg.SPCChart`, rendered with ``title``/``desc``), whose plotted
+    values then follow in a collapsed ``<details>`` table. The link carries the SVG itself as
+    a ``data:`` URI, so keeping a chart for a board paper needs no script and no server.
+    """
+    from paceqi.charts.spcsvg import download_link
+
+    if isinstance(chart, str):
+        svg, data = chart, ""
+    else:
+        from paceqi.charts import to_svg
+
+        svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
+    name = _slug(_svg_title(svg) or caption) + ".svg"
+    return (
+        f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)} '
+        f"{download_link(svg, name)}</figcaption></figure>{data}"
+    )
+
+
+def _svg_title(svg: str) -> str:
+    start = svg.find("<title")
+    if start < 0:
+        return ""
+    start = svg.index(">", start) + 1
+    return html.unescape(svg[start : svg.index("</title>", start)])
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
+
+
+def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
+    """Return what a measure's chart shows besides the result (target, n, incomplete).
+
+    The target is the measure's ``target_days`` on charts of days (on proportion charts it is
+    part of the measure's definition, not a level to reach). n is the result's own ``n`` or,
+    for medians per period, the children behind each median. Points of incomplete cohorts come
+    from the measure frame's ``incomplete`` (or ``immature``/``partial``) column.
+    """
+    res = m.result
+    out: dict[str, Any] = {"min_n": a.params.min_cell}
+    target = m.definition.target_days
+    if target is None and "target_days" in m.frame:
+        known = pd.to_numeric(m.frame["target_days"], errors="coerce").dropna().unique()
+        target = known[0] if len(known) == 1 else None
+    if target is not None and m.definition.default_chart in ("run", "i"):
+        months = round(float(target) / 30.4)
+        words = f" ({months} months)" if float(target) >= 60 else ""
+        out.update(target=float(target), target_label=f"target {int(target)} days{words}")
+    x = res.points["x"]
+    if m.per_period and "x_date" in m.frame and "censored" in m.frame:
+        from paceqi.changeidea.analysis import _period_medians
+
+        counts = _period_medians(m.frame, a.params.period).set_index("x")["children"]
+        out["n"] = x.map(counts).to_numpy(dtype=float)
+    for col in ("incomplete", "immature", "partial"):
+        if col in m.frame and "x" in m.frame and not m.per_period:
+            flags = m.frame.groupby("x")[col].any()
+            out["incomplete"] = x.map(flags).fillna(False).astype(bool).to_numpy()
+            break
+    return out
 
 
 def _table(frame: pd.DataFrame, caption: str | None = None) -> str:
@@ -225,8 +290,15 @@ def aim_html(a: ChangeIdeaAnalysis) -> str:
         return "<p>No aim is recorded in the PDSA tracker for this authority.</p>"
     items = "".join(f"<li>{_e(str(x.get('statement', '')))}</li>" for x in aims)
     drivers = {d.get("id"): d for d in doc.get("drivers") or []}
+    from paceqi.pdsa.store import idea_key
+
+    want = idea_key(a.params.change_idea)
     idea = next(
-        (c for c in doc.get("change_ideas") or [] if c.get("notebook") == a.params.change_idea),
+        (
+            c
+            for c in doc.get("change_ideas") or []
+            if want in (idea_key(c.get("notebook")), idea_key(c.get("name")))
+        ),
         None,
     )
     path = []
@@ -249,10 +321,15 @@ def ramp_html(a: ChangeIdeaAnalysis) -> str:
     """Return the PDSA ramp: timeline, predictions against results, act decisions, quality."""
     from paceqi.charts import ramp_chart, to_svg
 
+    store = pdsa_source_html(a)
     if a.ramp.empty:
-        return "<p>No PDSA cycles are recorded for this change idea.</p>"
-    alt = f"PDSA ramp of {len(a.ramp)} cycles of {a.change_idea_label}"
-    fig = ramp_chart(a.ramp, as_of=a.as_of, title=f"PDSA ramp: {a.change_idea_label}")
+        return store or "<p>No PDSA cycles recorded for this change idea.</p>"
+    dated = a.ramp[a.ramp["start_date"].notna()]  # a planned cycle may have no date yet
+    alt = f"PDSA ramp of {len(dated)} dated cycles of {a.change_idea_label}"
+    chart = ""
+    if not dated.empty:
+        fig = ramp_chart(dated, as_of=a.as_of, title=f"PDSA ramp: {a.change_idea_label}")
+        chart = _figure(to_svg(fig, title=alt, desc=alt), alt)
     rows = pd.DataFrame(
         {
             "Cycle": a.ramp["cycle_no"],
@@ -284,12 +361,32 @@ def ramp_html(a: ChangeIdeaAnalysis) -> str:
             ),
             "PDSA quality check (Knudsen et al. 2019)",
         )
-    return _figure(to_svg(fig, title=alt, desc=alt), alt) + _table(rows, "Cycles") + quality
+    return store + chart + _table(rows, "Cycles") + quality
+
+
+def pdsa_source_html(a: ChangeIdeaAnalysis) -> str:
+    """Return one paragraph naming the PDSA store read and how many cycles it held."""
+    src = a.pdsa_source
+    if src is None:
+        return ""
+    css = ' class="pdsa-problem" role="alert"' if src.problem else ' class="pdsa-source"'
+    return f"<p{css}>{_e(src.sentence(a.params.authority))}</p>"
+
+
+def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
+    """Return the banner for the top of a report when a named PDSA store could not be read."""
+    src = a.pdsa_source
+    if src is None or src.problem is None:
+        return ""
+    return (
+        '<div class="pdsa-problem" role="alert" style="border:2px solid #b00020;padding:8px;'
+        f'margin:8px 0"><strong>PDSA records not read.</strong> {_e(src.problem)}</div>'
+    )
 
 
 def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
     """Every measure of one family: chart with PDSA annotations, reading, definition."""
-    from paceqi.charts import spc_chart, to_svg
+    from paceqi.charts import spc_chart
     from paceqi.narrative import alt_text, reading
 
     blocks = []
@@ -321,18 +418,29 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             )
         elif m.n_censored and m.per_period:
             text += (
-                f" Each point is the median of the children who reached the stage in that "
-                f"{a.params.period}; {m.n_censored} children still waiting are counted under "
-                "'Children still waiting'."
+                f" Each point is the median days of the children who started in that "
+                f"{a.params.period} (start cohort), the {m.n_censored} children still waiting "
+                "counted with their days so far; grey points are incomplete cohorts (recent "
+                "starters not yet followed long enough), left out of the median and the rules."
             )
         elif m.n_censored:
             text += (
-                f" {m.n_censored} children still waiting are drawn as hollow points at the "
-                "extract date with the days waited so far; they are left out of the median."
+                f" Children are placed at their start date; {m.n_censored} children still "
+                "waiting are drawn as hollow points with the days waited so far. Grey points "
+                "are incomplete (started too recently to count), left out of the median and "
+                "the rules."
             )
-        fig = spc_chart(m.result, annotations=a.annotations, title=title, y_label=_y_label(m))
+        fig = spc_chart(
+            m.result,
+            annotations=a.annotations,
+            title=title,
+            y_label=_y_label(m),
+            **_chart_extras(a, m),
+        )
+        if m.x_label and hasattr(fig, "caption"):  # the time order of the series (measures)
+            fig.caption.insert(0, f"Time axis: {m.x_label}.")
         blocks.append(
-            f"{head}{_figure(to_svg(fig, title=title, desc=alt), alt)}<p>{_e(text)}</p>{definition}"
+            f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
     if not blocks:
         return f"<p>No {family} measures are defined for this change idea.</p>"
@@ -378,35 +486,37 @@ def _report_id(a: ChangeIdeaAnalysis) -> str:
 
 
 def waiting_html(a: ChangeIdeaAnalysis) -> str:
-    """Children still waiting for each measure's end stage, with those past target."""
+    """Children still waiting for each measure's end stage, with those past target.
+
+    Counted by :func:`paceqi.measures.waiting_summary`: a child who reached a later stage,
+    whose journey ended, or whose route does not pass through the stage is not waiting; a
+    child with no date for the stage after a later one is a data-quality count.
+    """
+    from paceqi.measures import waiting_summary
     from paceqi.privacy import suppress
 
-    rows = []
-    for m in a.measures:
-        f = m.frame
-        if "censored" not in f or "target_days" not in f:
-            continue
-        waiting = f[f["censored"]]
-        target = pd.to_numeric(waiting["target_days"], errors="coerce").astype(float)
-        past = waiting["days"].astype(float) > target.fillna(float("inf"))
-        rows.append(
-            {
-                "Waiting for": m.definition.label,
-                "Children still waiting": len(waiting),
-                "Already past target": int(past.sum()),
-            }
-        )
-    if not rows:
+    summary = waiting_summary((m.definition for m in a.measures), a.events, as_of=a.as_of)
+    if summary.empty:
         return "<p>No measure of this change idea follows children still waiting.</p>"
-    table = suppress(
-        pd.DataFrame(rows),
-        a.params.min_cell,
-        columns=["Children still waiting", "Already past target"],
-        axis="none",
+    cols = [
+        "Children still waiting",
+        "Already past target",
+        "No date, but a later stage reached (data quality)",
+    ]
+    table = pd.DataFrame(
+        {
+            "Waiting for": summary["waiting_for"],
+            cols[0]: summary["waiting"],
+            cols[1]: summary["past_target"],
+            cols[2]: summary["no_date_after_later_stage"],
+        }
     )
+    table = suppress(table, a.params.min_cell, columns=cols, axis="none")
     return _table(
         table,
-        f"Children still waiting on {a.as_of:%d %B %Y} (counts below {a.params.min_cell} hidden)",
+        f"Children still waiting on {a.as_of:%d %B %Y} (counts below {a.params.min_cell} hidden). "
+        "A child who reached a later stage, whose journey ended (home confirmed, order granted) "
+        "or whose route does not pass through the stage is not waiting for it.",
     )
 
 
