@@ -158,6 +158,22 @@ def test_route_mix_shift_is_not_an_improvement(tmp_path):
     assert any("route mix changed" in c for c in ans.caveats)
 
 
+def test_a_mix_change_against_a_real_improvement_does_not_qualify_it(tmp_path):
+    def waits(start, rng):  # fewer fast home cases since the test, yet every route got faster
+        after = start >= dt.date(2016, 7, 1)
+        home = rng.random() < (0.3 if after else 0.5)
+        faster = -20 if after else 0
+        if home:
+            return noisy(25 + faster)(rng), "home"
+        return noisy(50 + faster)(rng), "adoption"
+
+    ans = status_of(write_extract(tmp_path, waits))
+    assert ans.mix is not None and ans.mix.material
+    assert ans.mix.mix_only > ans.mix.baseline_median  # the mix alone would lengthen waits
+    assert ans.status in ("yes", "around_start"), ans
+    assert any("route mix changed" in c for c in ans.caveats)
+
+
 def test_tiny_authority_is_too_few(tmp_path):
     path = write_extract(tmp_path, steady, per_quarter=1)
     ans = status_of(path, test_start=dt.date(2014, 10, 1))

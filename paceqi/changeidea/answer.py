@@ -146,6 +146,13 @@ class MixCheck:
         The route whose share changed most.
     share_before, share_since : float or None
         That route's share in the baseline and since the test.
+    mix_only : float or None
+        The baseline median re-weighted to the test period's route mix (each baseline child
+        weighted by its route's share since / share before): what the median would have been
+        from the change of mix alone. Compared with the baseline median it says which way the
+        mix pushed the pooled figure.
+    baseline_median : float or None
+        The same children's plain (unweighted) median.
     """
 
     material: bool
@@ -154,6 +161,8 @@ class MixCheck:
     route: str | None = None
     share_before: float | None = None
     share_since: float | None = None
+    mix_only: float | None = None
+    baseline_median: float | None = None
 
 
 @dataclass(frozen=True)
@@ -603,6 +612,11 @@ def mix_check(frame: pd.DataFrame, cut: pd.Timestamp) -> MixCheck | None:
         p = None
     largest = float(change.max())
     material = p is not None and p < MIX_ALPHA and largest >= MIX_MIN_SHARE_CHANGE
+    before = frame[frame["when"] < cut]
+    weight = (shares["since"] / shares["baseline"]).reindex(before["route"].astype(str))
+    values = before["y"].to_numpy(dtype=float)
+    mix_only = _weighted_median(values, weight.to_numpy(dtype=float))
+    plain = _weighted_median(values, np.ones(len(values)))
     return MixCheck(
         material,
         p,
@@ -610,7 +624,20 @@ def mix_check(frame: pd.DataFrame, cut: pd.Timestamp) -> MixCheck | None:
         route,
         float(shares.loc[route, "baseline"]),
         float(shares.loc[route, "since"]),
+        mix_only,
+        plain,
     )
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
+    """Return the weighted median (the value where the cumulative weight reaches half)."""
+    ok = ~np.isnan(values) & ~np.isnan(weights) & (weights > 0)
+    if not ok.any():
+        return None
+    order = np.argsort(values[ok], kind="stable")
+    v, w = values[ok][order], weights[ok][order]
+    cum = np.cumsum(w)
+    return float(v[np.searchsorted(cum, cum[-1] / 2)])
 
 
 def by_route(frame: pd.DataFrame, cut: pd.Timestamp, min_cell: int = 5) -> pd.DataFrame:
@@ -832,7 +859,13 @@ def answer(a: Any) -> Answer:
         str(primary.result.options.direction) if primary.result is not None else "", 0
     )
     if status in ("yes", "around_start"):
-        if mix is not None and mix.material:
+        mix_helps = (
+            mix is not None
+            and mix.mix_only is not None
+            and mix.baseline_median is not None
+            and (mix.mix_only - mix.baseline_median) * good > 0
+        )
+        if mix is not None and mix.material and mix_helps:
             mix_text = (
                 f"The route mix changed between the baseline and the test period: the share of "
                 f"{ROUTE_WORDS.get(mix.route or '', mix.route)} went from "
@@ -866,7 +899,22 @@ def answer(a: Any) -> Answer:
                 "No process measure shows the change itself happening, so the improvement may "
                 "have another cause."
             )
-    elif status in ("no_sign", "too_early"):
+    elif (
+        status == "no_sign"
+        and mix is not None
+        and mix.material
+        and frame is not None
+        and _within_routes_improved(frame, baseline_cut(a.test_start, None), good,
+                                    a.params.min_cell)
+    ):  # fmt: skip
+        caveats.insert(
+            0,
+            "Within routes the waits improved (one-sided rank-sum test per route), but the "
+            f"route mix changed (share of {ROUTE_WORDS.get(mix.route or '', mix.route)}: "
+            f"{mix.share_before:.0%} to {mix.share_since:.0%}) and the pooled figure did not "
+            "show a sustained change: compare the routes in the table.",
+        )
+    if status in ("no_sign", "too_early"):
         better = [
             m.definition.label
             for m in a.family("process") + a.family("outcome")
@@ -878,6 +926,7 @@ def answer(a: Any) -> Answer:
                 "but the primary outcome has not."
             )
     if mix is not None and mix.material and not rule.startswith("R5-mix"):
+        # the mix moved the other way (or the answer is not an improvement): a caveat only
         caveats.append(
             f"The route mix changed (share of {ROUTE_WORDS.get(mix.route or '', mix.route)}: "
             f"{mix.share_before:.0%} to {mix.share_since:.0%}); compare the routes in the table."
