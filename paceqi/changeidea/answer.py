@@ -847,7 +847,7 @@ def answer(a: Any) -> Answer:
     unit = "%" if primary.definition.default_chart in ("p", "pp") else "days"
     pct, target_label, target_m = _within_target(a)
     aim = _aim(a, target_m)
-    caveats = list(j.notes)
+    caveats = list(j.notes) + list(getattr(primary, "notes", ()))  # e.g. pooled periods
     status = j.status
     rule = {"too_few": "R1", "too_early": "R2", "began_before": "R3", "worse": "R4",
             "yes": "R5", "around_start": "R5", "no_sign": "R6"}[status]  # fmt: skip

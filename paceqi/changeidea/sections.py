@@ -439,6 +439,7 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
         )
         if m.x_label and hasattr(fig, "caption"):  # the time order of the series (measures)
             fig.caption.insert(0, f"Time axis: {m.x_label}.")
+        text = " ".join([text, *m.notes])  # small numbers: pooled periods, run-chart fallback
         blocks.append(
             f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
