@@ -337,7 +337,7 @@ def _min_after(res: Any) -> int:
 
 
 #: Shifts that begin more than this many days after the test start are not attributed to it
-#: (docs/methods.md §9; paceqi.changeidea.answer.ATTRIBUTION_WINDOW_DAYS).
+#: (docs/methods.md §8; paceqi.changeidea.answer.ATTRIBUTION_WINDOW_DAYS).
 ATTRIBUTION_WINDOW_DAYS = 730
 
 

@@ -437,6 +437,7 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             x_label=m.x_label or None,  # the time order of the series (paceqi.measures)
             **_chart_extras(a, m),
         )
+        text = " ".join([text, *m.notes])  # small numbers: pooled periods, run-chart fallback
         blocks.append(
             f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
