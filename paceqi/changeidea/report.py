@@ -36,6 +36,7 @@ class ChangeIdeaReport:
         self.analysis = analysis
         self._segments: Any = None
         self._figures: Any = None
+        self._answered = False
 
     def segment_summary(self) -> Any:
         """Return the per-segment, per-route table (computed once; see :mod:`.segments`)."""
@@ -55,17 +56,23 @@ class ChangeIdeaReport:
         return Section(sections.segments_html(self.analysis, self.segment_summary()))
 
     def key_figures(self) -> Any:
-        """Return the report's :class:`~paceqi.report.keyfigures.KeyFigures` (computed once)."""
+        """Return the report's :class:`~paceqi.report.keyfigures.KeyFigures` (computed once).
+
+        A report that showed :meth:`answer` is a test-of-change report (``kind="test"``); one
+        that did not (the baseline journeys report) records ``kind="baseline"``.
+        """
         if self._figures is None:
             from paceqi.changeidea.summary import key_figures
 
-            self._figures = key_figures(self.analysis, self.segment_summary())
+            kind = "test" if self._answered else "baseline"
+            self._figures = key_figures(self.analysis, self.segment_summary(), kind=kind)
         return self._figures
 
     def answer(self) -> Section:
         """Answer first: the answer and its numbers, the summary table, what to do next."""
         from paceqi.changeidea.summary import key_numbers_html, next_html, summary_html
 
+        self._answered = True
         figures = self.key_figures()
         return Section(
             sections.answer_html(self.analysis)

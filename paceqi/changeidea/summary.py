@@ -200,6 +200,18 @@ def _stages(summary: pd.DataFrame) -> tuple[StageFigures, ...]:
     return tuple(out)
 
 
+def _delay(segments: pd.DataFrame | None) -> str:
+    """Return the segment whose median is furthest past its target ("" if none is)."""
+    from paceqi.changeidea.segments import where_is_the_delay
+
+    if segments is None or segments.empty:
+        return ""
+    ranked = where_is_the_delay(segments)
+    finite = ranked["km_median"].map(lambda v: pd.notna(v) and v != float("inf"))
+    late = ranked[finite & (ranked["over_target"] > 0)]
+    return str(late["segment"].iloc[0]) if len(late) else ""
+
+
 def test_end(a: ChangeIdeaAnalysis) -> str | None:
     """Return the ISO date the test period ends (last PDSA cycle end), or None."""
     if a.test_start is None or a.ramp.empty or a.ramp["end_date"].isna().all():
@@ -207,7 +219,9 @@ def test_end(a: ChangeIdeaAnalysis) -> str | None:
     return pd.Timestamp(a.ramp["end_date"].dropna().max()).date().isoformat()
 
 
-def key_figures(a: ChangeIdeaAnalysis, segments: pd.DataFrame | None = None) -> KeyFigures:
+def key_figures(
+    a: ChangeIdeaAnalysis, segments: pd.DataFrame | None = None, kind: str = "test"
+) -> KeyFigures:
     """Compute the report's key figures (the one record the summary, index and roll-up read).
 
     Parameters
@@ -216,6 +230,9 @@ def key_figures(a: ChangeIdeaAnalysis, segments: pd.DataFrame | None = None) -> 
         The analysis.
     segments : pandas.DataFrame, optional
         :func:`paceqi.changeidea.segments.segment_summary` (for the stage figures).
+    kind : {"test", "baseline"}
+        Whether the report answers "has the change led to an improvement?" or "where is the
+        delay?" (see :class:`~paceqi.report.keyfigures.KeyFigures`).
     """
     from paceqi.changeidea.sections import headline
 
@@ -241,6 +258,8 @@ def key_figures(a: ChangeIdeaAnalysis, segments: pd.DataFrame | None = None) -> 
         stages=_stages(segments) if segments is not None else (),
         next_steps=tuple(_next_steps(a, rows, head)),
         rules=a.params.rules,
+        kind=kind,
+        delay=_delay(segments),
         **before_after,
     )
 

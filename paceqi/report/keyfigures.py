@@ -155,6 +155,11 @@ class KeyFigures:
         "What this suggests next".
     rules : str
         The rule set.
+    kind : {"test", "baseline"}
+        A test-of-change report (answers "has the change led to an improvement?") or a
+        baseline report (answers "where is the delay?").
+    delay : str
+        The segment whose median is furthest past its target, or "".
     """
 
     title: str
@@ -181,10 +186,14 @@ class KeyFigures:
     stages: tuple[StageFigures, ...] = field(default_factory=tuple)
     next_steps: tuple[str, ...] = field(default_factory=tuple)
     rules: str = ""
+    kind: str = "test"
+    delay: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status '{self.status}' is not one of {', '.join(STATUSES)}")
+        if self.kind not in ("test", "baseline"):
+            raise ValueError(f"kind '{self.kind}' is not 'test' or 'baseline'")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready record (with its layout version)."""
