@@ -400,39 +400,38 @@ def _next_steps(a: ChangeIdeaAnalysis, rows: tuple[MeasureFigures, ...], head: s
 
 
 def key_numbers_html(a: ChangeIdeaAnalysis, k: KeyFigures) -> str:
-    """Return the answer's numbers: the primary outcome before and since the test."""
+    """Return the answer's numbers: the primary outcome before and since the test, the aim."""
     primary = next((r for r in k.measures if r.label == k.primary), None)
     if primary is None:
         return ""
-    parts = [f"Primary outcome: {primary.label}."]
+    tiles: list[tuple[str, str]] = []
     if k.test_recorded:
-        start = pd.Timestamp(k.test_start).strftime("%B %Y")
-        period = f"from {start}" + (
-            f" (test period to {pd.Timestamp(k.test_end):%B %Y})" if k.test_end else ""
-        )
-        parts.append(
-            f"Before the test: {_fmt(primary.baseline, primary.unit)}; since it started "
-            f"{period}: {_fmt(primary.latest, primary.unit)}."
-        )
+        start = pd.Timestamp(k.test_start)
+        until = f" (test to {pd.Timestamp(k.test_end):%b %Y})" if k.test_end else ""
+        tiles.append((f"Before {start:%b %Y}", _fmt(primary.baseline, primary.unit)))
+        tiles.append((f"Since {start:%b %Y}{until}", _fmt(primary.latest, primary.unit)))
     else:
-        parts.append(
-            f"Whole period: {_fmt(primary.baseline, primary.unit)}; last {LATEST_POINTS} "
-            f"points: {_fmt(primary.latest, primary.unit)} (no test of change is recorded)."
-        )
+        tiles.append(("Whole period", _fmt(primary.baseline, primary.unit)))
+        tiles.append((f"Last {LATEST_POINTS} points", _fmt(primary.latest, primary.unit)))
     if primary.target:
-        parts.append(f"Aim or target: {primary.target}.")
+        tiles.append(("Aim or target", primary.target))
     for r in k.measures:
         if r is not primary and r.family == "outcome" and r.unit == "%" and r.target:
-            parts.append(
-                f"{r.label}: {_fmt(r.baseline, r.unit)} → {_fmt(r.latest, r.unit)} ({r.target})."
+            tiles.append(
+                (
+                    f"{r.label} ({r.target})",
+                    f"{_fmt(r.baseline, r.unit)} → {_fmt(r.latest, r.unit)}",
+                )
             )
             break
     if k.children_waiting is not None:
-        parts.append(
-            f"{count_text(k.children_waiting, 'children', a.params.min_cell).capitalize()} "
-            f"still waiting on {a.as_of:%d %B %Y}."
-        )
-    return f'<p class="pq-keynumbers">{_e(" ".join(parts))}</p>'
+        waiting = count_text(k.children_waiting, "children", a.params.min_cell)
+        tiles.append((f"Still waiting on {a.as_of:%d %b %Y}", waiting))
+    items = "".join(f"<div><dt>{_e(t)}</dt><dd>{_e(v)}</dd></div>" for t, v in tiles)
+    return (
+        f'<p class="pq-keynumbers">Primary outcome: <strong>{_e(primary.label)}</strong></p>'
+        f'<dl class="pq-tiles">{items}</dl>'
+    )
 
 
 def next_html(k: KeyFigures) -> str:
