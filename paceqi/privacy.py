@@ -333,6 +333,10 @@ _CHILD = r"(?:child\(ren\)|children|child|young people|young person|boys?|girls?
 _SMALL = {
     n: re.compile(rf"(?<![\d.,])\b{n}\s+({_WORDS}){_CHILD}(?![A-Za-z])", re.I) for n in range(1, 10)
 }
+#: An absolute local path in prose (warnings, tracebacks): printed as :func:`public_path` gives.
+_ABSOLUTE = re.compile(
+    r"(?<![\w.:/~-])(?:/(?:[\w.+-]+/)+[\w.+-]+|[A-Za-z]:\\(?:[\w .+-]+\\)*[\w.+-]+)"
+)
 _ROWS = re.compile(r"\s*\(rows? \d[\d, ]*(?:and \d+(?: more)?)?\)")
 _TEXT_NODES = re.compile(r"(<(style|script)\b.*?</\2>|<[^>]+>)", re.S | re.I)
 
@@ -354,7 +358,9 @@ def small_count_phrases(text: str, min_count: int = MIN_COUNT) -> list[str]:
 
 
 def redact_text(text: str, min_count: int = MIN_COUNT) -> str:
-    """Replace counts of 1 to ``min_count - 1`` children in prose, and drop row-number lists.
+    """Replace counts of 1 to ``min_count - 1`` children in prose; drop row lists and paths.
+
+    Absolute local paths (in a warning or a traceback) become :func:`public_path`'s form.
 
     The last line of defence for text written elsewhere (validation notes, PDSA entries, chart
     descriptions): a report composes its own sentences with :func:`count_text`.
@@ -367,8 +373,11 @@ def redact_text(text: str, min_count: int = MIN_COUNT) -> str:
     '1 team, fewer than 5 children; 12 children; fewer than 5 newly looked after children'
     >>> redact_text("within 2 weeks of children becoming looked after")
     'within 2 weeks of children becoming looked after'
+    >>> redact_text("File /home/ann/x/fife.csv, line 3; see https://example.org/a/b")
+    'File fife.csv, line 3; see https://example.org/a/b'
     """
     text = _ROWS.sub("", text)
+    text = _ABSOLUTE.sub(lambda m: public_path(m.group(0)), text)
     for n in range(1, min_count):
         text = _SMALL[n].sub(lambda m: f"fewer than {min_count} {m.group(1)}children", text)
     return text

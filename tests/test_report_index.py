@@ -25,8 +25,8 @@ PRIMARY = MeasureFigures(
 )
 FIGURES = KeyFigures(
     title="Two Week Planning Meeting",
-    status="Yes",
-    headline="Yes",
+    status="yes",
+    headline="Yes. Days from becoming looked after: baseline median 220 days → 181 days.",
     test_recorded=True,
     test_start="2016-08-01",
     test_end="2017-05-11",
@@ -76,26 +76,30 @@ def test_key_figures_round_trip_and_reject_an_unknown_status():
     with pytest.raises(ValueError, match="status 'Maybe'"):
         replace(FIGURES, status="Maybe")
     with pytest.raises(Exception, match="cannot assign"):
-        FIGURES.status = "No sign"  # type: ignore[misc]
+        FIGURES.status = "no_sign"  # type: ignore[misc]
 
 
 def test_index_cell_is_the_reports_own_answer_with_numbers_and_icon():
     no_test = replace(
-        FIGURES, status="Cannot tell", headline="Cannot tell", test_recorded=False, variation=None
+        FIGURES,
+        status="not_tested",
+        headline="Cannot tell: no test of change is recorded",
+        test_recorded=False,
+        variation=None,
     )
     page = index_html([result("Fife"), result("Angus", no_test)])
     fife, angus = cell(page, "Fife"), cell(page, "Angus")
     assert ">Yes<" in fife and "220 days → 181 days" in fife
     assert 'aria-label="Special-cause variation: improvement, lower values"' in fife
     assert 'href="two_week_planning_meeting/fife.html"' in fife
-    assert ">Cannot tell<" in angus and 'data-test="no"' in angus and 'data-test="yes"' in fife
+    assert ">No test<" in angus and 'data-test="no"' in angus and 'data-test="yes"' in fife
     # legend for every answer shown and every icon used; filters for test recorded or not
     assert "Key to the answers and icons" in page
-    assert "Enough points since the test started" not in page  # "No sign" is not used here
+    assert "Enough points since the test started" not in page  # "no_sign" is not used here
     assert "No test of change is recorded" in page
     assert 'id="f-test"' in page and 'id="f-none"' in page
     # grouped by answer without a script
-    assert re.search(r"<summary><span class=\"pq-status yes\">Yes</span> 1 report</summary>", page)
+    assert re.search(r'<summary><span class="pq-status pq-yes">Yes</span> 1 report</summary>', page)
     assert "<script" not in page
 
 
@@ -135,3 +139,12 @@ def test_national_roll_up_pools_before_and_after_and_suppresses_small_numbers():
     assert ranked.index("Fife") < ranked.index("Angus")  # ranked by % within target since
     assert "Where does delay sit?" in page and "+58 days" in page
     assert not re.search(r"\b[1-4] children", page)
+
+
+def test_key_figures_statuses_are_the_verdicts():
+    from paceqi.changeidea.answer import STATUSES as VERDICT
+    from paceqi.report.index import STATUS_LABEL
+    from paceqi.report.keyfigures import STATUSES
+
+    assert STATUSES == VERDICT
+    assert set(STATUSES) <= set(STATUS_LABEL)

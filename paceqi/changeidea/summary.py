@@ -5,10 +5,12 @@ the summary table (:func:`summary_html`) and "what this suggests next" (:func:`n
 formatted from that record, and the same record is what the batch index and the national
 roll-up read, so the three never disagree.
 
-Each measure's "baseline" and "since the test" values are the chart's own centre statistic
-(median of the points on a run chart, mean on an I chart, pooled proportion Σy/Σn on a P chart)
-over the points before and since the test start; a measure charted as medians per period is
-summarised as the median of those period medians, as its chart's centre line is.
+The answer itself (status, headline, primary outcome) is the verdict's
+:class:`~paceqi.changeidea.answer.Answer`, and each measure's "baseline" and "since the test"
+values are its :class:`~paceqi.changeidea.answer.Judgement` (the frozen baseline's centre line
+and the same statistic since the test period began), so the report's headline, its summary
+table, the index and the roll-up quote one number for one measure. Without a test, the whole
+period and the last :data:`LATEST_POINTS` points are summarised with the same statistic.
 """
 
 from __future__ import annotations
@@ -43,27 +45,21 @@ def measure_anchor(m: MeasureAnalysis) -> str:
     return f"measure-{m.name.replace('_', '-')}"
 
 
-def _status(head: str) -> str:
-    for status in ("Partly", "Cannot tell"):
-        if head.startswith(status):
-            return status
-    return head
+def _whole_and_latest(m: MeasureAnalysis) -> tuple[float | None, float | None]:
+    """Without a test: the chart's centre statistic over all points and the last ones."""
+    from paceqi.changeidea.answer import _centre
 
-
-def _centre(points: pd.DataFrame, chart: str) -> float | None:
-    """Return the chart's centre statistic over ``points`` (see the module notes)."""
-    y = pd.to_numeric(points["y"], errors="coerce")
-    if chart == "p":
-        n = pd.to_numeric(points["n"], errors="coerce")
-        total = float(n.sum())
-        if total <= 0:
-            return None
-        # y is the proportion of each point; weight it back to counts
-        return 100.0 * float((y * n).sum()) / total
-    y = y.dropna()
-    if y.empty:
-        return None
-    return float(y.mean()) if chart == "i" else float(y.median())
+    pts = m.result.points
+    use = pd.to_numeric(pts["y"], errors="coerce").notna()
+    if "excluded" in pts:
+        use &= ~pts["excluded"].fillna(False).astype(bool)
+    pts = pts[use]
+    n = pts.get("n", None)
+    chart = str(m.result.options.chart)
+    whole = _centre(pts["y"], n, chart)
+    tail = pts.tail(LATEST_POINTS)
+    latest = _centre(tail["y"], None if n is None else tail["n"], chart)
+    return whole, latest
 
 
 def _n(m: MeasureAnalysis, points: pd.DataFrame | None = None) -> int:
@@ -71,17 +67,6 @@ def _n(m: MeasureAnalysis, points: pd.DataFrame | None = None) -> int:
         frame = m.frame if points is None else points
         return int(pd.to_numeric(frame["n"], errors="coerce").fillna(0).sum())
     return len(m.frame)
-
-
-def _windows(a: ChangeIdeaAnalysis, points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(baseline points, latest points): before/since the test start, else whole/last N."""
-    used = points[~points["excluded"].astype(bool)] if "excluded" in points else points
-    used = used[pd.to_numeric(used["y"], errors="coerce").notna()]
-    if a.test_start is None:
-        return used, used.tail(LATEST_POINTS)
-    start = pd.Timestamp(a.test_start)
-    x = pd.to_datetime(used["x"])
-    return used[x < start], used[x >= start]
 
 
 def _target(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> str:
@@ -109,7 +94,10 @@ def _aim_value(a: ChangeIdeaAnalysis) -> float | None:
 
 
 def _measure_figures(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> MeasureFigures:
+    from paceqi.changeidea.answer import _judge_measure
+
     chart = m.definition.default_chart
+    percent = chart == "p"
     noun = "events" if "event_date" in m.frame else "children"
     common = {
         "name": m.name,
@@ -117,41 +105,32 @@ def _measure_figures(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> MeasureFigure
         "family": m.family,
         "anchor": measure_anchor(m),
         "noun": noun,
-        "unit": "%" if chart == "p" else "days",
+        "unit": "%" if percent else "days",
         "target": _target(a, m),
     }
     if m.result is None:
         return MeasureFigures(n=_n(m), problem=m.problem, **common)
-    before, latest = _windows(a, m.result.points)
+    if a.test_start is not None:
+        j = _judge_measure(m, a)
+        before, latest = j.baseline, j.since
+    else:
+        before, latest = _whole_and_latest(m)
     last = m.result.summary.iloc[-1]
 
-    def guarded(points: pd.DataFrame) -> float | None:
-        if chart == "p" and (is_small(_n(m, points), a.params.min_cell) or points.empty):
-            return None  # a percentage of 1-4 children is never shown
-        value = _centre(points, chart) if len(points) else None
-        return None if value is None else round(value, 1)
+    def shown(value: float | None) -> float | None:
+        if value is None or not pd.notna(value):
+            return None
+        return round(100 * value if percent else value, 1)
 
+    small = percent and is_small(_n(m), a.params.min_cell)  # no % of 1-4 children
     return MeasureFigures(
         n=_n(m),
-        baseline=guarded(before),
-        latest=guarded(latest),
+        baseline=None if small else shown(before),
+        latest=None if small else shown(latest),
         variation=None if pd.isna(last["variation"]) else str(last["variation"]),
         assurance=None if pd.isna(last["assurance"]) else str(last["assurance"]),
         **common,
     )
-
-
-def _outcome_answers(a: ChangeIdeaAnalysis) -> list[str]:
-    from paceqi.narrative import verdict
-
-    answers = []
-    for m in a.family("outcome"):
-        if m.result is None:
-            answers.append("Too few data")
-            continue
-        v = verdict(m.result, direction=m.result.options.direction, test_start=a.test_start)
-        answers.append(v.answer)
-    return answers
 
 
 def _primary_children(a: ChangeIdeaAnalysis) -> MeasureAnalysis | None:
@@ -234,16 +213,16 @@ def key_figures(
         Whether the report answers "has the change led to an improvement?" or "where is the
         delay?" (see :class:`~paceqi.report.keyfigures.KeyFigures`).
     """
-    from paceqi.changeidea.sections import headline
+    from paceqi.changeidea.answer import answer
 
-    head = headline(_outcome_answers(a), a.test_start is not None)
+    ans = answer(a)
     rows = tuple(_measure_figures(a, m) for m in a.measures)
-    primary = next((r for r in rows if r.family == "outcome" and r.problem is None), None)
+    primary = next((r for r in rows if r.name == ans.primary), None)
     before_after = _before_after(a)
     return KeyFigures(
         title=_title(a),
-        status=_status(head),
-        headline=head,
+        status=ans.status,
+        headline=ans.headline,
         test_recorded=a.test_start is not None,
         test_start=None if a.test_start is None else a.test_start.isoformat(),
         test_end=test_end(a),
@@ -256,7 +235,7 @@ def key_figures(
         children=int(a.events["child_id"].nunique()),
         measures=rows,
         stages=_stages(segments) if segments is not None else (),
-        next_steps=tuple(_next_steps(a, rows, head)),
+        next_steps=tuple(_next_steps(a, rows, ans.status)),
         rules=a.params.rules,
         kind=kind,
         delay=_delay(segments),
@@ -361,7 +340,7 @@ def summary_html(a: ChangeIdeaAnalysis, k: KeyFigures) -> str:
     )
 
 
-def _next_steps(a: ChangeIdeaAnalysis, rows: tuple[MeasureFigures, ...], head: str) -> list[str]:
+def _next_steps(a: ChangeIdeaAnalysis, rows: tuple[MeasureFigures, ...], status: str) -> list[str]:
     steps: list[str] = []
     if a.test_start is None:
         steps.append(
@@ -375,21 +354,7 @@ def _next_steps(a: ChangeIdeaAnalysis, rows: tuple[MeasureFigures, ...], head: s
         if act:
             sentence = f"The last PDSA cycle (cycle {int(last['cycle_no'])}) decided to {act}"
             steps.append(sentence + (f": {plan}" if plan else "."))
-    status = _status(head)
-    if status == "Yes":
-        steps.append(
-            "The primary outcome improved after the test started: hold the gain, keep the "
-            "chart going and watch the balancing measures."
-        )
-    elif status == "Not yet":
-        steps.append(
-            "Too few points since the test started to see a sustained shift: keep measuring."
-        )
-    elif status in ("No sign", "Partly") and a.test_start is not None:
-        steps.append(
-            "No sustained improvement in every outcome measure yet: check the process measures "
-            "to see whether the change is happening as planned."
-        )
+    steps += [NEXT_STEP[status]] if status in NEXT_STEP else []
     for r in rows:
         if r.variation and r.variation.startswith("concern"):
             steps.append(
@@ -432,6 +397,25 @@ def key_numbers_html(a: ChangeIdeaAnalysis, k: KeyFigures) -> str:
         f'<p class="pq-keynumbers">Primary outcome: <strong>{_e(primary.label)}</strong></p>'
         f'<dl class="pq-tiles">{items}</dl>'
     )
+
+
+#: What each answer (:data:`paceqi.changeidea.answer.STATUSES`) suggests doing next.
+NEXT_STEP = {
+    "yes": "The primary outcome improved after the test started: hold the gain, keep the chart "
+    "going and watch the balancing measures.",
+    "around_start": "The improvement began around the test start: check what else changed then "
+    "before crediting the test, and keep the chart going.",
+    "partly": "Only part of the outcome improved: look at the process measures to see where the "
+    "change is not yet happening as planned.",
+    "too_early": "Too few points since the test started to see a sustained shift: keep measuring.",
+    "began_before": "The improvement began before the test: find out what started it, and do "
+    "not credit the test with it.",
+    "worse": "The primary outcome got worse after the test started: review the change with "
+    "the team before scaling it up.",
+    "no_sign": "No sustained improvement yet: check the process measures to see whether the "
+    "change is happening as planned, and adapt it.",
+    "too_few": "Too few data to judge: check the extract covers enough children and time.",
+}
 
 
 def next_html(k: KeyFigures) -> str:

@@ -36,22 +36,57 @@ __all__ = [
     "icon",
     "sparkline",
     "STATUS_TEXT",
+    "STATUS_LABEL",
 ]
 
-#: What each answer means, for the index's legend (the report's own words are in its cell).
-STATUS_TEXT: dict[str, str] = {
-    "Failed": "The report did not finish: open it to see the failing step.",
-    "Yes": "The primary outcome shows a sustained improvement that began after the test started.",
-    "Partly": "Some, not all, outcome measures show an improvement after the test started.",
-    "Not yet": "Too few points since the test started to see a sustained shift.",
-    "No sign": "Enough points since the test started, and no improvement signal.",
-    "Cannot tell": "No test of change is recorded, so before and after cannot be compared.",
-    "Too few data": "Too few data to analyse the outcome measures.",
-    "Baseline": "A baseline report: where the delay sits before any change is tested.",
-    "No answer recorded": "The report finished but recorded no key figures.",
+#: Each answer's short label in an index cell, and what it means (the legend). The keys are
+#: the verdict's statuses (:data:`paceqi.report.keyfigures.STATUSES`) plus the index's own.
+STATUS_LABEL: dict[str, tuple[str, str]] = {
+    "failed": ("Failed", "The report did not finish: open it to see the failing step."),
+    "yes": ("Yes", "A sustained improvement of the primary outcome after the test started."),
+    "around_start": (
+        "Yes, around the start",
+        "A sustained improvement beginning around the test start.",
+    ),
+    "partly": ("Partly", "Part of the outcome improved after the test started."),
+    "too_early": ("Too early", "Too few points since the test started to see a shift."),
+    "no_sign": (
+        "No sign yet",
+        "Enough points since the test started, and no sustained improvement.",
+    ),
+    "worse": ("Worse", "The primary outcome got worse after the test started."),
+    "began_before": ("Began before", "The improvement began before the test started."),
+    "too_few": ("Too few data", "Too few data to judge the primary outcome."),
+    "not_tested": (
+        "No test",
+        "No test of change is recorded, so before and after cannot be compared.",
+    ),
+    "baseline": (
+        "Baseline",
+        "A baseline report: where the delay sits before any change is tested.",
+    ),
+    "none": ("No answer recorded", "The report finished but recorded no key figures."),
 }
-_STATUS_CLASS = {s: re.sub(r"[^a-z]+", "-", s.lower()).strip("-") for s in STATUS_TEXT}
-_ORDER = {s: i for i, s in enumerate(("Failed", *STATUSES, "Baseline", "No answer recorded"))}
+STATUS_TEXT = {key: text for key, (_, text) in STATUS_LABEL.items()}
+_ORDER = {
+    s: i
+    for i, s in enumerate(
+        (
+            "failed",
+            "yes",
+            "around_start",
+            "partly",
+            "too_early",
+            "no_sign",
+            "worse",
+            "began_before",
+            "too_few",
+            "not_tested",
+            "baseline",
+            "none",
+        )
+    )
+}
 
 
 def load_results(folder: str | Path) -> list[dict[str, Any]]:
@@ -189,11 +224,11 @@ def _cell(r: dict[str, Any]) -> dict[str, Any]:
     href = str(r.get("html_path") or "")
     k = KeyFigures.from_result(r) if r.get("status") == "ok" else None
     if r.get("status") != "ok":
-        status = "Failed"
+        status = "failed"
     elif k is None:
-        status = "No answer recorded"
+        status = "none"
     elif k.kind == "baseline":
-        status = "Baseline"
+        status = "baseline"
     else:
         status = k.status
     headline = k.headline if k else ""
@@ -202,24 +237,29 @@ def _cell(r: dict[str, Any]) -> dict[str, Any]:
     return {
         "notebook": r["notebook"],
         "authority": r["authority"],
-        "href": href if status != "Failed" else (f"{href}#papermill-error-cell" if href else ""),
+        "href": href if status != "failed" else (f"{href}#papermill-error-cell" if href else ""),
         "status": status,
-        "css": _STATUS_CLASS[status],
+        "label": STATUS_LABEL[status][0],
+        "css": _css(status),
         "order": _ORDER[status],
         "headline": headline,
         "numbers": _numbers(k) if k else "",
         "variation": k.variation if k and k.kind == "test" else None,
         "assurance": k.assurance if k and k.kind == "test" else None,
         "test": "yes" if k and k.test_recorded else "no",
-        "error": _error(r) if status == "Failed" else "",
+        "error": _error(r) if status == "failed" else "",
     }
+
+
+def _css(status: str) -> str:
+    return "pq-" + status.replace("_", "-")
 
 
 def _ideas(results: Sequence[dict[str, Any]], cells: Sequence[dict[str, Any]]) -> list[dict]:
     names: dict[str, None] = {}
     for r in results:
         names.setdefault(str(r["notebook"]), None)
-    baseline = {c["notebook"] for c in cells if c["status"] == "Baseline"}
+    baseline = {c["notebook"] for c in cells if c["status"] == "baseline"}
     tests = {n: sum(c["test"] == "yes" for c in cells if c["notebook"] == n) for n in names}
     ordered = sorted(names, key=lambda n: (n in baseline, -tests[n], idea_title(n).lower()))
     return [{"notebook": n, "title": idea_title(n)} for n in ordered]
@@ -279,14 +319,14 @@ def index_html(results: Sequence[dict[str, Any]]) -> str:
             (c for c in cells if c["status"] == status),
             key=lambda c: (idea_title(c["notebook"]).lower(), c["authority"].lower()),
         )
-        groups.append({"status": status, "css": _STATUS_CLASS[status], "cells": members})
+        groups.append({"label": STATUS_LABEL[status][0], "css": _css(status), "cells": members})
     legend = [
-        {"status": s, "css": _STATUS_CLASS[s], "text": t}
-        for s, t in STATUS_TEXT.items()
+        {"label": label, "css": _css(s), "text": text}
+        for s, (label, text) in STATUS_LABEL.items()
         if any(c["status"] == s for c in cells)
     ]
     icon_legend = [{"id": f"{k[0]}-{v}", "text": texts[f"{k[0]}-{v}"]} for k, v in sorted(used)]
-    failed = [c for c in cells if c["status"] == "Failed"]
+    failed = [c for c in cells if c["status"] == "failed"]
     return (
         _env()
         .get_template("index.html.j2")
@@ -345,8 +385,8 @@ def _idea_rollup(notebook: str, figures: list[tuple[str, KeyFigures]]) -> dict[s
         ranked.append(
             {
                 "authority": authority,
-                "status": k.status,
-                "css": _STATUS_CLASS[k.status],
+                "label": STATUS_LABEL[k.status][0],
+                "css": _css(k.status),
                 "test": k.test_recorded,
                 "before": "–" if before is None else f"{before:.0f}%",
                 "after": "–" if after is None else f"{after:.0f}%",
@@ -360,14 +400,14 @@ def _idea_rollup(notebook: str, figures: list[tuple[str, KeyFigures]]) -> dict[s
             }
         )
     ranked.sort(key=lambda r: (-r["sort"], r["authority"].lower()))
-    statuses = {s: sum(k.status == s for _, k in figures) for s in STATUSES}
+    statuses = {s: sum(k.status == s for _, k in figures) for s in _ORDER if s in STATUSES}
     return {
         "notebook": notebook,
         "title": idea_title(notebook),
         "primary": next((k.primary for _, k in figures if k.primary), ""),
         "authorities": len(figures),
         "with_test": len(tests),
-        "statuses": [(s, _STATUS_CLASS[s], n) for s, n in statuses.items() if n],
+        "statuses": [(STATUS_LABEL[s][0], _css(s), n) for s, n in statuses.items() if n],
         "before_n": _n(before_n),
         "after_n": _n(after_n),
         "before_pct": _pct(before_within, before_n),

@@ -24,8 +24,19 @@ __all__ = ["KeyFigures", "MeasureFigures", "StageFigures", "RECORD_NAME", "STATU
 RECORD_NAME = "key_figures"
 #: Version of the record's layout; older results without it are read as "no key figures".
 VERSION = 1
-#: The report's answer, in the order the index groups them (first: needs attention first).
-STATUSES = ("Yes", "Partly", "Not yet", "No sign", "Cannot tell", "Too few data")
+#: The report's answer: :data:`paceqi.changeidea.answer.STATUSES` (kept here as text, so that
+#: reading a record needs only the standard library; a test checks the two agree).
+STATUSES = (
+    "not_tested",
+    "too_few",
+    "too_early",
+    "began_before",
+    "worse",
+    "partly",
+    "around_start",
+    "yes",
+    "no_sign",
+)
 
 
 def _number(value: Any) -> float | None:
@@ -124,9 +135,9 @@ class KeyFigures:
     title : str
         The change idea's human name ("Two Week Planning Meeting").
     status : str
-        One of :data:`STATUSES`.
+        One of :data:`STATUSES` (the verdict's :class:`~paceqi.changeidea.answer.Answer`).
     headline : str
-        The answer in words, as the report prints it.
+        The answer's headline, as the report prints it.
     test_recorded : bool
         Whether a test of change (PDSA cycles or ``test_start``) is recorded.
     test_start, test_end : str or None
@@ -207,7 +218,7 @@ class KeyFigures:
 
         Examples
         --------
-        >>> k = KeyFigures("Idea", "Yes", "Yes", measures=(MeasureFigures("m", "M", "outcome"),))
+        >>> k = KeyFigures("Idea", "yes", "Yes", measures=(MeasureFigures("m", "M", "outcome"),))
         >>> KeyFigures.from_dict(k.to_dict()) == k
         True
         """
