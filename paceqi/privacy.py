@@ -338,7 +338,12 @@ _ABSOLUTE = re.compile(
     r"(?<![\w.:/~-])(?:/(?:[\w.+-]+/)+[\w.+-]+|[A-Za-z]:\\(?:[\w .+-]+\\)*[\w.+-]+)"
 )
 _ROWS = re.compile(r"\s*\(rows? \d[\d, ]*(?:and \d+(?: more)?)?\)")
-_TEXT_NODES = re.compile(r"(<(style|script)\b.*?</\2>|<[^>]+>)", re.S | re.I)
+#: Elements to leave alone, and tags (attribute values may hold ">", e.g. in a data: URI).
+_TEXT_NODES = re.compile(
+    r"""(<(style|script)\b.*?</\2>|<(?:[^>"']|"[^"]*"|'[^']*')*>)""", re.S | re.I
+)
+#: A chart's download link: the SVG itself, percent-encoded (``charts.svgwriter.data_uri``).
+_DATA_SVG = re.compile(r'(href=")(data:image/svg\+xml;charset=utf-8,)([^"]*)(")')
 
 
 def small_count_phrases(text: str, min_count: int = MIN_COUNT) -> list[str]:
@@ -390,6 +395,8 @@ def redact_html(page: str, min_count: int = MIN_COUNT) -> str:
     --------
     >>> redact_html('<p data-n="3 children">3 children</p>')
     '<p data-n="3 children">fewer than 5 children</p>'
+    >>> redact_html('<a href="data:image/svg+xml;charset=utf-8,%3Cdesc>3 children%3C/desc>">x</a>')
+    '<a href="data:image/svg+xml;charset=utf-8,%3Cdesc>fewer than 5 children%3C/desc>">x</a>'
     """
     parts = _TEXT_NODES.split(page)
     out = []
@@ -399,13 +406,29 @@ def redact_html(page: str, min_count: int = MIN_COUNT) -> str:
             skip = False
             continue
         if part.startswith("<"):
-            out.append(part)
+            out.append(_redact_tag(part, min_count) if "data:image/svg" in part else part)
             skip = True
         else:
             text = _html.unescape(part)
             fixed = redact_text(text, min_count)
             out.append(part if fixed == text else _html.escape(fixed, quote=False))
     return "".join(out)
+
+
+def _redact_tag(tag: str, min_count: int) -> str:
+    """Redact the text of an SVG carried in a tag's ``data:`` URI (a chart's download copy)."""
+    from urllib.parse import unquote
+
+    def fix(match: re.Match[str]) -> str:
+        svg = unquote(match.group(3))
+        fixed = redact_html(svg, min_count)
+        if fixed == svg:
+            return match.group(0)
+        from paceqi.charts.svgwriter import data_uri
+
+        return match.group(1) + data_uri(fixed) + match.group(4)
+
+    return _DATA_SVG.sub(fix, tag)
 
 
 def public_path(path: object) -> str:

@@ -69,14 +69,13 @@ class ChangeIdeaReport:
         return self._figures
 
     def answer(self) -> Section:
-        """Answer first: the answer and its numbers, the summary table, what to do next."""
-        from paceqi.changeidea.summary import key_numbers_html, next_html, summary_html
+        """Answer first: the answer with its numbers, the summary table, what to do next."""
+        from paceqi.changeidea.summary import next_html, summary_html
 
         self._answered = True
         figures = self.key_figures()
         return Section(
             sections.answer_html(self.analysis)
-            + key_numbers_html(self.analysis, figures)
             + summary_html(self.analysis, figures)
             + next_html(figures)
         )

@@ -26,7 +26,6 @@ from paceqi.report.keyfigures import KeyFigures, MeasureFigures, StageFigures
 
 __all__ = [
     "key_figures",
-    "key_numbers_html",
     "summary_html",
     "next_html",
     "measure_anchor",
@@ -286,6 +285,13 @@ def _icon(kind: str, value: str | None) -> str:
     return f'{svg}<span class="pq-icon-text">{_e(text)}</span>'
 
 
+def _period_text(k: KeyFigures) -> str:
+    start = pd.Timestamp(k.test_start)
+    if k.test_end:
+        return f" (test period {start:%d %B %Y} to {pd.Timestamp(k.test_end):%d %B %Y})"
+    return f" (on {start:%d %B %Y})"
+
+
 def summary_html(a: ChangeIdeaAnalysis, k: KeyFigures) -> str:
     """Return the Making Data Count style summary: one row a measure, linked to its chart."""
     if k.test_recorded:
@@ -326,7 +332,7 @@ def summary_html(a: ChangeIdeaAnalysis, k: KeyFigures) -> str:
         "Every measure at a glance. Values are each chart's centre line (median of a run chart, "
         "mean of an I chart, pooled % of a P chart) over its points"
         + (
-            " before and since the test started."
+            f" before and since the test started{_period_text(k)}."
             if k.test_recorded
             else f"; no test is recorded, so the last {LATEST_POINTS} points are shown beside "
             "the whole period."
@@ -362,41 +368,6 @@ def _next_steps(a: ChangeIdeaAnalysis, rows: tuple[MeasureFigures, ...], status:
                 "concern: look at its chart and find out what happened."
             )
     return [redact_text(s) for s in steps]
-
-
-def key_numbers_html(a: ChangeIdeaAnalysis, k: KeyFigures) -> str:
-    """Return the answer's numbers: the primary outcome before and since the test, the aim."""
-    primary = next((r for r in k.measures if r.label == k.primary), None)
-    if primary is None:
-        return ""
-    tiles: list[tuple[str, str]] = []
-    if k.test_recorded:
-        start = pd.Timestamp(k.test_start)
-        until = f" (test to {pd.Timestamp(k.test_end):%b %Y})" if k.test_end else ""
-        tiles.append((f"Before {start:%b %Y}", _fmt(primary.baseline, primary.unit)))
-        tiles.append((f"Since {start:%b %Y}{until}", _fmt(primary.latest, primary.unit)))
-    else:
-        tiles.append(("Whole period", _fmt(primary.baseline, primary.unit)))
-        tiles.append((f"Last {LATEST_POINTS} points", _fmt(primary.latest, primary.unit)))
-    if primary.target:
-        tiles.append(("Aim or target", primary.target))
-    for r in k.measures:
-        if r is not primary and r.family == "outcome" and r.unit == "%" and r.target:
-            tiles.append(
-                (
-                    f"{r.label} ({r.target})",
-                    f"{_fmt(r.baseline, r.unit)} → {_fmt(r.latest, r.unit)}",
-                )
-            )
-            break
-    if k.children_waiting is not None:
-        waiting = count_text(k.children_waiting, "children", a.params.min_cell)
-        tiles.append((f"Still waiting on {a.as_of:%d %b %Y}", waiting))
-    items = "".join(f"<div><dt>{_e(t)}</dt><dd>{_e(v)}</dd></div>" for t, v in tiles)
-    return (
-        f'<p class="pq-keynumbers">Primary outcome: <strong>{_e(primary.label)}</strong></p>'
-        f'<dl class="pq-tiles">{items}</dl>'
-    )
 
 
 #: What each answer (:data:`paceqi.changeidea.answer.STATUSES`) suggests doing next.

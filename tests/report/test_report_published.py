@@ -27,11 +27,20 @@ _ABSOLUTE = re.compile(r"""(?:(?<=["'\s(>=])/(?:[\w.-]+/)+[\w.-]+|~/[\w.-]+|\b[A
 
 
 def _text(page: str) -> str:
-    """All the text a reader (or a screen reader) gets: text nodes and text attributes."""
-    body = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    """All the text a reader (or a screen reader) gets: text nodes and text attributes, and
+    the text of every SVG carried in a data: URI (a chart's download copy)."""
+    from urllib.parse import unquote
+
+    carried = [
+        _text(unquote(uri))
+        for uri in re.findall(r'href="data:image/svg\+xml;charset=utf-8,([^"]*)"', page)
+    ]
+    body = re.sub(r'href="data:[^"]*"', "", page)
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", body, flags=re.S | re.I)
     attrs = " | ".join(_ATTR_TEXT.findall(body))
     # inline markup joins its words ("<strong>3</strong> children"); other tags separate them
-    return html.unescape(_TAG.sub(" | ", _INLINE.sub("", body)) + " | " + attrs)
+    text = html.unescape(_TAG.sub(" | ", _INLINE.sub("", body)) + " | " + attrs)
+    return " | ".join([text, *carried])
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +75,8 @@ def test_the_scan_can_fail():
         'aria-label="1 child(ren) have no date (row 12)"><desc>of 4 children</desc></svg>'
     )
     assert small_count_phrases(_text(page)) == ["3 children", "4 children", "1 child(ren)"]
+    carried = '<a href="data:image/svg+xml;charset=utf-8,%3Csvg>%3Cdesc>of 2 children%3C/desc>">'
+    assert small_count_phrases(_text(carried)) == ["2 children"]
     assert _ABSOLUTE.search('<code>"/home/ann/extracts/fife.csv"</code>')
     assert _ABSOLUTE.search("Data: C:\\Users\\ann\\fife.csv")
     assert not _ABSOLUTE.search('<a href="two_week_planning_meeting/fife.html">x</a></p>')
