@@ -395,8 +395,8 @@ def redact_html(page: str, min_count: int = MIN_COUNT) -> str:
     --------
     >>> redact_html('<p data-n="3 children">3 children</p>')
     '<p data-n="3 children">fewer than 5 children</p>'
-    >>> redact_html('<a href="data:image/svg+xml;charset=utf-8,%3Cdesc>3 children%3C/desc>">x</a>')
-    '<a href="data:image/svg+xml;charset=utf-8,%3Cdesc>fewer than 5 children%3C/desc>">x</a>'
+    >>> redact_html('<a href="data:image/svg+xml;charset=utf-8,%3Cdesc&gt;3 children%3C/desc>">')
+    '<a href="data:image/svg+xml;charset=utf-8,%3Cdesc>fewer than 5 children%3C/desc>">'
     """
     parts = _TEXT_NODES.split(page)
     out = []
@@ -420,7 +420,7 @@ def _redact_tag(tag: str, min_count: int) -> str:
     from urllib.parse import unquote
 
     def fix(match: re.Match[str]) -> str:
-        svg = unquote(match.group(3))
+        svg = unquote(_html.unescape(match.group(3)))  # attribute value, then URI
         fixed = redact_html(svg, min_count)
         if fixed == svg:
             return match.group(0)

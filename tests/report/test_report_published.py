@@ -32,7 +32,7 @@ def _text(page: str) -> str:
     from urllib.parse import unquote
 
     carried = [
-        _text(unquote(uri))
+        _text(unquote(html.unescape(uri)))
         for uri in re.findall(r'href="data:image/svg\+xml;charset=utf-8,([^"]*)"', page)
     ]
     body = re.sub(r'href="data:[^"]*"', "", page)
@@ -75,7 +75,7 @@ def test_the_scan_can_fail():
         'aria-label="1 child(ren) have no date (row 12)"><desc>of 4 children</desc></svg>'
     )
     assert small_count_phrases(_text(page)) == ["3 children", "4 children", "1 child(ren)"]
-    carried = '<a href="data:image/svg+xml;charset=utf-8,%3Csvg>%3Cdesc>of 2 children%3C/desc>">'
+    carried = '<a href="data:image/svg+xml;charset=utf-8,%3Csvg&gt;%3Cdesc>of 2 children%3C/desc>">'
     assert small_count_phrases(_text(carried)) == ["2 children"]
     assert _ABSOLUTE.search('<code>"/home/ann/extracts/fife.csv"</code>')
     assert _ABSOLUTE.search("Data: C:\\Users\\ann\\fife.csv")
