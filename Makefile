@@ -14,19 +14,26 @@ JOBS   ?= 2
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
+# The venv's own pip (bundled with Python >= 3.11) installs everything here: no upgrade step.
 $(VENV)/.ok-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "paceqi needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 	@touch $@
 
+# What `make reports` needs and nothing more (no Dask, no test tools). --no-compile: Python
+# compiles only the modules a run imports, on first import, instead of all of site-packages.
 $(VENV)/.ok-run: $(VENV)/.ok-python pyproject.toml
+	$(PY) -m pip install -q --no-compile -e .
+	@touch $@
+
+# Dask distributed, for `paceqi batch --executor dask` / `--scheduler` (docs/batch.md)
+$(VENV)/.ok-cluster: $(VENV)/.ok-run
 	$(PY) -m pip install -q -e ".[cluster]"
 	@touch $@
 
 $(VENV)/.ok-test: $(VENV)/.ok-python pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
-	@touch $@ $(VENV)/.ok-run
+	@touch $@ $(VENV)/.ok-run $(VENV)/.ok-cluster
 
 $(VENV)/.ok-lab: $(VENV)/.ok-test
 	$(PY) -m pip install -q -e ".[lab,test]"
