@@ -303,6 +303,15 @@ class PDSAStore:
     def __repr__(self) -> str:
         return f"PDSAStore({_safe_url(self.engine.url)!r})"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        n = self.counts()
+        return (
+            f"<p>PDSA store <code>{html.escape(self.label)}</code>: {n['cycles']} cycles of "
+            f"{n['change_ideas']} change ideas ({len(self.authorities())} authorities).</p>"
+        )
+
     @contextmanager
     def _session(self):
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
@@ -944,10 +953,14 @@ class PDSAStore:
         return driver_diagram(self.document(authority))
 
     def tracker(self, authority: str, change_idea: str | None = None):
-        """Return the notebook tracker widget (cycle form, ramp view, driver diagram)."""
+        """Return the notebook tracker (cycle picker, form, ramp view, driver diagram, history).
+
+        It displays itself in Jupyter; its ``ramp`` view can be shown again in another cell
+        and is redrawn after every save.
+        """
         from paceqi.pdsa.widgets import Tracker
 
-        return Tracker(self, authority, change_idea).widget
+        return Tracker(self, authority, change_idea)
 
 
 def _login() -> str | None:
