@@ -290,7 +290,9 @@ def _status(args: argparse.Namespace) -> int:
         ideas = store.change_ideas(args.authority)
         if args.change_idea is not None:
             ideas = ideas[ideas["name"] == args.change_idea]
-        qc = store.quality_check(args.authority, args.change_idea)
+        from paceqi.pdsa.views import pdsa_quality_check
+
+        qc = pdsa_quality_check(store, args.authority, args.change_idea)
     print(_table(ideas))
     if qc.empty:
         return 0
@@ -354,6 +356,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _diagram(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        path = store.driver_diagram(args.authority).save(args.out)
+        from paceqi.pdsa.views import driver_diagram
+
+        path = driver_diagram(store, args.authority).save(args.out)
     print(f"Wrote {path}")
     return 0

@@ -474,7 +474,9 @@ class RampView:
             return
         try:
             ramp = self.store.ramp(self.authority, self.change_idea)
-            qc = self.store.quality_check(self.authority, self.change_idea)
+            from paceqi.pdsa.views import pdsa_quality_check
+
+            qc = pdsa_quality_check(self.store, self.authority, self.change_idea)
         except PaceqiError as exc:
             self.html.value = html.escape(str(exc))
             return
