@@ -171,10 +171,11 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
     OptionsError
         If the authority is not in the extract or the change idea has no measures.
     """
-    from paceqi.data.load import load_extract
     from paceqi.measures.definitions import load_measures
+    from paceqi.report.cache import load_extract_cached
 
-    extract = load_extract(params.extract, params.mapping, as_of=params.as_of)
+    # parsed once per file content on a warm batch kernel (paceqi.report.cache)
+    extract = load_extract_cached(params.extract, params.mapping, as_of=params.as_of)
     as_of = params.as_of or extract.as_of
     events = extract.events
     if params.authority not in set(events["authority"]):
@@ -254,20 +255,21 @@ def _pdsa_records(
             except DataValidationError as exc:
                 problem = _missing(label, f"was not read: {exc.summary or exc}")
                 return nothing(PDSASource(label, problem=problem))
-        n_authority = len(store.cycles(params.authority))
-        name = store.find_change_idea(params.authority, params.change_idea)
-        if name is None:  # the authority's aim still frames the report
-            src = PDSASource(label, 0, n_authority)
-            return nothing(src, store.document(params.authority))
-        ramp = store.ramp(params.authority, name)
-        return (
-            ramp,
-            store.annotations(params.authority, name),
-            pdsa_quality_check(store, params.authority, name),
-            store.document(params.authority),
-            name,
-            PDSASource(label, len(ramp), n_authority),
-        )
+        with store.reading():  # one read transaction for every read below
+            n_authority = len(store.cycles(params.authority))
+            name = store.find_change_idea(params.authority, params.change_idea)
+            if name is None:  # the authority's aim still frames the report
+                src = PDSASource(label, 0, n_authority)
+                return nothing(src, store.document(params.authority))
+            ramp = store.ramp(params.authority, name)
+            return (
+                ramp,
+                store.annotations(params.authority, name),
+                pdsa_quality_check(store, params.authority, name),
+                store.document(params.authority),
+                name,
+                PDSASource(label, len(ramp), n_authority),
+            )
     finally:
         store.close()
 

@@ -46,8 +46,73 @@ RULE_SET_TEXT = {
 }
 
 
-def _figure(svg: str, caption: str) -> str:
-    return f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
+def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | None = None) -> str:
+    """Return a chart as a ``<figure>``: inline SVG, caption, download link, its data.
+
+    ``chart`` is an SVG string or a chart object (``paceqi.charts.spc_chart``'s
+    :class:`~paceqi.charts.spcsvg.SPCChart`, rendered with ``title``/``desc``), whose plotted
+    values then follow in a collapsed ``<details>`` table. The link carries the SVG itself as
+    a ``data:`` URI, so keeping a chart for a board paper needs no script and no server.
+    """
+    from paceqi.charts.spcsvg import download_link
+
+    if isinstance(chart, str):
+        svg, data = chart, ""
+    else:
+        from paceqi.charts import to_svg
+
+        svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
+    name = _slug(_svg_title(svg) or caption) + ".svg"
+    return (
+        f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)} '
+        f"{download_link(svg, name)}</figcaption></figure>{data}"
+    )
+
+
+def _svg_title(svg: str) -> str:
+    start = svg.find("<title")
+    if start < 0:
+        return ""
+    start = svg.index(">", start) + 1
+    return html.unescape(svg[start : svg.index("</title>", start)])
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
+
+
+def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
+    """Return what a measure's chart shows besides the result (target, n, incomplete).
+
+    The target is the measure's ``target_days`` on charts of days (on proportion charts it is
+    part of the measure's definition, not a level to reach). n is the result's own ``n`` or,
+    for medians per period, the children behind each median. Points of incomplete cohorts come
+    from the measure frame's ``incomplete`` (or ``immature``/``partial``) column.
+    """
+    res = m.result
+    out: dict[str, Any] = {"min_n": a.params.min_cell}
+    target = m.definition.target_days
+    if target is None and "target_days" in m.frame:
+        known = pd.to_numeric(m.frame["target_days"], errors="coerce").dropna().unique()
+        target = known[0] if len(known) == 1 else None
+    if target is not None and m.definition.default_chart in ("run", "i"):
+        months = round(float(target) / 30.4)
+        words = f" ({months} months)" if float(target) >= 60 else ""
+        out.update(target=float(target), target_label=f"target {int(target)} days{words}")
+    x = res.points["x"]
+    if m.per_period and "x_date" in m.frame and "censored" in m.frame:
+        from paceqi.changeidea.analysis import _period_medians
+
+        counts = _period_medians(m.frame, a.params.period).set_index("x")["children"]
+        out["n"] = x.map(counts).to_numpy(dtype=float)
+    for col in ("incomplete", "immature", "partial"):
+        if col in m.frame and "x" in m.frame and not m.per_period:
+            flags = m.frame.groupby("x")[col].any()
+            out["incomplete"] = x.map(flags).fillna(False).astype(bool).to_numpy()
+            break
+    return out
 
 
 def _table(frame: pd.DataFrame, caption: str | None = None) -> str:
@@ -321,7 +386,7 @@ def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
 
 def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
     """Every measure of one family: chart with PDSA annotations, reading, definition."""
-    from paceqi.charts import spc_chart, to_svg
+    from paceqi.charts import spc_chart
     from paceqi.narrative import alt_text, reading
 
     blocks = []
@@ -365,11 +430,17 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
                 "are incomplete (started too recently to count), left out of the median and "
                 "the rules."
             )
-        fig = spc_chart(m.result, annotations=a.annotations, title=title, y_label=_y_label(m))
-        if m.x_label and fig.axes:  # the time order of the series (paceqi.measures)
-            fig.axes[0].set_xlabel(m.x_label, parse_math=False)
+        fig = spc_chart(
+            m.result,
+            annotations=a.annotations,
+            title=title,
+            y_label=_y_label(m),
+            **_chart_extras(a, m),
+        )
+        if m.x_label and hasattr(fig, "caption"):  # the time order of the series (measures)
+            fig.caption.insert(0, f"Time axis: {m.x_label}.")
         blocks.append(
-            f"{head}{_figure(to_svg(fig, title=title, desc=alt), alt)}<p>{_e(text)}</p>{definition}"
+            f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
     if not blocks:
         return f"<p>No {family} measures are defined for this change idea.</p>"

@@ -338,8 +338,25 @@ class PDSAStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _read(self, fn: Callable[[Session], T]) -> T:
+        shared = getattr(self, "_shared_session", None)
+        if shared is not None:
+            return fn(shared)
         with self._session() as session:
             return fn(session)
+
+    @contextmanager
+    def reading(self):
+        """Run every read inside the block in one transaction (one consistent snapshot).
+
+        A report's several reads (change ideas, ramp, annotations, quality check, document)
+        then cost one connection checkout and one ``BEGIN``/``COMMIT`` instead of five.
+        """
+        with self._session() as session:
+            self._shared_session = session
+            try:
+                yield self
+            finally:
+                self._shared_session = None
 
     # -- change ideas, ramps --------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ def test_alt_text_names_chart_count_centre_and_signal(shift_down):
     text = alt_text(shift_down, "days to permanence recommendation", points_noun="children")
     assert text == (
         "Run chart of days to permanence recommendation, 24 children (median 126 days); "
-        "shift below the median from January 2017."
+        "shift above the median from January 2016; shift below the median from January 2017; "
+        "too few runs (2): the points cross the centre line less often than chance would allow."
     )
 
 
