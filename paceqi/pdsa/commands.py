@@ -1,7 +1,8 @@
 """``paceqi pdsa ...``: record, read, import and export PDSA cycles from the command line.
 
-Only argparse and the standard library are imported here (``paceqi --help`` stays fast); the
-handlers import the store when they run.
+Only argparse, the standard library and the field table (:mod:`paceqi.pdsa.fields`, plain
+tuples) are imported here, so ``paceqi --help`` stays fast; the handlers import the store when
+they run. Every cycle option is derived from the field table.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import argparse
 import os
 import sys
 
+from paceqi.pdsa.vocab import CHANGE_IDEA_STATUSES as STATUSES
+
 __all__ = ["register"]
 
-STATUSES = ("idea", "testing", "implementing", "adopted", "abandoned")
 MET_CHOICES = ("yes", "no", "not-yet")
 
 #: Where each sub-command's cycle options come from (the field table's sections).
