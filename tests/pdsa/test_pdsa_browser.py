@@ -159,6 +159,9 @@ def test_open_edit_and_save_a_cycle_in_jupyterlab(lab, tmp_path):
             expect(title).to_have_value(str(target["title"]), timeout=20_000)
             title.fill("Cycle 2, edited in the browser")
             result = page.locator(".paceqi-result textarea").first
+            # the rows are redrawn after the title: wait for cycle 2's own first result
+            expect(result).to_have_value(rows_before[0]["result"] or "", timeout=20_000)
+            expect(page.locator(".paceqi-result textarea")).to_have_count(len(rows_before))
             result.fill("Recorded in JupyterLab")
             page.locator(".paceqi-met select").first.select_option("yes")
             page.locator("button.paceqi-save").click()
@@ -167,6 +170,24 @@ def test_open_edit_and_save_a_cycle_in_jupyterlab(lab, tmp_path):
             status = page.locator(".paceqi-status").inner_text()
             assert "Title" in status and "Predictions and results" in status
             page.screenshot(path=str(tmp_path / "tracker.png"))
+            # the form fits: no label is cut off (each fits the width it is given)
+            cut = page.evaluate(
+                """() => [...document.querySelectorAll('.widget-html b')]
+                    .filter(b => b.scrollWidth > b.clientWidth + 1 ||
+                                 b.getBoundingClientRect().right >
+                                 b.closest('.jp-OutputArea-output').getBoundingClientRect().right)
+                    .map(b => b.textContent)"""
+            )
+            assert cut == []
+            # the driver diagram scales to its container
+            page.locator(".lm-TabBar-tabLabel", has_text="Driver diagram").first.click()
+            svg = page.locator(".widget-html svg").first
+            expect(svg).to_be_visible()
+            fit = svg.evaluate(
+                "s => [s.getBoundingClientRect().width,"
+                " s.closest('.jp-OutputArea-output').getBoundingClientRect().width]"
+            )
+            assert 0 < fit[0] <= fit[1], fit
         finally:
             browser.close()
     assert outside == []
