@@ -37,7 +37,7 @@ $(VENV)/.ok-test: $(VENV)/.ok-python pyproject.toml
 
 $(VENV)/.ok-lab: $(VENV)/.ok-test
 	$(PY) -m pip install -q -e ".[lab,test]"
-	$(PY) -m ipykernel install --sys-prefix --name paceqi --display-name "Python (paceqi)"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
 	@touch $@
 
 reports: $(VENV)/.ok-run  ## generate the synthetic demo data and run every demo report
