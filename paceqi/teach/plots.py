@@ -128,16 +128,16 @@ def red_beads_figure(beads: pd.DataFrame, result: Any | None = None) -> Figure:
     -------
     matplotlib.figure.Figure
     """
+    # a pyplot figure (drawn into by spc_figure): Jupyter's inline backend displays those
+    fig, ax = _new(figsize=(9, 3.6))
     if result is None:
-        fig, ax = _new(figsize=(9, 3.6))
         x = np.arange(1, len(beads) + 1)
         ax.plot(x, beads["red"].to_numpy() / beads["paddle"].to_numpy(), marker="o", ms=4, lw=1)
         ax.set(title="Red beads per dip", ylabel="proportion red")
-        ax.set_xlabel("dip (worker-day in working order)")
     else:
-        title = "Red beads per dip (P chart; one point per worker-day, in working order)"
-        fig = spc_figure(result, title=title, y_label="proportion red")
-        ax = fig.axes[0]
+        title = "Red beads per dip: P chart (centre line, 3-sigma limits), signals marked"
+        spc_figure(result, ax=ax, title=title, y_label="proportion red")
+    ax.set_xlabel("dip (worker-day in working order)")
     periods = pd.unique(beads["period"])
     for period in periods[1:]:
         first = int(np.flatnonzero(beads["period"].to_numpy() == period)[0]) + 1
