@@ -100,7 +100,8 @@ def test_unknown_stage_and_route():
             "(looked_after, two_week_meeting, first_review, second_review, kinship_assessed, "
             "legal_referral, legal_opinion, permanence_recommended, panel, adm_decision, "
             "scra_referral, advice_hearing, application_lodged, order_granted, home_confirmed, "
-            "cso_home_review) or a label listed under 'stages' in the mapping",
+            "cso_home_review, placement_move, returned_to_care) or a label listed under 'stages' "
+            "in the mapping",
         ),
         (
             4,

@@ -1,0 +1,167 @@
+"""Score the change-idea reports' answers against the synthetic truth (``truth.csv``).
+
+Used by ``benchmarks/bench_verdicts.py`` (every change idea x every authority) and by the
+accuracy test (the authorities that test each idea). Each report is analysed in-process with
+:func:`paceqi.changeidea.analysis.analyse_change_idea` - the same call the notebook makes - and
+its answer is read from :func:`paceqi.changeidea.answer.answer` when that module exists (the
+record the report's headline and the batch index are built from), otherwise from the headline
+the report prints (:func:`paceqi.changeidea.sections.answer_html`).
+
+Why in-process rather than ``paceqi batch``: the batch runs every notebook in a Jupyter kernel
+and renders charts and HTML, which the answer does not depend on; the analysis alone is the
+part that decides the answer (``bench_verdicts.py --compare-batch`` measures the ratio).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+#: Answers that claim an improvement (the verdict vocabulary, ``paceqi.changeidea.answer``).
+POSITIVE = ("yes", "around_start", "partly")
+
+#: "Large enough to detect" (docs/synth.md): at least this many children completed the idea's
+#: stage gap with its anchor after the effect start, and at least this many before it. Chosen
+#: from the demo data (``bench_verdicts.py`` prints sensitivity by n_after band): below about
+#: 40 children after the start, a 45-75% shorter gap is not reliably a sustained shift on a
+#: run chart of per-child points or quarterly proportions.
+MIN_AFTER = 40
+MIN_BEFORE = 40
+
+#: The headline's first words -> status, for reports built before ``answer.py`` existed.
+_HEADLINE_STATUS = (
+    ("Cannot tell", "not_tested"),
+    ("Too few", "too_few"),
+    ("Too early", "too_early"),
+    ("Not yet", "too_early"),
+    ("No: the improvement began before", "began_before"),
+    ("No: it got worse", "worse"),
+    ("Partly", "partly"),
+    ("Yes, beginning around", "around_start"),
+    ("Yes", "yes"),
+    ("No sign", "no_sign"),
+)
+
+
+def headline_status(headline: str) -> str:
+    """Map a report headline to an answer status.
+
+    Examples
+    --------
+    >>> headline_status("Partly: 1 of 2 outcome measures show an improvement")
+    'partly'
+    >>> headline_status("Cannot tell: no test of change is recorded")
+    'not_tested'
+    """
+    for prefix, status in _HEADLINE_STATUS:
+        if headline.startswith(prefix):
+            return status
+    return "unknown"
+
+
+def report_status(a: Any) -> str:
+    """The answer status of one analysed change idea (see the module docstring)."""
+    try:
+        from paceqi.changeidea.answer import answer
+    except ImportError:
+        from paceqi.changeidea.sections import answer_html
+
+        html = answer_html(a)
+        found = re.search(r'class="headline">.*?<strong>(.*?)</strong>', html, re.S)
+        return headline_status(found.group(1) if found else "")
+    return str(answer(a).status)
+
+
+def read_truth(data: str | Path) -> pd.DataFrame:
+    """Read ``truth.csv`` of a synthetic data folder (counts as integers)."""
+    truth = pd.read_csv(Path(data) / "truth.csv", dtype=str, keep_default_na=False)
+    for col in ("children", "n_before", "n_after"):
+        truth[col] = truth[col].astype(int)
+    truth["detectable"] = (truth["n_after"] >= MIN_AFTER) & (truth["n_before"] >= MIN_BEFORE)
+    return truth
+
+
+def score(
+    data: str | Path,
+    *,
+    ideas: Iterable[str] | None = None,
+    classes: Iterable[str] | None = None,
+    as_of: str = "2021-03-31",
+) -> pd.DataFrame:
+    """Analyse each (authority, change idea) of the truth file and return its answer.
+
+    Parameters
+    ----------
+    data : str or Path
+        A folder written by ``paceqi synth``.
+    ideas, classes : iterable of str, optional
+        Only these change ideas / truth classes (default: all).
+    as_of : str
+        Extract date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The truth rows with ``status``, ``positive`` and ``seconds`` (analysis time) added.
+    """
+    from paceqi.changeidea.analysis import analyse_change_idea
+    from paceqi.changeidea.params import report_parameters
+
+    root = Path(data)
+    truth = read_truth(root)
+    if ideas is not None:
+        truth = truth[truth["change_idea"].isin(list(ideas))]
+    if classes is not None:
+        truth = truth[truth["class"].isin(list(classes))]
+    statuses, seconds = [], []
+    for r in truth.itertuples(index=False):
+        t0 = time.perf_counter()
+        params = report_parameters(
+            authority=r.authority,
+            extract=str(root / "extracts" / f"{r.slug}.csv"),
+            change_idea=r.change_idea,
+            pdsa=str(root / "pdsa" / f"{r.slug}.yaml"),
+            as_of=as_of,
+        )
+        statuses.append(report_status(analyse_change_idea(params)))
+        seconds.append(time.perf_counter() - t0)
+    out = truth.assign(status=statuses, seconds=seconds)
+    out["positive"] = out["status"].isin(POSITIVE)
+    return out.reset_index(drop=True)
+
+
+def confusion(scored: pd.DataFrame) -> pd.DataFrame:
+    """Truth class (rows) x answer status (columns): counts of reports."""
+    return pd.crosstab(scored["class"], scored["status"], margins=True, margins_name="all")
+
+
+def rates(scored: pd.DataFrame) -> pd.DataFrame:
+    """Per change idea: sensitivity on detectable effects, and the false-positive rate.
+
+    Sensitivity: share of ``effect`` rows that are large enough to detect whose answer claims
+    an improvement. False-positive rate: share of ``no_effect`` and trap rows (tested, no real
+    improvement after the test start) whose answer claims one.
+    """
+    rows = []
+    for idea, g in scored.groupby("change_idea", sort=False):
+        eff = g[(g["class"] == "effect") & g["detectable"]]
+        neg = g[g["class"].str.startswith("trap") | (g["class"] == "no_effect")]
+        rows.append(
+            {
+                "change_idea": idea,
+                "effects_detectable": len(eff),
+                "sensitivity": eff["positive"].mean() if len(eff) else float("nan"),
+                "effects_small": int(((g["class"] == "effect") & ~g["detectable"]).sum()),
+                "sensitivity_small": g.loc[
+                    (g["class"] == "effect") & ~g["detectable"], "positive"
+                ].mean(),
+                "negatives": len(neg),
+                "false_positive_rate": neg["positive"].mean() if len(neg) else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
