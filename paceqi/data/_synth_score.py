@@ -91,6 +91,8 @@ def score(
     *,
     ideas: Iterable[str] | None = None,
     classes: Iterable[str] | None = None,
+    authorities: Iterable[str] | None = None,
+    pairs: Iterable[tuple[str, str]] | None = None,
     as_of: str = "2021-03-31",
 ) -> pd.DataFrame:
     """Analyse each (authority, change idea) of the truth file and return its answer.
@@ -99,8 +101,10 @@ def score(
     ----------
     data : str or Path
         A folder written by ``paceqi synth``.
-    ideas, classes : iterable of str, optional
-        Only these change ideas / truth classes (default: all).
+    ideas, classes, authorities : iterable of str, optional
+        Only these change ideas / truth classes / authorities (default: all).
+    pairs : iterable of (authority, change idea), optional
+        Only these reports.
     as_of : str
         Extract date.
 
@@ -118,6 +122,12 @@ def score(
         truth = truth[truth["change_idea"].isin(list(ideas))]
     if classes is not None:
         truth = truth[truth["class"].isin(list(classes))]
+    if authorities is not None:
+        truth = truth[truth["authority"].isin(list(authorities))]
+    if pairs is not None:
+        keys = pd.MultiIndex.from_tuples(list(pairs))
+        here = pd.MultiIndex.from_frame(truth[["authority", "change_idea"]])
+        truth = truth[here.isin(keys)]
     statuses, seconds = [], []
     for r in truth.itertuples(index=False):
         t0 = time.perf_counter()
