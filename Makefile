@@ -39,8 +39,9 @@ reports: $(VENV)/.ok-run  ## generate the synthetic demo data and run every demo
 	$(PACEQI) batch parameters/batch/demo.yaml --out $(OUT) --jobs $(JOBS)
 	@echo "Reports index: $(abspath $(OUT))/index.html"
 
-test: $(VENV)/.ok-test  ## run the whole test suite (lint included)
+test: $(VENV)/.ok-test  ## run the whole test suite (lint and format check included)
 	$(VENV)/bin/ruff check paceqi tests benchmarks
+	$(VENV)/bin/ruff format --check paceqi tests benchmarks
 	$(PY) -m pytest
 
 lint: $(VENV)/.ok-test  ## ruff lint and format check

@@ -6,17 +6,22 @@
 * red beads: one vectorised hypergeometric draw vs drawing each paddle from a 4000-bead bowl
   with ``Generator.choice(replace=False)``;
 * processes: ``simulate_series`` (one matrix) vs a loop of ``generate_process``;
-* detection: seconds per ``paceqi.spc`` call (when ``paceqi.spc`` is installed), which sets
-  how many replications a notebook can afford.
+* detection (issue #18): the largest setting of the *how many points* widget (6 baselines x
+  4 shifts x 3 rule sets x 500 series = 36 000 analyses) with the batch verdicts, against one
+  ``paceqi.spc`` call per series (timed on a subset and scaled up; the subset's rates must be
+  identical); and the widget end to end (prediction recorded -> chart and table drawn), which
+  must stay under 2 seconds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 
 import numpy as np
 
-from paceqi.teach import detection, funnel, processes, red_beads
+from paceqi.teach import detection, funnel, processes, red_beads, widgets
 
 
 def best_of(fn, repeat=5):
@@ -84,20 +89,61 @@ def main():
             f"{t_slow / t_fast:8.0f}x"
         )
 
-    try:
-        import paceqi.spc  # noqa: F401
-    except ModuleNotFoundError:
-        print("paceqi.spc not installed: detection timing skipped")
-        return
+    detection_benchmark()
+
+
+def per_series(baselines, shifts, rules, reps, seed):
+    """detection_rates as it was: one paceqi.spc call per series (the obvious alternative)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for b in baselines:
+        noise = rng.standard_normal((reps, b + 12))
+        for s in shifts:
+            series = processes.simulate_series(reps, b, 12, shift=float(s), base_noise=noise)
+            for r in rules:
+                hits = []
+                for y in series:
+                    _, sig, run = detection.analyse_one(y, rules=r, freeze=b)
+                    hits.append(bool(sig[b:].any()) or run)
+                rows.append(float(np.mean(hits)))
+    return rows
+
+
+def detection_benchmark():
+    largest = {
+        "baselines": [6, 8, 12, 16, 20, 30],
+        "shifts": [0.0, 1.0, 2.0, 3.0],
+        "rules": list(detection.RULE_SETS),
+    }
+    reps = 500
+    analyses = 6 * 4 * 3 * reps
+    fast = best_of(lambda: detection.detection_rates(**largest, reps=reps, seed=5), repeat=3)
+    subset = {"baselines": [12], "shifts": [1.0], "rules": list(detection.RULE_SETS)}
+    sub_reps = 100
     t = time.perf_counter()
-    reps = 50
-    detection.detection_rates([20], [0.0, 1.0], reps=reps, seed=5)
-    calls = 3 * 2 * reps
-    per = (time.perf_counter() - t) / calls
+    slow_rates = per_series(**subset, reps=sub_reps, seed=7)
+    per_call = (time.perf_counter() - t) / (3 * sub_reps)
+    fast_rates = detection.detection_rates(**subset, reps=sub_reps, seed=7)["signal_rate"]
+    assert fast_rates.tolist() == slow_rates, (fast_rates.tolist(), slow_rates)
     print(
-        f"detection_rates: {per * 1e3:.1f} ms per paceqi.spc call ({calls} calls); "
-        f"the notebook default grid (3 baselines x 3 shifts x 3 rule sets x 100 reps) "
-        f"= {2700 * per:.0f} s"
+        f"detection, largest widget setting ({analyses} analyses): batch verdicts "
+        f"{fast:.2f} s; one paceqi.spc call per series {per_call * 1e3:.1f} ms x {analyses} "
+        f"= {per_call * analyses:.0f} s ({per_call * analyses / fast:.0f}x); "
+        f"rates identical on a {3 * sub_reps}-series subset"
+    )
+
+    def widget_once():
+        with contextlib.redirect_stdout(io.StringIO()):  # no kernel: Output prints instead
+            ui = widgets.how_many_points(seed=5, reps=reps, baselines=largest["baselines"])
+            ui.controls["prediction"].value = "less frequent"  # records it and simulates
+        assert ui.state["rates"]["reps"].eq(reps).all() and len(ui.state["rates"]) == 72
+        ui.state["figure"].savefig(io.BytesIO(), format="png")  # what the kernel sends
+
+    end_to_end = max(best_of(widget_once, repeat=1) for _ in range(3))  # the worst of 3
+    verdict = "meets" if end_to_end <= 2.0 else "MISSES"
+    print(
+        f"how_many_points widget, largest setting, prediction -> chart (PNG) and table: "
+        f"{end_to_end:.2f} s ({verdict} the 2 s target)"
     )
 
 

@@ -52,7 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(func(args) or 0)
+        code = func(args)
+        if type(code) is not int:  # a handler that forgets to return must not count as success
+            raise TypeError(f"the handler returned {type(code).__name__}, not an exit code")
+        return code
     except PaceqiError as exc:
         print(f"paceqi: {exc}", file=sys.stderr)
         return 1

@@ -336,6 +336,18 @@ def _min_after(res: Any) -> int:
     return RUN_LENGTHS[("ihi", True)][0]
 
 
+#: Shifts that begin more than this many days after the test start are not attributed to it
+#: (docs/methods.md §9; paceqi.changeidea.answer.ATTRIBUTION_WINDOW_DAYS).
+ATTRIBUTION_WINDOW_DAYS = 730
+
+
+def _late_from(start: Any, is_date: bool) -> Any:
+    """Return the last x at which a shift may begin and still be credited to the test."""
+    if start is None or not is_date:
+        return None
+    return start + pd.Timedelta(days=ATTRIBUTION_WINDOW_DAYS)
+
+
 def _timed(res: Any, direction: str, start: Any) -> dict[str, list[Episode]]:
     """Episodes grouped by judgement and timing relative to the test start."""
     groups: dict[str, list[Episode]] = {}
@@ -377,10 +389,12 @@ def verdict(
     Returns
     -------
     Verdict
-        ``answer`` is "Yes" (an improvement signal that began after the test started),
-        "Not yet" (no such signal, and fewer points since the start than a shift needs),
-        "No sign" (enough points since the start, no improvement signal) or "Too few data"
-        (too few points to analyse at all).
+        ``answer`` is "Too few data" (fewer than 10 useful points: checked first), "Yes" (a
+        sustained shift in the better direction that began after the test started, within two
+        years of it; a trend alone or points beyond a limit never give "Yes"),
+        "Not yet" (no such shift, and fewer points since the start than a shift needs) or
+        "No sign" (enough points since the start, no such shift). The report's own answer is
+        :func:`paceqi.changeidea.answer.answer`, which also freezes the baseline.
     """
     points = check_result(res).reset_index(drop=True)
     direction = _direction(res, direction)
@@ -394,11 +408,33 @@ def verdict(
         evidence.append(
             "No improvement direction was set, so signals cannot be called better or worse."
         )
-    improved = groups.get("improvement_after", []) + groups.get("improvement_unknown", [])
-    for ep in improved:
+    late_from = _late_from(start, is_date)
+    candidates = groups.get("improvement_after", []) + groups.get("improvement_unknown", [])
+    improved = [
+        ep
+        for ep in candidates
+        if ep.rule == "shift" and (late_from is None or ep.x_start <= late_from)
+    ]
+    for ep in candidates:
         after = f", after the test started in {when_start}" if start is not None else ""
         count = f" ({ep.n_points} points)" if ep.rule in ("shift", "trend") else ""
-        evidence.append(f"{_cap(_describe(ep, res))}{count}{after}.")
+        text = f"{_cap(_describe(ep, res))}{count}{after}."
+        if ep.rule == "shift" and ep not in improved:
+            text += (
+                " It began more than two years after the test started, so it is not put down "
+                "to the change."
+            )
+        elif ep.rule == "trend":
+            text += (
+                " A trend alone does not show a sustained improvement (Anhøj & Olesen 2014), so "
+                "it does not decide the answer."
+            )
+        elif ep.rule != "shift":
+            text += (
+                " One point (or two of three) beyond a line is a special cause to look into, "
+                "not evidence of a sustained improvement."
+            )
+        evidence.append(text)
     if improved and start is None:
         evidence.append(
             "No test start date was given, so whether this followed the change was not checked."
@@ -419,8 +455,7 @@ def verdict(
         )
     evidence += [c.text for c in caveat_list if c.code != "too_few_points"]
     n_valid = int((points["y"].notna().to_numpy() & ~flag(points, "excluded")).sum())
-    if improved:
-        return Verdict("Yes", tuple(evidence))
+    # Minimum points first: no answer but "Too few data" below the runs-analysis minimum.
     if any(c.code == "too_few_points" for c in caveat_list) or n_valid < RUNS_ANALYSIS_MIN_USEFUL:
         return Verdict(
             "Too few data",
@@ -430,6 +465,8 @@ def verdict(
                 *evidence,
             ),
         )
+    if improved:
+        return Verdict("Yes", tuple(evidence))
     if start is not None:
         after = int(
             (

@@ -37,3 +37,12 @@ def test_version():
         [sys.executable, "-m", "paceqi", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("paceqi ")
+
+
+def test_a_handler_that_returns_no_exit_code_is_an_internal_error(monkeypatch, capsys):
+    import paceqi.data.synth_commands as synth_commands
+
+    monkeypatch.setattr(synth_commands, "run", lambda args: None)
+    assert main(["synth", "--out", "unused"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error (TypeError)" in err and "'synth'" in err

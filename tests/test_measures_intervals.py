@@ -26,7 +26,8 @@ def test_two_week_meeting_known_answers():
         ("A", "c1"): (9, False, True, "reached_within_target"),
         ("A", "c2"): (26, False, False, "reached_after_target"),
         ("A", "c3"): (150, True, False, "waiting_past_target"),
-        ("A", "c4"): (121, True, False, "waiting_past_target"),
+        # no meeting, but a recommendation on day 45: moved on, the step missed (not waiting)
+        ("A", "c4"): (45, True, False, "missed"),
         ("A", "c5"): (10, True, None, "waiting_within_target"),
         ("A", "c6"): (60, True, False, "waiting_past_target"),
         ("B", "c1"): (4, False, True, "reached_within_target"),
@@ -77,7 +78,8 @@ def test_explicit_target_and_no_target():
     assert by_child(iv)["A", "c2"].within_target
     none = intervals(hand_events(), "two_week_meeting", "first_review", as_of=AS_OF)
     assert none["target_days"].isna().all() and none["within_target"].isna().all()
-    assert set(none["status"]) == {"reached", "waiting"}
+    # c4 has no first review but a recommendation: moved on (exited), not waiting
+    assert set(none["status"]) == {"reached", "waiting", "exited"}
 
 
 def test_working_days_skip_weekends_and_scottish_bank_holidays():

@@ -36,15 +36,22 @@ def test_interval_invariants(rows, as_of_day, target):
     assert (iv["censored"] == iv["end_date"].isna()).all()
     r = iv[iv["reached"]]
     assert ((r["end_date"] - r["start_date"]).dt.days == r["days"]).all()
-    c = iv[iv["censored"]]
+    c = iv[iv["censored"] & iv["exit"].isna()]  # still waiting (not moved on)
     assert ((as_of - c["start_date"]).dt.days == c["days"]).all()
+    x = iv[iv["exit"].notna()]  # moved on (here: a first review without a meeting)
+    assert ((x["exit_date"] - x["start_date"]).dt.days == x["days"]).all()
+    assert (x["status"] == "missed").all()
+    elapsed = (as_of - iv["start_date"]).dt.days
+    assert (iv["mature"] == (elapsed >= target)).all()
     known = iv["within_target"].notna()
-    assert (known == (iv["reached"] | (iv["days"] > target))).all()
+    assert (known == (iv["reached"] | iv["mature"])).all()
     if len(iv):
         wt = within_target(iv)
         assert wt["children"].sum() == len(iv)
-        assert (wt["denominator"] + wt["waiting_within_target"] == wt["children"]).all()
-        assert wt["waiting_past_target"].sum() == int((c["days"] > target).sum())
+        # every child of a cohort is counted once: in the denominator, or immature
+        assert (wt["denominator"] + wt["immature"] == wt["children"]).all()
+        assert (wt["incomplete"] == (wt["immature"] > 0)).all()
+        assert wt["waiting_past_target"].sum() == int((c["days"] >= target).sum())
         km = kaplan_meier(iv, by="authority")
         assert (
             np.diff(km.curve["survival"].to_numpy())[km.curve["time"].to_numpy()[1:] > 0] <= 1e-12

@@ -23,16 +23,25 @@ def two_week():
 def test_within_target_by_start_month_keeps_waiting_children():
     wt = within_target(two_week()).query("authority == 'A'")
     assert tuple(wt.columns) == WITHIN_TARGET_COLUMNS
-    cols = ["numerator", "denominator", "waiting_past_target", "waiting_within_target", "children"]
+    cols = [
+        "numerator",
+        "denominator",
+        "waiting_past_target",
+        "waiting_within_target",
+        "children",
+        "missed",
+        "immature",
+    ]
     got = wt.set_index("period_label")[cols]
     assert got.index.tolist() == ["2024-01", "2024-02", "2024-03", "2024-05", "2024-06"]
     assert got.to_numpy().tolist() == [
-        [1, 2, 0, 0, 2],  # c1 met, c2 late
-        [0, 1, 1, 0, 1],  # c3 still waiting, past target: not met, in the denominator
-        [0, 1, 1, 0, 1],  # c4
-        [0, 1, 1, 0, 1],  # c6 (its meeting is after as_of)
-        [0, 0, 0, 1, 1],  # c5 waiting, within target: reported, not counted as met
+        [1, 2, 0, 0, 2, 0, 0],  # c1 met, c2 late
+        [0, 1, 1, 0, 1, 0, 0],  # c3 still waiting, past target: not met, in the denominator
+        [0, 1, 0, 0, 1, 1, 0],  # c4: no meeting but recommended on day 45: missed, not met
+        [0, 1, 1, 0, 1, 0, 0],  # c6 (its meeting is after as_of)
+        [0, 0, 0, 1, 1, 0, 1],  # c5 waiting, within target (immature): reported, not counted
     ]
+    assert wt["incomplete"].tolist() == [False, False, False, False, True]
     assert np.isnan(wt.set_index("period_label").loc["2024-06", "proportion"])
     assert (wt["x"] == wt["period"]).all() and (wt["n"] == wt["denominator"]).all()
     assert not wt["partial"].any()  # June ends on as_of
@@ -40,17 +49,23 @@ def test_within_target_by_start_month_keeps_waiting_children():
 
 def test_within_target_by_end_date_places_late_waiters_at_the_breach():
     wt = within_target(two_week(), cohort="end").query("authority == 'A'")
-    cols = ["numerator", "reached_after_target", "waiting_past_target", "waiting_within_target"]
+    cols = [
+        "numerator",
+        "reached_after_target",
+        "waiting_past_target",
+        "waiting_within_target",
+        "missed",
+    ]
     got = wt.set_index("period_label")[cols]
-    # c1 met in Jan; c2 late, reached 10 Feb; c3 breached 16 Feb; c4 breached 16 Mar;
+    # c1 met in Jan; c2 late, reached 10 Feb; c3 breached 16 Feb; c4 (missed) breached 16 Mar;
     # c6 breached 16 May; c5 still within target -> the period of as_of (June)
     assert got.index.tolist() == ["2024-01", "2024-02", "2024-03", "2024-05", "2024-06"]
     assert got.to_numpy().tolist() == [
-        [1, 0, 0, 0],
-        [0, 1, 1, 0],
-        [0, 0, 1, 0],
-        [0, 0, 1, 0],
-        [0, 0, 0, 1],
+        [1, 0, 0, 0, 0],
+        [0, 1, 1, 0, 0],
+        [0, 0, 0, 0, 1],
+        [0, 0, 1, 0, 0],
+        [0, 0, 0, 1, 0],
     ]
 
 
@@ -73,13 +88,18 @@ def test_within_target_needs_a_target_and_known_options():
         within_target(pd.DataFrame({"a": [1]}))
 
 
-def test_child_series_orders_by_later_event_and_puts_waiting_children_last():
+def test_child_series_orders_by_start_date_and_flags_incomplete_children():
     cs = child_series(two_week().query("authority == 'A'"))
     assert tuple(cs.columns) == CHILD_SERIES_COLUMNS
-    assert cs["child_id"].tolist() == ["c1", "c2", "c3", "c4", "c6", "c5"]  # waiting: by start
-    assert cs["x"].tolist() == [1, 2, 3, 4, 5, 6]
-    assert cs["censored"].tolist() == [False, False, True, True, True, True]
-    assert (cs.loc[cs["censored"], "x_date"] == pd.Timestamp(AS_OF)).all()
+    # start order; c4 moved on without a meeting (a recommendation), so it is not a wait
+    assert cs["child_id"].tolist() == ["c1", "c2", "c3", "c6", "c5"]
+    assert cs["x"].tolist() == [1, 2, 3, 4, 5]
+    assert (cs["x_date"] == cs["start_date"]).all()
+    assert cs["censored"].tolist() == [False, False, True, True, True]
+    # horizon: target 14 vs the 90th centile of the finished waits (9, 26) = 26 days;
+    # c5 started 10 days before as_of: incomplete
+    assert cs.attrs["horizon_days"] == 26
+    assert cs["incomplete"].tolist() == [False, False, False, False, True]
     assert (cs["y"] == cs["days"]).all()
 
 

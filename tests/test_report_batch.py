@@ -112,6 +112,23 @@ def test_reused_kernel_starts_clean(pool, tmp_path):
     assert [r.status for r in results] == ["ok", "ok"], results[1].evalue
 
 
+def test_reused_kernel_keeps_paceqi_imported(pool):
+    # the reset restores paceqi's globals instead of re-importing it (its caches survive)
+    async def remember(kernel):
+        await kernel.run_code(
+            "import sys, paceqi.report.jobs\nsys._paceqi_probe = paceqi.report.jobs", 30
+        )
+
+    async def same(kernel):
+        await kernel.run_code(
+            "import sys, paceqi.report.jobs\nassert paceqi.report.jobs is sys._paceqi_probe",
+            30,
+        )
+
+    pool.call(remember)
+    pool.call(same)  # raises ReportError if paceqi was imported afresh
+
+
 def test_isolation_check_fails_without_the_reset(pool, tmp_path, monkeypatch):
     # the negative control: the same two notebooks without the reset do leak
     async def no_reset(self):

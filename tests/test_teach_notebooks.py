@@ -17,8 +17,6 @@ NOTEBOOKS = [
     "pdsa_game",
     "permanence_journey_simulator",
 ]
-#: Notebooks whose cells call paceqi.spc (skipped until the spc branch is merged).
-NEEDS_SPC = {"run_chart_rules", "how_many_points", "red_beads"}
 #: Small values so the notebooks run quickly in the test suite.
 FAST = {"reps": 10, "n_children": 60}
 
@@ -70,14 +68,6 @@ def test_cells_only_call_the_package(name):
                 assert node.module == "paceqi", f"{name}: deep import {node.module}"
 
 
-def _spc_available() -> bool:
-    try:
-        import paceqi.spc  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
 def _execute(name: str, out_dir: Path) -> nbformat.NotebookNode:
     import papermill
 
@@ -102,7 +92,7 @@ def executed(tmp_path_factory):
     from concurrent.futures import ThreadPoolExecutor
 
     out_dir = tmp_path_factory.mktemp("training")
-    names = [n for n in NOTEBOOKS if n not in NEEDS_SPC or _spc_available()]
+    names = list(NOTEBOOKS)
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {n: pool.submit(_execute, n, out_dir) for n in names}
     results = {}
@@ -118,8 +108,6 @@ def executed(tmp_path_factory):
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_headless_and_draws_a_figure(name, executed):
-    if name in NEEDS_SPC:
-        pytest.importorskip("paceqi.spc")
     result = executed[name]
     if isinstance(result, Exception):
         raise result

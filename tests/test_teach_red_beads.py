@@ -90,23 +90,32 @@ def test_p_chart_inputs_one_row_per_worker_day():
     assert d["label"].iloc[4] == "day 2 W2"
 
 
-def test_red_beads_spc_passes_p_chart_arguments_and_phases():
-    calls = {}
-
-    def fake_spc(y, n=None, **kwargs):
-        calls.update(y=y, n=n, **kwargs)
-        return "result"
-
+def test_red_beads_spc_is_a_p_chart_with_a_phase_per_system():
     beads = rb.change_system(rb.draw_beads(2, 2, seed=1), red=400, days=1, seed=2)
-    assert rb.red_beads_spc(beads, analyse=fake_spc) == "result"
-    assert calls["chart"] == "p" and calls["y"] == "y" and calls["n"] == "n"
-    assert calls["x"] == "x" and len(calls["data"]) == 6
-    assert calls["phases"] == [4]
+    res = rb.red_beads_spc(beads)
+    assert res.options.chart.value == "p"
+    assert list(res.options.phases) == [4]
+    assert len(res.points) == 6
+    # each phase's centre line is the proportion red of its dips
+    cl = res.summary["cl"].to_numpy()
+    first = beads.iloc[:4]
+    assert cl[0] == pytest.approx(first["red"].sum() / first["paddle"].sum())
     # keeping workers is not a change of system: no new phase
     kept = rb.keep_best_fire_worst(rb.draw_beads(4, 2, seed=1), keep=2, seed=2)
-    calls.clear()
-    rb.red_beads_spc(kept, analyse=fake_spc)
-    assert "phases" not in calls
+    assert not rb.red_beads_spc(kept).options.phases
+
+
+def test_workers_are_ranked_by_proportion_red_not_total():
+    # after keep best / fire worst the kept workers dipped twice as often: ranking by totals
+    # would put the departed first (the bug in issue #18: 45/200 ranked above 86/400)
+    beads = rb.draw_beads(6, 4, seed=2014)
+    kept = rb.keep_best_fire_worst(beads, keep=3, days=4, seed=2015)
+    table = rb.worker_summary(kept)
+    assert table["proportion"].is_monotonic_increasing
+    assert (table["rank"] == table["proportion"].rank(method="min").astype(int)).all()
+    totals_order = kept.groupby("worker")["red"].sum().sort_values(kind="stable").index.tolist()
+    assert table["worker"].tolist() != totals_order  # the two orders differ on this seed
+    assert set(table["dips"]) == {4, 8}
 
 
 @pytest.mark.parametrize(

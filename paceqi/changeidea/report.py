@@ -122,7 +122,28 @@ def change_idea_report(**parameters: Any) -> ChangeIdeaReport:
     ------
     OptionsError
         A parameter is unknown or invalid.
+
+    Notes
+    -----
+    A PDSA store named by the ``pdsa`` parameter that cannot be read is not an error: the
+    report shows a banner first (in a notebook) and in its PDSA section, and no cycles. No
+    store, or no cycles, is normal ("no PDSA cycles recorded for this change idea").
     DataValidationError
         The extract failed validation; ``.failures`` lists every problem.
     """
-    return ChangeIdeaReport(analyse_change_idea(report_parameters(**parameters)))
+    report = ChangeIdeaReport(analyse_change_idea(report_parameters(**parameters)))
+    problem = sections.pdsa_problem_html(report.analysis)
+    if problem:  # shown at the top of the report (this is the notebook's first output)
+        _display(Section(problem))
+    return report
+
+
+def _display(section: Section) -> None:
+    """Display ``section`` when running in IPython (a notebook); otherwise do nothing."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    if get_ipython() is not None:
+        display(section)

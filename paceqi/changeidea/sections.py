@@ -28,6 +28,7 @@ __all__ = [
     "delay_html",
     "segments_html",
     "headline",
+    "route_html",
 ]
 
 _e = html.escape
@@ -45,8 +46,73 @@ RULE_SET_TEXT = {
 }
 
 
-def _figure(svg: str, caption: str) -> str:
-    return f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
+def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | None = None) -> str:
+    """Return a chart as a ``<figure>``: inline SVG, caption, download link, its data.
+
+    ``chart`` is an SVG string or a chart object (``paceqi.charts.spc_chart``'s
+    :class:`~paceqi.charts.spcsvg.SPCChart`, rendered with ``title``/``desc``), whose plotted
+    values then follow in a collapsed ``<details>`` table. The link carries the SVG itself as
+    a ``data:`` URI, so keeping a chart for a board paper needs no script and no server.
+    """
+    from paceqi.charts.spcsvg import download_link
+
+    if isinstance(chart, str):
+        svg, data = chart, ""
+    else:
+        from paceqi.charts import to_svg
+
+        svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
+    name = _slug(_svg_title(svg) or caption) + ".svg"
+    return (
+        f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)} '
+        f"{download_link(svg, name)}</figcaption></figure>{data}"
+    )
+
+
+def _svg_title(svg: str) -> str:
+    start = svg.find("<title")
+    if start < 0:
+        return ""
+    start = svg.index(">", start) + 1
+    return html.unescape(svg[start : svg.index("</title>", start)])
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
+
+
+def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
+    """Return what a measure's chart shows besides the result (target, n, incomplete).
+
+    The target is the measure's ``target_days`` on charts of days (on proportion charts it is
+    part of the measure's definition, not a level to reach). n is the result's own ``n`` or,
+    for medians per period, the children behind each median. Points of incomplete cohorts come
+    from the measure frame's ``incomplete`` (or ``immature``/``partial``) column.
+    """
+    res = m.result
+    out: dict[str, Any] = {"min_n": a.params.min_cell}
+    target = m.definition.target_days
+    if target is None and "target_days" in m.frame:
+        known = pd.to_numeric(m.frame["target_days"], errors="coerce").dropna().unique()
+        target = known[0] if len(known) == 1 else None
+    if target is not None and m.definition.default_chart in ("run", "i"):
+        months = round(float(target) / 30.4)
+        words = f" ({months} months)" if float(target) >= 60 else ""
+        out.update(target=float(target), target_label=f"target {int(target)} days{words}")
+    x = res.points["x"]
+    if m.per_period and "x_date" in m.frame and "censored" in m.frame:
+        from paceqi.changeidea.analysis import _period_medians
+
+        counts = _period_medians(m.frame, a.params.period).set_index("x")["children"]
+        out["n"] = x.map(counts).to_numpy(dtype=float)
+    for col in ("incomplete", "immature", "partial"):
+        if col in m.frame and "x" in m.frame and not m.per_period:
+            flags = m.frame.groupby("x")[col].any()
+            out["incomplete"] = x.map(flags).fillna(False).astype(bool).to_numpy()
+            break
+    return out
 
 
 def _table(frame: pd.DataFrame, caption: str | None = None) -> str:
@@ -76,91 +142,106 @@ def _main_measure(a: ChangeIdeaAnalysis) -> MeasureAnalysis | None:
 
 
 def answer_html(a: ChangeIdeaAnalysis) -> str:
-    """Answer first: has the change led to an improvement? Then one line of evidence a measure.
+    """Answer first: has the change led to an improvement? Then the evidence, measure by measure.
 
-    The headline pools the outcome measures (:func:`headline`); each outcome and process
-    measure then gets its own answer and its first finding, the rest being under its chart.
-    Without a test start date (no PDSA cycles and no ``test_start``) the question cannot be
-    answered: the report says so, and calls the measures' signals signals, not improvements.
+    Everything comes from one :class:`~paceqi.changeidea.answer.Answer`
+    (:func:`paceqi.changeidea.answer.answer`), which also gives the index its status
+    (:func:`key_figures`), so the report's headline and the index cannot disagree. The
+    headline is led by the primary outcome measure, with its numbers; the caveats qualify it;
+    each measure then gets its own judgement (process measures say whether the change
+    happened, balancing measures whether it cost something). Without a test start date the
+    question cannot be answered: the report says so.
     """
-    from paceqi.narrative import verdict
+    from paceqi.changeidea.answer import answer
 
-    known = a.test_start is not None
-    outcome_answers: list[str] = []
+    ans = answer(a)
+    word, _, numbers = ans.headline.partition(". ")
+    caveats = "".join(f"<li>{_e(c)}</li>" for c in ans.caveats)
+    caveats_html = f'<ul class="caveats">{caveats}</ul>' if caveats else ""
     items = []
-    for m in a.family("outcome") + a.family("process"):
-        if m.result is None:
-            if m.family == "outcome":
-                outcome_answers.append("Too few data")
-            items.append(
-                f"<li><strong>{_e(m.definition.label)}</strong>: "
-                f'<span class="answer">Too few data</span>. {_e(_sentence(m.problem))}</li>'
-            )
+    for name, label, family, status in ans.measures:
+        if family == "balancing" and status not in ("worse",):
             continue
-        v = verdict(
-            m.result,
-            direction=m.result.options.direction,
-            test_start=a.test_start,
-            measure_label=m.definition.label.lower(),
-        )
-        if m.family == "outcome":
-            outcome_answers.append(v.answer)
-        evidence = [
-            e
-            for e in v.evidence
-            if not e.startswith(("No test start date was given", "No signal of improvement"))
-        ]
-        first = _plural_fix(evidence[0]) if evidence else ""
-        if len(evidence) > 1:
-            more = len(evidence) - 1
-            first += f" ({more} more finding{'s' if more != 1 else ''} under its chart.)"
-        word = v.answer if known else NO_START_WORDS.get(v.answer, v.answer)
+        primary = " (primary outcome)" if name == ans.primary else ""
         items.append(
-            f"<li><strong>{_e(m.definition.label)}</strong>: "
-            f'<span class="answer">{_e(word)}</span>. {_e(first)}</li>'
+            f"<li><strong>{_e(label)}</strong>{_e(primary)}: "
+            f'<span class="answer">{_e(MEASURE_WORDS.get(status, status))}</span></li>'
         )
-    head = headline(outcome_answers, known)
+    more = f"<p>Measure by measure:</p><ul>{''.join(items)}</ul>" if items else ""
     return (
-        f'<div class="paceqi-answer" role="note"><p class="headline">'
-        f"Has the change led to an improvement? <strong>{_e(head)}</strong></p>"
-        f"<p>{_e(_context(a))}</p><ul>{''.join(items)}</ul></div>"
+        f'<div class="paceqi-answer" role="note" data-status="{_e(ans.status)}">'
+        f'<p class="headline">Has the change led to an improvement? <strong>{_e(word)}</strong>'
+        f"{'. ' + _e(numbers) if numbers else ''}</p>"
+        f"<p>{_e(_context(a))}</p>{caveats_html}{more}{route_html(a)}</div>"
     )
 
 
-#: How a measure's answer is worded when no test start is known (signals, not improvements).
-NO_START_WORDS = {"Yes": "Signal of improvement", "No sign": "No signal", "Not yet": "No signal"}
+#: How one measure's judgement is worded in the measure-by-measure list.
+MEASURE_WORDS = {
+    "yes": "sustained improvement after the test started",
+    "around_start": "sustained improvement beginning around the test start",
+    "began_before": "improving before the test started",
+    "worse": "sustained change for the worse",
+    "no_sign": "no sustained change",
+    "too_early": "too early to tell",
+    "too_few": "too few data",
+    "partly": "partly",
+}
 
 
-def headline(outcome_answers: list[str], test_start_known: bool) -> str:
-    """Return the one-line answer for the report from the outcome measures' answers.
+def route_html(a: ChangeIdeaAnalysis) -> str:
+    """Return the primary outcome by route, baseline vs since the test (case mix), as a table.
+
+    Empty when there is no test start or the primary outcome has no per-child routes.
+    """
+    from paceqi.changeidea.answer import (
+        _child_frame,
+        baseline_cut,
+        by_route,
+        primary_measure,
+    )
+
+    m = primary_measure(a)
+    frame = _child_frame(m) if m is not None and a.test_start is not None else None
+    if frame is None or frame.empty:
+        return ""
+    table = by_route(frame, baseline_cut(a.test_start, None), a.params.min_cell)
+    small = a.params.min_cell
+    out = pd.DataFrame(
+        {
+            "Route": [ROUTE_LABELS.get(r, r) for r in table["route"]],
+            "Children before the test": [_count(v, small) for v in table["n_baseline"]],
+            "Median days before": [_days(v) for v in table["median_baseline"]],
+            "Children since the test": [_count(v, small) for v in table["n_since"]],
+            "Median days since": [_days(v) for v in table["median_since"]],
+        }
+    )
+    return _table(
+        out,
+        f"{m.definition.label} by route, children who reached the stage before and since the "
+        f"test started (medians of finished journeys; counts below {small} hidden, medians "
+        f"need {small} children)",
+    )
+
+
+def headline(a: ChangeIdeaAnalysis) -> str:
+    """Return the one-line answer for the report (the :class:`Answer`'s headline).
 
     Parameters
     ----------
-    outcome_answers : list of str
-        Each outcome measure's answer (:data:`paceqi.narrative.ANSWERS`).
-    test_start_known : bool
-        Whether the report has a test start date.
+    a : ChangeIdeaAnalysis
+        The analysis.
 
-    Examples
-    --------
-    >>> headline(["Yes", "No sign"], True)
-    'Partly: 1 of 2 outcome measures show an improvement'
-    >>> headline(["Yes"], False)
-    'Cannot tell: no test of change is recorded'
+    Returns
+    -------
+    str
+        The status in words, then the primary outcome's numbers, e.g. "Yes. Days from becoming
+        looked after to the permanence recommendation: baseline median 224 days → 157 days
+        since the test; 77% within target since the test (aim 90%)."
     """
-    analysed = [x for x in outcome_answers if x != "Too few data"]
-    if not analysed:
-        return "Too few data"
-    if not test_start_known:
-        return "Cannot tell: no test of change is recorded"
-    yes = analysed.count("Yes")
-    if yes == len(outcome_answers):
-        return "Yes"
-    if yes:
-        return f"Partly: {yes} of {len(outcome_answers)} outcome measures show an improvement"
-    if "Not yet" in analysed:
-        return "Not yet"
-    return "No sign"
+    from paceqi.changeidea.answer import answer
+
+    return answer(a).headline
 
 
 def _context(a: ChangeIdeaAnalysis) -> str:
@@ -209,8 +290,15 @@ def aim_html(a: ChangeIdeaAnalysis) -> str:
         return "<p>No aim is recorded in the PDSA tracker for this authority.</p>"
     items = "".join(f"<li>{_e(str(x.get('statement', '')))}</li>" for x in aims)
     drivers = {d.get("id"): d for d in doc.get("drivers") or []}
+    from paceqi.pdsa.store import idea_key
+
+    want = idea_key(a.params.change_idea)
     idea = next(
-        (c for c in doc.get("change_ideas") or [] if c.get("notebook") == a.params.change_idea),
+        (
+            c
+            for c in doc.get("change_ideas") or []
+            if want in (idea_key(c.get("notebook")), idea_key(c.get("name")))
+        ),
         None,
     )
     path = []
@@ -233,10 +321,15 @@ def ramp_html(a: ChangeIdeaAnalysis) -> str:
     """Return the PDSA ramp: timeline, predictions against results, act decisions, quality."""
     from paceqi.charts import ramp_chart, to_svg
 
+    store = pdsa_source_html(a)
     if a.ramp.empty:
-        return "<p>No PDSA cycles are recorded for this change idea.</p>"
-    alt = f"PDSA ramp of {len(a.ramp)} cycles of {a.change_idea_label}"
-    fig = ramp_chart(a.ramp, as_of=a.as_of, title=f"PDSA ramp: {a.change_idea_label}")
+        return store or "<p>No PDSA cycles recorded for this change idea.</p>"
+    dated = a.ramp[a.ramp["start_date"].notna()]  # a planned cycle may have no date yet
+    alt = f"PDSA ramp of {len(dated)} dated cycles of {a.change_idea_label}"
+    chart = ""
+    if not dated.empty:
+        fig = ramp_chart(dated, as_of=a.as_of, title=f"PDSA ramp: {a.change_idea_label}")
+        chart = _figure(to_svg(fig, title=alt, desc=alt), alt)
     rows = pd.DataFrame(
         {
             "Cycle": a.ramp["cycle_no"],
@@ -268,12 +361,32 @@ def ramp_html(a: ChangeIdeaAnalysis) -> str:
             ),
             "PDSA quality check (Knudsen et al. 2019)",
         )
-    return _figure(to_svg(fig, title=alt, desc=alt), alt) + _table(rows, "Cycles") + quality
+    return store + chart + _table(rows, "Cycles") + quality
+
+
+def pdsa_source_html(a: ChangeIdeaAnalysis) -> str:
+    """Return one paragraph naming the PDSA store read and how many cycles it held."""
+    src = a.pdsa_source
+    if src is None:
+        return ""
+    css = ' class="pdsa-problem" role="alert"' if src.problem else ' class="pdsa-source"'
+    return f"<p{css}>{_e(src.sentence(a.params.authority))}</p>"
+
+
+def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
+    """Return the banner for the top of a report when a named PDSA store could not be read."""
+    src = a.pdsa_source
+    if src is None or src.problem is None:
+        return ""
+    return (
+        '<div class="pdsa-problem" role="alert" style="border:2px solid #b00020;padding:8px;'
+        f'margin:8px 0"><strong>PDSA records not read.</strong> {_e(src.problem)}</div>'
+    )
 
 
 def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
     """Every measure of one family: chart with PDSA annotations, reading, definition."""
-    from paceqi.charts import spc_chart, to_svg
+    from paceqi.charts import spc_chart
     from paceqi.narrative import alt_text, reading
 
     blocks = []
@@ -305,18 +418,29 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             )
         elif m.n_censored and m.per_period:
             text += (
-                f" Each point is the median of the children who reached the stage in that "
-                f"{a.params.period}; {m.n_censored} children still waiting are counted under "
-                "'Children still waiting'."
+                f" Each point is the median days of the children who started in that "
+                f"{a.params.period} (start cohort), the {m.n_censored} children still waiting "
+                "counted with their days so far; grey points are incomplete cohorts (recent "
+                "starters not yet followed long enough), left out of the median and the rules."
             )
         elif m.n_censored:
             text += (
-                f" {m.n_censored} children still waiting are drawn as hollow points at the "
-                "extract date with the days waited so far; they are left out of the median."
+                f" Children are placed at their start date; {m.n_censored} children still "
+                "waiting are drawn as hollow points with the days waited so far. Grey points "
+                "are incomplete (started too recently to count), left out of the median and "
+                "the rules."
             )
-        fig = spc_chart(m.result, annotations=a.annotations, title=title, y_label=_y_label(m))
+        fig = spc_chart(
+            m.result,
+            annotations=a.annotations,
+            title=title,
+            y_label=_y_label(m),
+            **_chart_extras(a, m),
+        )
+        if m.x_label and hasattr(fig, "caption"):  # the time order of the series (measures)
+            fig.caption.insert(0, f"Time axis: {m.x_label}.")
         blocks.append(
-            f"{head}{_figure(to_svg(fig, title=title, desc=alt), alt)}<p>{_e(text)}</p>{definition}"
+            f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
     if not blocks:
         return f"<p>No {family} measures are defined for this change idea.</p>"
@@ -362,35 +486,37 @@ def _report_id(a: ChangeIdeaAnalysis) -> str:
 
 
 def waiting_html(a: ChangeIdeaAnalysis) -> str:
-    """Children still waiting for each measure's end stage, with those past target."""
+    """Children still waiting for each measure's end stage, with those past target.
+
+    Counted by :func:`paceqi.measures.waiting_summary`: a child who reached a later stage,
+    whose journey ended, or whose route does not pass through the stage is not waiting; a
+    child with no date for the stage after a later one is a data-quality count.
+    """
+    from paceqi.measures import waiting_summary
     from paceqi.privacy import suppress
 
-    rows = []
-    for m in a.measures:
-        f = m.frame
-        if "censored" not in f or "target_days" not in f:
-            continue
-        waiting = f[f["censored"]]
-        target = pd.to_numeric(waiting["target_days"], errors="coerce").astype(float)
-        past = waiting["days"].astype(float) > target.fillna(float("inf"))
-        rows.append(
-            {
-                "Waiting for": m.definition.label,
-                "Children still waiting": len(waiting),
-                "Already past target": int(past.sum()),
-            }
-        )
-    if not rows:
+    summary = waiting_summary((m.definition for m in a.measures), a.events, as_of=a.as_of)
+    if summary.empty:
         return "<p>No measure of this change idea follows children still waiting.</p>"
-    table = suppress(
-        pd.DataFrame(rows),
-        a.params.min_cell,
-        columns=["Children still waiting", "Already past target"],
-        axis="none",
+    cols = [
+        "Children still waiting",
+        "Already past target",
+        "No date, but a later stage reached (data quality)",
+    ]
+    table = pd.DataFrame(
+        {
+            "Waiting for": summary["waiting_for"],
+            cols[0]: summary["waiting"],
+            cols[1]: summary["past_target"],
+            cols[2]: summary["no_date_after_later_stage"],
+        }
     )
+    table = suppress(table, a.params.min_cell, columns=cols, axis="none")
     return _table(
         table,
-        f"Children still waiting on {a.as_of:%d %B %Y} (counts below {a.params.min_cell} hidden)",
+        f"Children still waiting on {a.as_of:%d %B %Y} (counts below {a.params.min_cell} hidden). "
+        "A child who reached a later stage, whose journey ended (home confirmed, order granted) "
+        "or whose route does not pass through the stage is not waiting for it.",
     )
 
 
@@ -435,9 +561,19 @@ def published_count(n: Any, min_cell: int) -> int | str:
 
 
 def key_figures(a: ChangeIdeaAnalysis) -> dict[str, Any]:
-    """Figures for the batch index and the national roll-up (recorded by the notebook)."""
+    """Figures for the batch index and the national roll-up (recorded by the notebook).
+
+    ``answer`` is the report's answer status (:data:`paceqi.changeidea.answer.STATUSES`), from
+    the same :class:`~paceqi.changeidea.answer.Answer` the report's headline shows.
+    ``pct_within_target`` is since the test started when there is a test start (else the last
+    12 points).
+    """
+    from paceqi.changeidea.answer import answer
+
     small = a.params.min_cell
     figures: dict[str, Any] = {"children": published_count(a.events["child_id"].nunique(), small)}
+    ans = answer(a)
+    figures["answer"] = ans.status
     main = _main_measure(a)
     if main is not None:
         done = main.frame[~main.frame["censored"]] if "censored" in main.frame else main.frame
@@ -446,13 +582,16 @@ def key_figures(a: ChangeIdeaAnalysis) -> dict[str, Any]:
         last = main.result.summary.iloc[-1]
         figures["variation"] = last["variation"]
         figures["assurance"] = last["assurance"]
-    for m in a.family("outcome"):
-        if m.definition.default_chart == "p" and len(m.frame):
-            recent = m.frame.tail(12)
-            figures["pct_within_target"] = round(
-                100 * recent["y"].sum() / max(recent["n"].sum(), 1), 1
-            )
-            break
+    if ans.within_target is not None:
+        figures["pct_within_target"] = ans.within_target
+    else:
+        for m in a.family("outcome"):
+            if m.definition.default_chart == "p" and len(m.frame) and "n" in m.frame:
+                recent = m.frame.tail(12)
+                figures["pct_within_target"] = round(
+                    100 * recent["y"].sum() / max(recent["n"].sum(), 1), 1
+                )
+                break
     figures["rules"] = a.params.rules
     return figures
 

@@ -155,9 +155,11 @@ def segment_summary(
     pandas.DataFrame
         Columns :data:`SEGMENT_COLUMNS`; one row per segment with at least one child for
         :data:`ALL_ROUTES`, then one per route that has children. A segment counts the
-        children whose current route passes through its end stage (the catalogue's
-        ``routes``) or is still undecided: a child going home is not waiting for a court
-        order. ``km_median`` is ``inf`` when more than half still wait.
+        children at risk of its end stage (:mod:`paceqi.measures.applicability`): their current
+        route passes through it (the catalogue's ``routes``) or is still undecided; a child
+        going home is not waiting for a court order. A child who moved on without the end
+        stage (a later stage, home confirmed, order granted) is censored there and not
+        counted as waiting. ``km_median`` is ``inf`` when more than half still wait.
 
     Examples
     --------
@@ -170,20 +172,21 @@ def segment_summary(
     >>> t.loc[0, ["children", "reached", "waiting", "km_median"]].astype(float).tolist()
     [2.0, 1.0, 1.0, 10.0]
     """
+    from paceqi.data.schema import ROUTES
     from paceqi.measures import intervals
 
     rows: list[dict[str, Any]] = []
     for seg in journey_segments(catalogue):
+        # who is at risk of the segment's end (its routes, undecided, exits) is decided in one
+        # place for every part of a report: paceqi.measures.applicability, via intervals()
         frame = intervals(events, seg.start, seg.end, as_of=as_of, catalogue=catalogue)
         if frame.empty:
             continue
-        routes = tuple(dict.fromkeys((*seg.routes, UNDECIDED)))
         frame = frame.assign(route=frame["route"].astype(str))
-        frame = frame[frame["route"].isin(routes)]
-        if frame.empty:
-            continue
         rows.append(_row(seg, ALL_ROUTES, frame, alpha, min_cell))
-        for route in routes:
+        present = set(frame["route"])
+        routes = [r for r in (*seg.routes, UNDECIDED, *ROUTES) if r in present]
+        for route in dict.fromkeys(routes):
             part = frame[frame["route"] == route]
             if len(part):
                 rows.append(_row(seg, route, part, alpha, min_cell))
@@ -194,7 +197,8 @@ def _row(seg: Segment, route: str, frame: pd.DataFrame, alpha: float, min_cell: 
     from paceqi.measures import kaplan_meier
 
     n = len(frame)
-    waiting = frame["censored"].to_numpy(dtype=bool)
+    censored = frame["censored"].to_numpy(dtype=bool)
+    waiting = censored & frame["exit"].isna().to_numpy() if "exit" in frame else censored
     base: dict[str, Any] = {
         "segment": seg.label,
         "start": seg.start,
@@ -217,14 +221,14 @@ def _row(seg: Segment, route: str, frame: pd.DataFrame, alpha: float, min_cell: 
         }
     summary = kaplan_meier(frame, alpha=alpha).summary.iloc[0]
     days = frame["days"].to_numpy(dtype=float)
-    past = int((waiting & (days > seg.target_days)).sum()) if seg.target_days else 0
+    past = int((waiting & (days >= seg.target_days)).sum()) if seg.target_days else 0
     return {
         **base,
         "children": n,
-        "reached": int((~waiting).sum()),
+        "reached": int((~censored).sum()),
         "waiting": int(waiting.sum()),
         "waiting_past_target": past,
-        "median_completed": float(np.median(days[~waiting])) if (~waiting).any() else np.nan,
+        "median_completed": float(np.median(days[~censored])) if (~censored).any() else np.nan,
         "km_median": float(summary["median"]),
         "km_lower": float(summary["median_ci_lower"]),
         "km_upper": float(summary["median_ci_upper"]),

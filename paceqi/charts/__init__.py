@@ -14,6 +14,7 @@ from paceqi._lazy import lazy_attributes
 
 _LAZY = {
     "spc_chart": "paceqi.charts.spc",
+    "spc_figure": "paceqi.charts.spc",
     "journeys_chart": "paceqi.charts.journeys",
     "ramp_chart": "paceqi.charts.ramp",
     "small_multiples": "paceqi.charts.multiples",
@@ -24,6 +25,7 @@ _LAZY = {
 
 __all__ = [
     "spc_chart",
+    "spc_figure",
     "journeys_chart",
     "ramp_chart",
     "small_multiples",

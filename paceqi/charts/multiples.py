@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from paceqi.charts import _figure, theme
 from paceqi.charts._result import chart_type, check_result
-from paceqi.charts.spc import _rules_line, spc_chart
+from paceqi.charts.spc import _rules_line, spc_figure
 from paceqi.errors import OptionsError
 
 __all__ = ["small_multiples"]
@@ -78,7 +78,7 @@ def small_multiples(
         axes = fig.subplots(rows, cols, sharex=False, sharey=sharey, squeeze=False).ravel()
         legend: dict[str, Any] = {}
         for ax, (name, res) in zip(axes, results.items(), strict=False):
-            spc_chart(res, ax=ax)
+            spc_figure(res, ax=ax)
             ax.set_title(str(name), fontsize=theme.FONT_SIZE, loc="center", parse_math=False)
             ax.tick_params(labelsize=theme.FONT_SIZE - 2)
             for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,10 @@ from paceqi.charts._result import (
 )
 from paceqi.errors import OptionsError
 
-__all__ = ["spc_chart", "check_annotations", "centre_line_name"]
+if TYPE_CHECKING:
+    from paceqi.charts.spcsvg import SPCChart
+
+__all__ = ["spc_chart", "spc_figure", "check_annotations", "centre_line_name"]
 
 #: How rule sets are named in captions.
 RULE_NAMES = {
@@ -110,10 +113,117 @@ def spc_chart(
     *,
     title: str | None = None,
     y_label: str | None = None,
+    target: float | None = None,
+    target_label: str | None = None,
+    n: Any = None,
+    min_n: int | None = None,
+    incomplete: Any = None,
+    ax: Axes | None = None,
+) -> SPCChart | Figure:
+    """Draw the run or control chart of an SPC analysis, straight to SVG.
+
+    The chart reads only the result: ``res.points`` (``x, y, n, phase, baseline, excluded, cl,
+    lcl, ucl, lcl_2s, ucl_2s, point_type, signal_reason``), ``res.summary`` (caveats) and
+    ``res.options`` (``chart``, ``rules``, ``target``, ``multiply``). It computes nothing.
+
+    Parameters
+    ----------
+    res : SPCResult
+        The analysis returned by :func:`paceqi.spc`.
+    annotations : pandas.DataFrame, optional
+        ``date, label, kind`` and optionally ``cycle_no`` (from the PDSA store). Each PDSA
+        cycle is a numbered flag at its start along the top of the plot (flags that would
+        touch merge into one, "3–7"); the test period (first start to last end) is shaded;
+        other kinds are lettered flags. Cycles and events are listed under the chart and in its
+        description. Drawn only when ``x`` holds dates.
+    title, y_label : str, optional
+        Chart title and y-axis label (shown as typed).
+    target : float, optional
+        The aim or target, drawn as a labelled line (default ``res.options.target``).
+    target_label : str, optional
+        Its label (default "target").
+    n : array-like, optional
+        The number behind each point (default ``res.points.n``), shown on hover and in the
+        data table.
+    min_n : int, optional
+        Points with fewer than ``min_n`` behind them are drawn hollow (with a caption), and
+        their n is written "fewer than min_n".
+    incomplete : array-like of bool, optional
+        Points of incomplete cohorts (default the ``incomplete`` column of ``res.points`` if
+        present): greyed and labelled "incomplete".
+    ax : matplotlib.axes.Axes, optional
+        Draw with matplotlib into this axes instead (compact form, see :func:`spc_figure`);
+        a ``Figure`` is then returned.
+
+    Returns
+    -------
+    SPCChart
+        ``.to_svg()`` (also :func:`paceqi.charts.to_svg`), ``.table_html()``, ``.flags``,
+        ``.caption``; displays itself in Jupyter.
+
+    Raises
+    ------
+    OptionsError
+        ``res`` is not an SPC result, or ``annotations`` is malformed.
+
+    Examples
+    --------
+    >>> import paceqi
+    >>> res = paceqi.spc([3.0, 5, 4, 6, 5, 4, 6, 5, 4, 5])
+    >>> chart = spc_chart(res, title="Days waited")
+    >>> chart.to_svg().startswith("<svg") and "Days waited" in chart.to_svg()
+    True
+    """
+    if ax is not None:
+        return spc_figure(
+            res, annotations, title=title, y_label=y_label, target_label=target_label, ax=ax
+        )
+    from paceqi.charts.spcsvg import draw_spc
+    from paceqi.narrative import alt_text
+
+    points = check_result(res).reset_index(drop=True)
+    notes = check_annotations(annotations)
+    extra = []
+    if len(notes) and not x_values(points)[1]:
+        extra.append("Annotations are not shown: the x axis does not hold dates.")
+    if len(points) > MANY_POINTS:
+        extra.append(
+            f"With more than {MANY_POINTS} points only signals are marked; the line joins "
+            "every point."
+        )
+    measure = title or y_label or "the measure"
+    if measure[:1].isupper() and measure[1:2].islower():
+        measure = measure[0].lower() + measure[1:]
+    return draw_spc(
+        res,
+        points,
+        notes,
+        title=title,
+        y_label=y_label,
+        target=target,
+        target_label=target_label,
+        n=None if n is None else np.asarray(n, dtype=float),
+        min_n=min_n,
+        incomplete=None if incomplete is None else np.asarray(incomplete, dtype=bool),
+        rules_line=_rules_line(res),
+        extra_caption=extra,
+        desc=alt_text(res, measure, unit=""),
+    )
+
+
+def spc_figure(
+    res: Any,
+    annotations: pd.DataFrame | None = None,
+    *,
+    title: str | None = None,
+    y_label: str | None = None,
     target_label: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    """Draw the run or control chart of an SPC analysis.
+    """Draw the run or control chart of an SPC analysis with matplotlib (a ``Figure``).
+
+    :func:`spc_chart` writes the same chart straight to SVG, far faster; this one is for
+    drawing into an existing axes (small multiples) or when a ``Figure`` is wanted.
 
     The chart reads only the result: ``res.points`` (``x, y, phase, baseline, excluded, cl, lcl,
     ucl, lcl_2s, ucl_2s, point_type``), ``res.summary`` (phase labels, caveats) and
@@ -154,7 +264,7 @@ def spc_chart(
     >>> pts = pd.DataFrame({"x": range(4), "y": [3.0, 5, 4, 6], "cl": 4.5,
     ...                     "point_type": "common_cause"})
     >>> res = SimpleNamespace(points=pts, summary=pd.DataFrame(), options=None)
-    >>> fig = spc_chart(res, title="Days waited")
+    >>> fig = spc_figure(res, title="Days waited")
     >>> fig.axes[0].get_title(loc="left")
     'Days waited'
     """

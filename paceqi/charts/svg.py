@@ -121,8 +121,9 @@ def to_svg(
 
     Parameters
     ----------
-    fig : matplotlib.figure.Figure
-        The figure (from :func:`spc_chart` and friends, or any figure).
+    fig : matplotlib.figure.Figure or SPCChart
+        The figure (from :func:`journeys_chart` and friends, or any figure), or a chart
+        :func:`spc_chart` wrote straight to SVG (its own ``to_svg`` is used).
     title, desc : str, optional
         Accessible title and description; by default the alt text the chart function attached.
     id_prefix : str, optional
@@ -142,6 +143,8 @@ def to_svg(
     >>> svg.startswith("<svg") and "<title" in svg and "http://" not in svg.split(">", 1)[1]
     True
     """
+    if hasattr(fig, "to_svg"):  # a chart written straight to SVG (SPCChart)
+        return fig.to_svg(title=title, desc=desc, id_prefix=id_prefix)
     attached = _figure.alt_text_of(fig) or ("Chart", "")
     title = title if title is not None else attached[0]
     desc = desc if desc is not None else attached[1]

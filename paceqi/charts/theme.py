@@ -51,6 +51,8 @@ __all__ = [
     "STAGE_MARKERS",
     "STAGE_COLOURS",
     "PALE",
+    "TEST_PERIOD",
+    "INCOMPLETE",
     "LINE_COLOURS",
     "FONT_FAMILY",
     "FONT_SIZE",
@@ -103,6 +105,11 @@ INK = "#222222"
 BACKGROUND = "#FFFFFF"
 #: Light fill for bands and lanes (decoration only, never needed to read the chart).
 PALE = "#F2F2F2"
+#: Shading of the test period on SPC charts (a pale Okabe–Ito blue; decoration, also named in
+#: the legend and the caption).
+TEST_PERIOD = "#E6F0F7"
+#: Points of incomplete (immature) cohorts: greyed, also labelled "incomplete" (3.5:1 on white).
+INCOMPLETE = "#8A8A8A"
 
 POINT_COLOURS: Mapping[str, str] = MappingProxyType(
     {

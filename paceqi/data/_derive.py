@@ -143,7 +143,9 @@ def _gap_notes(
             notes.add(
                 "missing_stage_date",
                 f"'{stage.code}' has no date for {len(rows)} child(ren) who reached a later stage "
-                f"({row_list(rows)}); measures that start or end at '{stage.code}' leave them out",
+                f"({row_list(rows)}); a '% within target' measure ending at '{stage.code}' counts "
+                "them as not met, they are not counted as waiting for it, and intervals "
+                f"starting at '{stage.code}' leave them out",
                 column=labels.get(stage.code),
             )
 

@@ -173,7 +173,8 @@ def simulate(
 
     # --- kinship options ruled in or out (early, before the recommendation) ----------------
     ka_gap = _lognormal(rng, P.KINSHIP_MEDIAN, P.KINSHIP_SIGMA, n)
-    ka = t0 + np.maximum(_days(ka_gap * factor(t0, t.get("early_kinship_assessment"))), 3)
+    # not before the two week meeting (held by day 35 at the latest)
+    ka = t0 + np.maximum(_days(ka_gap * factor(t0, t.get("early_kinship_assessment"))), 36)
     home = r1 == HOME
     u_ka = rng.random(n)
 

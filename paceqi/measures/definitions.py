@@ -58,6 +58,7 @@ _FIELDS = (
     "outcome",
     "opportunity",
     "target_days",
+    "due_days",
     "routes",
     "cohort",
     "working_days",
@@ -100,6 +101,11 @@ class MeasureDefinition:
         the stage counted as opportunities (G chart).
     target_days : int, optional
         Target in days; default the catalogue's target for ``end`` when it runs from ``start``.
+    due_days : int, optional
+        A child whose journey ended (home confirmed, order granted) without ``end`` before
+        ``start + due_days`` is out of the denominator of "% within target" (default: the
+        target). PACE aim 1 counts children still on a CSO at home at day 730 (``due_days:
+        730``) whose review window has passed (``target_days: 821``).
     routes : tuple of str, optional
         Only children whose current route is one of these.
     cohort : {"start", "end"}
@@ -128,6 +134,7 @@ class MeasureDefinition:
     outcome: str | None = None
     opportunity: str | None = None
     target_days: int | None = None
+    due_days: int | None = None
     routes: tuple[str, ...] | None = None
     cohort: str = "start"
     working_days: bool = False
@@ -235,6 +242,7 @@ def _sans_idea(m: MeasureDefinition) -> tuple:
         m.outcome,
         m.opportunity,
         m.target_days,
+        m.due_days,
         m.routes,
         m.cohort,
         m.working_days,
@@ -275,6 +283,9 @@ def _definition(path: Path, i: int, raw: object, cat: Catalogue, idea: str) -> M
     days = raw.get("target_days")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days <= 0):
         raise OptionsError(f"{where}: target_days must be a positive whole number of days")
+    due = raw.get("due_days")
+    if due is not None and (isinstance(due, bool) or not isinstance(due, int) or due <= 0):
+        raise OptionsError(f"{where}: due_days must be a positive whole number of days")
     routes = raw.get("routes")
     if routes is not None:
         if isinstance(routes, str):
@@ -299,6 +310,7 @@ def _definition(path: Path, i: int, raw: object, cat: Catalogue, idea: str) -> M
         outcome=raw.get("outcome"),
         opportunity=raw.get("opportunity"),
         target_days=days,
+        due_days=due,
         routes=routes,
         cohort=raw.get("cohort", "start"),
         working_days=bool(raw.get("working_days", False)),

@@ -16,7 +16,7 @@ from paceqi.measures.journeys import ROUTE_CHANGE, route_changes
 from paceqi.measures.rare import between_events
 from paceqi.measures.series import child_series, proportion_reached, within_target
 
-__all__ = ["measure"]
+__all__ = ["measure", "x_axis_label"]
 
 
 def measure(
@@ -56,13 +56,16 @@ def measure(
         direction=definition.direction)`` works for any measure:
 
         - ``interval_days``: :func:`paceqi.measures.child_series` columns, one row per child
-          in order of the later event, censored children last at ``as_of``;
+          in order of the start date (start cohort), children still waiting with their days so
+          far, recent children flagged ``incomplete``;
         - ``proportion_within_target``: :func:`paceqi.measures.within_target` columns (one row
           per authority and period; ``waiting_past_target`` and ``waiting_within_target``);
         - ``proportion_reached``: the same columns from
           :func:`paceqi.measures.proportion_reached`;
         - ``days_between_events`` / ``count_between_events``:
           :func:`paceqi.measures.between_events` columns (with the censored open gap).
+
+        ``frame.attrs["x_label"]`` holds the x-axis label (:func:`x_axis_label`).
 
     Examples
     --------
@@ -91,7 +94,7 @@ def measure(
 
     if d.kind in ("days_between_events", "count_between_events"):
         count = "days" if d.kind == "days_between_events" else "opportunities"
-        return between_events(
+        out = between_events(
             frame,
             d.event,
             outcome=d.outcome,
@@ -99,13 +102,87 @@ def measure(
             count=count,
             as_of=as_of_ts,
         )
+        out.attrs["x_label"] = x_axis_label(d, per, cat)
+        return out
     if d.end == ROUTE_CHANGE or d.start == ROUTE_CHANGE:
         target = d.target_days
     else:
         target = _resolve_target(cat, d.start, d.end, d.target_days, d.working_days)
-    iv = interval_core(frame, d.start, d.end, as_of_ts, route_filter, target, d.working_days)
+    iv = interval_core(
+        frame,
+        d.start,
+        d.end,
+        as_of_ts,
+        route_filter,
+        target,
+        d.working_days,
+        catalogue=cat,
+        due_days=d.due_days,
+    )
     if d.kind == "interval_days":
-        return child_series(iv)
-    if d.kind == "proportion_reached":
-        return proportion_reached(iv, period=per)
-    return within_target(iv, period=per, cohort=coh)
+        out = child_series(iv)
+    elif d.kind == "proportion_reached":
+        out = proportion_reached(iv, period=per)
+    else:
+        out = within_target(iv, period=per, cohort=coh)
+    out.attrs["x_label"] = x_axis_label(d, per, cat, cohort=coh)
+    return out
+
+
+def x_axis_label(
+    d: MeasureDefinition, period: str, catalogue: Catalogue, *, cohort: str = "start"
+) -> str:
+    """Return the x-axis label that states a measure's time order (shared METHODS.md §8).
+
+    Parameters
+    ----------
+    d : MeasureDefinition
+        The measure.
+    period : str
+        The period of a by-period measure (month, quarter or year), else ``child``/``event``.
+    catalogue : Catalogue
+        For the start stage's label.
+    cohort : {"start", "end"}
+        The proportion's cohort.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from paceqi.measures.definitions import find_measure
+    >>> from paceqi.catalogue import load_catalogue
+    >>> d = find_measure("recommendation_within_6_months")
+    >>> x_axis_label(d, "quarter", load_catalogue())
+    'Quarter the child became looked after (start cohort; grey: incomplete)'
+    """
+    if d.kind in ("days_between_events", "count_between_events"):
+        return "Date of the event (each point: the gap since the one before)"
+    start = _start_phrase(d.start, catalogue)
+    if d.kind == "interval_days":
+        return f"Date {start} (start cohort; grey: incomplete)"
+    if cohort == "end":
+        return f"{period.capitalize()} the result became known"
+    return f"{period.capitalize()} {start} (start cohort; grey: incomplete)"
+
+
+#: How the x-axis names the start stage ("Quarter the child became looked after").
+_START_PHRASES = {
+    "looked_after": "the child became looked after",
+    "permanence_recommended": "of the permanence recommendation",
+    "panel": "of the panel",
+    "adm_decision": "of the agency decision",
+    "legal_referral": "of the referral to legal services",
+    "legal_opinion": "the legal opinion was returned",
+    "kinship_assessed": "kinship options were ruled in or out",
+    "scra_referral": "of the referral to the Reporter",
+    "cso_home_review": "of the plan review",
+}
+
+
+def _start_phrase(code: str | None, catalogue: Catalogue) -> str:
+    if code in _START_PHRASES:
+        return _START_PHRASES[code]
+    label = catalogue[code].label if code in catalogue else str(code)
+    return f"of '{label[0].lower() + label[1:]}'"

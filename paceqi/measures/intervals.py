@@ -11,6 +11,12 @@ import pandas as pd
 from paceqi.catalogue import Catalogue
 from paceqi.errors import OptionsError
 from paceqi.measures._inputs import check_routes, dates, default_catalogue, events_and_as_of
+from paceqi.measures.applicability import (
+    EXIT_JOURNEY_ENDED,
+    EXIT_LATER_STAGE,
+    exit_stages,
+    route_applies,
+)
 from paceqi.measures.workdays import working_days_between
 
 __all__ = ["intervals", "INTERVAL_COLUMNS", "STATUSES"]
@@ -29,6 +35,9 @@ INTERVAL_COLUMNS = (
     "within_target",
     "status",
     "as_of",
+    "exit",
+    "exit_date",
+    "mature",
 )
 
 #: Values of the ``status`` column.
@@ -39,6 +48,8 @@ STATUSES = (
     "waiting_within_target",
     "reached",
     "waiting",
+    "missed",
+    "exited",
 )
 
 
@@ -52,12 +63,18 @@ def intervals(
     target_days: int | None = None,
     working_days: bool = False,
     catalogue: Catalogue | None = None,
+    due_days: int | None = None,
 ) -> pd.DataFrame:
     """Days from each child's first ``start`` to the first ``end`` on or after it.
 
-    Every child who reached ``start`` by ``as_of`` has one row. A child who has not reached
-    ``end`` by ``as_of`` stays in with ``days`` = days waited so far and ``censored=True``:
-    measuring only completed intervals hides the children who wait longest.
+    Every child who reached ``start`` by ``as_of`` and is at risk of ``end`` has one row (see
+    :mod:`paceqi.measures.applicability`): the end stage applies to the child's current route in
+    the catalogue, or the route is undecided. A child who has not
+    reached ``end`` by ``as_of`` stays in with ``days`` = days waited so far and
+    ``censored=True``: measuring only completed intervals hides the children who wait longest.
+    A child who moved on without it (reached a later stage, or the journey ended: home
+    confirmed, order granted) is censored at that date (``exit`` says which), so Kaplan-Meier
+    does not keep them at risk for ever and they are not "still waiting".
 
     Parameters
     ----------
@@ -80,7 +97,12 @@ def intervals(
         Count Monday-Friday days that are not Scottish bank holidays, ``start <= d < end``
         (see :mod:`paceqi.measures.workdays`) instead of calendar days.
     catalogue : Catalogue, optional
-        Stage catalogue (default: :func:`paceqi.load_catalogue`).
+        Stage catalogue (default: :func:`paceqi.load_catalogue`): its per-stage ``routes``
+        and order decide who is at risk of ``end`` and when a wait ends without it.
+    due_days : int, optional
+        A child whose journey ended (home confirmed, order granted) without ``end`` before
+        ``start + due_days`` is ``exited`` (out of "% within target"); after it, ``missed``.
+        Default: the target. (PACE aim 1: due at 730 days, target 821 with the review window.)
 
     Returns
     -------
@@ -90,9 +112,16 @@ def intervals(
         (NaT while waiting), ``days`` (int), ``reached`` and ``censored`` (bool, opposite),
         ``target_days`` (nullable Int64), ``within_target`` (nullable boolean: True/False once
         known, ``<NA>`` while a child is still waiting and not yet past the target, or when
-        there is no target), ``status`` (categorical, one of :data:`STATUSES`) and ``as_of``
-        (the date waiting is measured to; the same on every row). Sorted by authority and start
+        there is no target), ``status`` (categorical, one of :data:`STATUSES`), ``as_of``
+        (the date waiting is measured to; the same on every row), ``exit`` (None, or
+        ``"later_stage"`` / ``"journey_ended"`` for a child who moved on without ``end``; their
+        ``days`` run to ``exit_date``), ``exit_date`` and ``mature`` (the target has had time to
+        pass: ``start + target <= as_of``; True with no target). Sorted by authority and start
         date; children who started on the same day keep the order of the events.
+
+        ``status`` ``missed``: moved on without ``end`` (a skipped step counts as not met once
+        the target has passed); ``exited``: the journey ended before the due day without
+        ``end`` (the stage can no longer happen), or, with no target, any exit.
 
     Raises
     ------
@@ -115,7 +144,17 @@ def intervals(
     route_filter = check_routes(routes)
     cat = catalogue if catalogue is not None else default_catalogue()
     target = _resolve_target(cat, start, end, target_days, working_days)
-    return interval_core(frame, start, end, as_of_ts, route_filter, target, working_days)
+    return interval_core(
+        frame,
+        start,
+        end,
+        as_of_ts,
+        route_filter,
+        target,
+        working_days,
+        catalogue=cat,
+        due_days=due_days,
+    )
 
 
 def interval_core(
@@ -126,14 +165,19 @@ def interval_core(
     route_filter: tuple[str, ...] | None,
     target: int | None,
     working_days: bool,
+    *,
+    catalogue: Catalogue | None = None,
+    due_days: int | None = None,
 ) -> pd.DataFrame:
-    """Compute :func:`intervals` on checked arguments (no catalogue look-up).
+    """Compute :func:`intervals` on checked arguments (target already resolved).
 
-    Works on numpy arrays of the rows that matter (start, end and route-bearing events) so that
-    10^6 children take a few seconds of one core: the costly step is hashing the child ids.
+    Works on numpy arrays of the rows that matter (start, end, exit and route-bearing events)
+    so that 10^6 children take a few seconds of one core: the costly step is hashing the ids.
     """
-    kids = _per_child(frame, start, end, as_of_ts)
-    keep = kids.start_day != _NONE
+    cat = catalogue if catalogue is not None else default_catalogue()
+    later, ended = exit_stages(cat, start, end)
+    kids = _per_child(frame, start, end, as_of_ts, later, ended)
+    keep = (kids.start_day != _NONE) & route_applies(cat, end, kids.route)
     if route_filter is not None:
         keep &= np.isin(kids.route, route_filter)
     idx = np.flatnonzero(keep)
@@ -148,9 +192,26 @@ def interval_core(
     reached = kids.end_day[idx] != _NONE
     as_of_d = np.datetime64(as_of_ts.date(), "D")
     e = np.where(reached, kids.end_day[idx], 0).astype("datetime64[D]")
-    stop = np.where(reached, e, as_of_d)
-    days = working_days_between(s, stop) if working_days else (stop - s).astype(np.int64)
-    target_days, within, status = _target_columns(days, reached, target)
+    later_day, ended_day = kids.later_day[idx], kids.ended_day[idx]
+    exit_day = np.minimum(later_day, ended_day)
+    exited = ~reached & (exit_day != _NONE)
+    x = np.where(exited, exit_day, 0).astype("datetime64[D]")
+    stop = np.where(reached, e, np.where(exited, x, as_of_d))
+
+    def count(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return working_days_between(a, b) if working_days else (b - a).astype(np.int64)
+
+    days = count(s, stop)
+    elapsed = count(s, np.full(len(s), as_of_d))
+    ended_first = exited & (ended_day <= later_day)
+    due = target if due_days is None else int(due_days)
+    ended_early = ended_first & (count(s, np.where(ended_first, x, as_of_d)) < (due or 0))
+    target_days, within, status, mature = _target_columns(
+        days, reached, target, elapsed, exited, ended_early
+    )
+    exit_kind = np.where(
+        exited, np.where(ended_first, EXIT_JOURNEY_ENDED, EXIT_LATER_STAGE), None
+    ).astype(object)
     return pd.DataFrame(
         {
             "authority": pd.Categorical.from_codes(
@@ -167,6 +228,9 @@ def interval_core(
             "within_target": within,
             "status": status,
             "as_of": np.full(len(idx), as_of_d).astype("datetime64[ns]"),
+            "exit": exit_kind,
+            "exit_date": np.where(exited, x, np.datetime64("NaT")).astype("datetime64[ns]"),
+            "mature": mature,
         },
         columns=list(INTERVAL_COLUMNS),
     )
@@ -185,18 +249,29 @@ class _Children(NamedTuple):
     start_day: np.ndarray
     end_day: np.ndarray
     route: np.ndarray
+    later_day: np.ndarray
+    ended_day: np.ndarray
 
 
-def _per_child(frame: pd.DataFrame, start: str, end: str, as_of_ts: pd.Timestamp) -> _Children:
-    """First ``start`` day, first ``end`` day on or after it, and current route, per child."""
+def _per_child(
+    frame: pd.DataFrame,
+    start: str,
+    end: str,
+    as_of_ts: pd.Timestamp,
+    later: tuple[str, ...] = (),
+    ended: tuple[str, ...] = (),
+) -> _Children:
+    """First ``start`` day, first ``end`` day on or after it, current route, first exits."""
     day = dates(frame)
     stage = frame["stage"].to_numpy()
     ok = (day <= as_of_ts.to_datetime64()) & ~np.isnat(day)
     is_start = ok & (stage == start)
     is_end = ok & (stage == end)
+    is_later = ok & np.isin(stage, later) if later else np.zeros(len(day), bool)
+    is_ended = ok & np.isin(stage, ended) if ended else np.zeros(len(day), bool)
     route_all = frame["route"].to_numpy(dtype=object) if "route" in frame else None
     has_route = ok & pd.notna(route_all) if route_all is not None else np.zeros(len(day), bool)
-    rows = np.flatnonzero(is_start | is_end | has_route)
+    rows = np.flatnonzero(is_start | is_end | has_route | is_later | is_ended)
     a_codes, a_names, codes, n = _child_codes(
         frame["authority"].to_numpy()[rows], frame["child_id"].to_numpy()[rows]
     )
@@ -207,6 +282,11 @@ def _per_child(frame: pd.DataFrame, start: str, end: str, as_of_ts: pd.Timestamp
     after = de >= start_day[ce]
     end_day = _group_min(ce[after], de[after], n, _NONE)
     routes = route_all[rows][r_rows] if route_all is not None else None
+    exits = []
+    for mask in (is_later[rows], is_ended[rows]):
+        cx, dx = codes[mask], d_int[mask]
+        on_or_after = dx >= start_day[cx]
+        exits.append(_group_min(cx[on_or_after], dx[on_or_after], n, _NONE))
     return _Children(
         authority=a_codes,
         authority_names=a_names,
@@ -214,6 +294,8 @@ def _per_child(frame: pd.DataFrame, start: str, end: str, as_of_ts: pd.Timestamp
         start_day=start_day,
         end_day=end_day,
         route=_current_route(codes[r_rows], d_int[r_rows], routes, n),
+        later_day=exits[0],
+        ended_day=exits[1],
     )
 
 
@@ -293,17 +375,50 @@ def _current_route(
 
 
 def _target_columns(
-    days: np.ndarray, reached: np.ndarray, target: int | None
-) -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray, pd.Categorical]:
+    days: np.ndarray,
+    reached: np.ndarray,
+    target: int | None,
+    elapsed: np.ndarray | None = None,
+    exited: np.ndarray | None = None,
+    ended_early: np.ndarray | None = None,
+) -> tuple[
+    pd.api.extensions.ExtensionArray,
+    pd.api.extensions.ExtensionArray,
+    pd.Categorical,
+    np.ndarray,
+]:
+    """Target, within-target flag, status and maturity per child.
+
+    A child still waiting on the target day itself has missed it (events on ``as_of`` are
+    counted), so a wait is past target at ``days >= target``; a reached stage at
+    ``days > target``. Maturity (shared METHODS.md section 8): ``elapsed >= target``.
+    """
     n = len(days)
+    elapsed = days if elapsed is None else elapsed
+    exited = np.zeros(n, bool) if exited is None else exited
+    ended_early = np.zeros(n, bool) if ended_early is None else ended_early
+    waiting = ~reached & ~exited
     if target is None:
         tdays = pd.array(np.zeros(n, dtype=np.int64), dtype="Int64")
         tdays[:] = pd.NA
         within = pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
-        code = np.where(reached, 4, 5)
-    else:
-        tdays = pd.array(np.full(n, target, dtype=np.int64), dtype="Int64")
-        late = days > target
-        within = pd.arrays.BooleanArray(~late, ~reached & ~late)
-        code = np.select([reached & ~late, reached & late, ~reached & late], [0, 1, 2], 3)
-    return tdays, within, pd.Categorical.from_codes(code, categories=list(STATUSES))
+        code = np.select([reached, exited], [4, 7], 5)
+        return (
+            tdays,
+            within,
+            pd.Categorical.from_codes(code, categories=list(STATUSES)),
+            (np.ones(n, dtype=bool)),
+        )
+    tdays = pd.array(np.full(n, target, dtype=np.int64), dtype="Int64")
+    mature = elapsed >= target
+    late_reached = reached & (days > target)
+    late_waiting = waiting & (elapsed >= target)
+    missed = exited & ~ended_early
+    known = reached | late_waiting | (missed & mature)
+    within = pd.arrays.BooleanArray(reached & ~late_reached, ~known)
+    code = np.select(
+        [reached & ~late_reached, late_reached, late_waiting, waiting, missed, ended_early],
+        [0, 1, 2, 3, 6, 7],
+        3,
+    )
+    return tdays, within, pd.Categorical.from_codes(code, categories=list(STATUSES)), mature

@@ -19,6 +19,9 @@ TERMINAL_STAGES = ("order_granted", "home_confirmed")
 #: Stage code of the derived event "the child's route changed" (see :func:`route_changes`).
 ROUTE_CHANGE = "route_change"
 
+#: The route of a child whose permanence route is not decided yet.
+UNDECIDED = "undecided"
+
 JOURNEY_COLUMNS = (
     "authority",
     "child_id",
@@ -72,7 +75,8 @@ def journeys(
         ``start_date`` (the event date), ``end_date`` (next event, or ``as_of`` when open, or
         the event date after a terminal stage), ``days`` (segment length), ``days_since_first``
         (from the child's first event), ``next_stage``, ``open`` and ``route_changed`` (this
-        event's route differs from the child's previous known route).
+        event's decided route differs from the child's previous decided route; the first
+        decision, ``undecided`` to a route, is not a change: see :func:`route_changes`).
 
     Examples
     --------
@@ -111,7 +115,7 @@ def journeys(
     terminal_now = ev["stage"].isin(tuple(terminal)).to_numpy()
     is_open = last & ~terminal_now
     end = nxt.where(~last, ev["date"].where(terminal_now, as_of_ts))
-    prev_route = ev["route"].groupby(child).ffill().groupby(child).shift()
+    prev_route = _previous_decided_route(ev["route"], child)
     out = pd.DataFrame(
         {
             "authority": ev["authority"],
@@ -130,12 +134,7 @@ def journeys(
             ),
             "next_stage": ev["stage"].shift(-1).where(~last),
             "open": is_open,
-            "route_changed": (
-                ev["route"].notna() & prev_route.notna() & (ev["route"] != prev_route)
-            )
-            .fillna(False)
-            .astype(bool)
-            .to_numpy(),
+            "route_changed": _is_change(ev["route"], prev_route),
         }
     )
     return out.loc[:, list(JOURNEY_COLUMNS)]
@@ -144,17 +143,45 @@ def journeys(
 def route_changes(frame: pd.DataFrame) -> pd.DataFrame:
     """Return derived events (stage :data:`ROUTE_CHANGE`) on the dates a child's route changed.
 
-    A change is an event whose route differs from the child's previous known route; the
-    derived row carries the new route. Used by measures such as "% of recommendations later
-    changed" (``end: route_change``).
+    A change is an event whose decided route (not ``undecided``) differs from the child's
+    previous decided route; the derived row carries the new route. The first decision
+    (``undecided`` to a first route) is **not** a change: a re-plan is a change from one
+    permanence route to another (shared METHODS.md section 8; issue "Right answers"), so a
+    child who goes ``undecided`` -> ``po`` -> ``undecided`` -> ``po`` has no change either. Used
+    by measures such as "% of recommendations later changed" (``end: route_change``).
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"authority": "A", "child_id": "c",
+    ...     "stage": ["looked_after", "permanence_recommended", "permanence_recommended"],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-05-01"]),
+    ...     "route": ["undecided", "home", "po"]})
+    >>> route_changes(ev)[["date", "route"]]
+            date route
+    0 2024-05-01    po
     """
     ev = frame.loc[frame["route"].notna()] if "route" in frame else frame.iloc[:0]
     ev = ev.sort_values(["authority", "child_id", "date"], kind="stable")
     child = ev["authority"].astype(str) + "\x1f" + ev["child_id"].astype(str)
-    prev = ev["route"].groupby(child).shift()
-    changed = prev.notna() & (ev["route"] != prev)
+    changed = _is_change(ev["route"], _previous_decided_route(ev["route"], child))
     out = ev.loc[changed, ["authority", "child_id", "date", "route"]].copy()
     out["stage"] = ROUTE_CHANGE
     out["occurrence"] = out.groupby(["authority", "child_id"]).cumcount() + 1
     out["outcome"] = pd.NA
     return out.reset_index(drop=True)
+
+
+def _decided(route: pd.Series) -> pd.Series:
+    """Return the route where it is a decision (not missing, not ``undecided``), else NA."""
+    return route.where(route.notna() & (route != UNDECIDED))
+
+
+def _previous_decided_route(route: pd.Series, child: pd.Series) -> pd.Series:
+    """Return each row's child's latest decided route before this row (NA if none yet)."""
+    return _decided(route).groupby(child).ffill().groupby(child).shift()
+
+
+def _is_change(route: pd.Series, previous: pd.Series) -> np.ndarray:
+    """Return True where a decided route differs from the previous decided route."""
+    new = _decided(route)
+    return (new.notna() & previous.notna() & (new != previous)).fillna(False).to_numpy(bool)

@@ -12,32 +12,16 @@ import sys
 
 __all__ = ["register"]
 
-PURPOSES = ("collect_info", "develop", "test", "implement")
-ACT_DECISIONS = ("adopt", "adapt", "abandon")
 STATUSES = ("idea", "testing", "implementing", "adopted", "abandoned")
+MET_CHOICES = ("yes", "no", "not-yet")
 
-#: CLI option dest -> cycle field, for the plan fields shared by add, update and clone.
-_PLAN_OPTIONS = {
-    "title": "title",
-    "purpose": "purpose",
-    "objective": "objective",
-    "question": "questions",
-    "prediction": "predictions",
-    "who": "plan_who",
-    "what": "plan_what",
-    "when": "plan_when",
-    "where": "plan_where",
-    "data_plan": "data_plan",
-    "scale": "scale",
-    "start": "start_date",
-    "end": "end_date",
-}
-_DO_OPTIONS = {
-    "observations": "do_observations",
-    "unexpected": "unexpected_events",
-    "act": "act_decision",
-    "next_steps": "next_steps",
-}
+#: Where each sub-command's cycle options come from (the field table's sections).
+_ADD_SECTIONS = ("plan", "do", "act")
+_CLONE_SECTIONS = ("plan",)
+
+
+def _dest(field) -> str:
+    return field.cli.removeprefix("--").replace("-", "_")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,19 +38,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     db.add_argument("--db", metavar="URL", help="database URL or SQLite file (default: $PACEQI_DB)")
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--authority", "-a", required=True, help="local authority")
-    who.add_argument("--change-idea", "-c", required=True, help="change idea name")
+    who.add_argument(
+        "--change-idea", "-c", required=True, help="change idea: its name or notebook name"
+    )
 
     p = sub.add_parser("add", parents=[db, who], help="add a PDSA cycle (Plan)")
     p.add_argument("--ramp", help="ramp title (default: the change idea's latest ramp)")
-    p.add_argument("--cycle-no", type=int, help="cycle number (default: next in the ramp)")
-    _plan_args(p)
+    _cycle_args(p, _ADD_SECTIONS)
     p.set_defaults(func=_add)
 
     p = sub.add_parser("update", parents=[db], help="record Do, Study, Act (or edit) a cycle")
     p.add_argument("cycle_id", type=int)
-    _plan_args(p)
-    _do_args(p)
+    _cycle_args(p, _ADD_SECTIONS, skip=("cycle_no",))
     p.set_defaults(func=_update)
+
+    p = sub.add_parser("history", parents=[db], help="who changed a cycle, when, and what")
+    p.add_argument("cycle_id", type=int)
+    p.set_defaults(func=_history)
 
     p = sub.add_parser("list", parents=[db], help="list cycles")
     p.add_argument("--authority", "-a")
@@ -88,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("clone", parents=[db], help="start the next cycle from a cycle's plan")
     p.add_argument("cycle_id", type=int)
-    _plan_args(p)
+    _cycle_args(p, _CLONE_SECTIONS, skip=("cycle_no", "predictions"))
     p.set_defaults(func=_clone)
 
     p = sub.add_parser("ramp", parents=[db, who], help="show a change idea's ramp")
@@ -99,7 +87,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("yaml", "csv", "xlsx"))
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("export", parents=[db], help="export to YAML, CSV (a folder) or XLSX")
+    p = sub.add_parser(
+        "export",
+        parents=[db],
+        help="export to YAML, XLSX, a folder of CSV files, or one CSV file of the cycles",
+    )
     p.add_argument("out", metavar="PATH")
     p.add_argument("--authority", "-a", help="one authority (default: all)")
     p.add_argument("--format", choices=("yaml", "csv", "xlsx"))
@@ -116,44 +108,74 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _plan_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--title")
-    p.add_argument("--purpose", choices=PURPOSES)
-    p.add_argument("--objective")
-    p.add_argument("--question", action="append", help="a question (repeat for more)")
-    p.add_argument("--prediction", action="append", help="a prediction (repeat for more)")
-    p.add_argument("--who", help="plan: who")
-    p.add_argument("--what", help="plan: what")
-    p.add_argument("--when", help="plan: when")
-    p.add_argument("--where", help="plan: where")
-    p.add_argument("--data-plan", help="what data will be collected, by whom, when")
-    p.add_argument("--scale", help="e.g. '1 team, 2 children'")
-    p.add_argument("--start", metavar="YYYY-MM-DD")
-    p.add_argument("--end", metavar="YYYY-MM-DD")
+def _cycle_args(
+    p: argparse.ArgumentParser, sections: tuple[str, ...], skip: tuple[str, ...] = ()
+) -> None:
+    """Add one option per cycle field of ``sections`` (from the field table)."""
+    from paceqi.pdsa.fields import CYCLE_FIELDS
+
+    for f in CYCLE_FIELDS:
+        if f.cli is None or f.section not in sections or f.name in skip:
+            continue
+        text = f"{f.label}: {f.help}".replace("%", "%%")
+        if f.kind == "choice":
+            p.add_argument(f.cli, dest=_dest(f), choices=f.choices, help=text)
+        elif f.kind == "bool":
+            p.add_argument(f.cli, dest=_dest(f), choices=("yes", "no"), help=text)
+        elif f.kind == "int":
+            p.add_argument(f.cli, dest=_dest(f), type=int, help=text)
+        elif f.kind == "texts":
+            p.add_argument(f.cli, dest=_dest(f), action="append", metavar="TEXT", help=text)
+        elif f.kind == "predictions":
+            p.add_argument(
+                f.cli, dest=_dest(f), action="append", metavar="TEXT",
+                help="a prediction (repeat for more, in order)",
+            )  # fmt: skip
+            p.add_argument(
+                "--result", action="append", metavar="TEXT",
+                help="Study: the result for prediction 1, 2, ... in order (repeat; '' for none)",
+            )  # fmt: skip
+            p.add_argument(
+                "--met", action="append", choices=MET_CHOICES,
+                help="Study: was prediction 1, 2, ... met? yes, no or not-yet (repeat, in order)",
+            )  # fmt: skip
+        elif f.kind == "date":
+            p.add_argument(f.cli, dest=_dest(f), metavar="YYYY-MM-DD", help=text)
+        else:
+            p.add_argument(f.cli, dest=_dest(f), metavar="TEXT", help=text)
 
 
-def _do_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--observations", help="Do: what happened")
-    p.add_argument("--unexpected", help="Do: unexpected events or problems")
-    p.add_argument("--carried-out", choices=("yes", "no"), help="carried out as planned?")
-    p.add_argument(
-        "--result",
-        action="append",
-        help="Study: result for the next prediction, in order (repeat for more)",
-    )
-    p.add_argument(
-        "--met", action="append", choices=("yes", "no", "unknown"), help="prediction met? (repeat)"
-    )
-    p.add_argument("--act", choices=ACT_DECISIONS, help="Act: adopt, adapt or abandon")
-    p.add_argument("--next-steps")
+def _fields(args: argparse.Namespace, current: list[dict] | None = None) -> dict[str, object]:
+    """Return the cycle fields given on the command line (prediction rows built in order)."""
+    from paceqi.errors import OptionsError
+    from paceqi.pdsa.fields import CYCLE_FIELDS, parse_met, prediction_rows
 
-
-def _fields(args: argparse.Namespace, options: dict[str, str]) -> dict[str, object]:
-    out = {}
-    for opt, field in options.items():
-        value = getattr(args, opt, None)
+    out: dict[str, object] = {}
+    for f in CYCLE_FIELDS:
+        if f.cli is None or f.kind == "predictions":
+            continue
+        value = getattr(args, _dest(f), None)
         if value is not None:
-            out[field] = value
+            out[f.name] = (value == "yes") if f.kind == "bool" else value
+    given = getattr(args, "prediction", None)
+    results, met = getattr(args, "result", None) or [], getattr(args, "met", None) or []
+    if given is None and not (results or met):
+        return out
+    rows = [dict(r) for r in current or []]
+    if given is not None:  # new texts; a result already recorded stays with its prediction
+        rows = prediction_rows(given, [r for r in rows if r.get("result") or r.get("met")])
+        rows = [r for r in rows if r["prediction"] in given]
+    n = max(len(results), len(met))
+    if n > len(rows):
+        raise OptionsError(
+            f"{n} --result/--met given but the cycle has {len(rows)} prediction(s); "
+            "give the predictions first (--prediction, in order)."
+        )
+    for i, text in enumerate(results):
+        rows[i]["result"] = text or None
+    for i, word in enumerate(met):
+        rows[i]["met"] = parse_met(word)
+    out["predictions"] = rows
     return out
 
 
@@ -164,42 +186,43 @@ def _store(args: argparse.Namespace):
 
 
 def _add(args: argparse.Namespace) -> int:
-    fields = _fields(args, _PLAN_OPTIONS)
-    if args.cycle_no is not None:
-        fields["cycle_no"] = args.cycle_no
+    fields = _fields(args)
     with _store(args) as store:
         cid = store.add_cycle(args.authority, args.change_idea, ramp=args.ramp, **fields)
         c = store.cycle(cid)
-    print(f"Added cycle {cid}: cycle {c['cycle_no']} of ramp '{c['ramp']}'.")
+    print(
+        f"Added cycle {cid}: cycle {c['cycle_no']} of ramp '{c['ramp']}' "
+        f"(change idea '{c['change_idea']}')."
+    )
     return 0
 
 
 def _update(args: argparse.Namespace) -> int:
-    fields = _fields(args, _PLAN_OPTIONS | _DO_OPTIONS)
-    if args.carried_out is not None:
-        fields["carried_out_as_planned"] = args.carried_out == "yes"
     with _store(args) as store:
-        if args.result or args.met:
-            from paceqi.errors import OptionsError
+        current = store.cycle(args.cycle_id)
+        fields = _fields(args, current["predictions"])
+        done = store.update_cycle(args.cycle_id, **fields)
+    changed = ", ".join(done["changes"]) or "nothing changed"
+    print(f"Updated cycle {args.cycle_id}: {changed}.")
+    if done["late_predictions"]:
+        print(
+            f"Warning: the predictions of cycle {args.cycle_id} were changed after its test "
+            "started; the cycle's history records the change (paceqi pdsa history).",
+            file=sys.stderr,
+        )
+    return 0
 
-            predictions = fields.get("predictions") or store.cycle(args.cycle_id)["predictions"]
-            results, met = args.result or [], args.met or []
-            n = max(len(results), len(met))
-            if n > len(predictions):
-                raise OptionsError(
-                    f"{n} --result/--met given but cycle {args.cycle_id} has "
-                    f"{len(predictions)} prediction(s); add predictions first (--prediction)."
-                )
-            fields["study_results"] = [
-                {
-                    "prediction": predictions[i],
-                    "result": results[i] if i < len(results) else None,
-                    "met": {"yes": True, "no": False}.get(met[i]) if i < len(met) else None,
-                }
-                for i in range(n)
-            ]
-        store.update_cycle(args.cycle_id, **fields)
-    print(f"Updated cycle {args.cycle_id}.")
+
+def _history(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        frame = store.history(args.cycle_id)
+    for h in frame.itertuples():
+        when = h.changed_at.strftime("%Y-%m-%d %H:%M UTC")
+        print(f"{when}  {h.changed_by or '(unknown)'}  {h.action}: {', '.join(h.fields) or '-'}")
+        if h.note:
+            print(f"    note: {h.note}")
+    if frame.empty:
+        print("(no history)")
     return 0
 
 
@@ -230,26 +253,21 @@ def _show(args: argparse.Namespace) -> int:
         print(yaml.safe_dump(c, sort_keys=False, allow_unicode=True), end="")
         return 0
     print(f"{c['authority']} / {c['change_idea']} / {c['ramp']} / cycle {c['cycle_no']}")
-    sections = {
-        "Plan": ["title", "purpose", "objective", "questions", "predictions", "plan_who",
-                 "plan_what", "plan_when", "plan_where", "data_plan", "scale", "start_date",
-                 "end_date"],
-        "Do": ["carried_out_as_planned", "do_observations", "unexpected_events"],
-        "Study": ["study_results"],
-        "Act": ["act_decision", "next_steps"],
-    }  # fmt: skip
-    for head, names in sections.items():
+    from paceqi.pdsa.fields import SECTIONS, section_fields
+
+    for section, head in SECTIONS.items():
         print(f"\n{head}")
-        for name in names:
-            value = c[name]
-            if name == "study_results":
+        for f in section_fields(section):
+            name, value = f.name, c[f.name]
+            if f.kind == "predictions":
                 for i, r in enumerate(value, 1):
-                    met = {True: "met", False: "not met", None: "not judged"}[r["met"]]
+                    met = {True: "met", False: "not met", None: "not yet"}[r["met"]]
                     print(
-                        f"  {i}. predicted: {r['prediction']}\n     result: {r['result']} ({met})"
+                        f"  {i}. predicted: {r['prediction']}\n"
+                        f"     result: {r['result'] or '(none yet)'} ({met})"
                     )
                 if not value:
-                    print("  (no results recorded)")
+                    print("  (no predictions recorded)")
             elif isinstance(value, list):
                 print(f"  {name}:")
                 for item in value:
@@ -287,7 +305,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _clone(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        cid = store.clone_cycle(args.cycle_id, **_fields(args, _PLAN_OPTIONS))
+        cid = store.clone_cycle(args.cycle_id, **_fields(args))
         c = store.cycle(cid)
     print(f"Added cycle {cid}: cycle {c['cycle_no']} of ramp '{c['ramp']}' (cloned).")
     return 0
@@ -324,7 +342,13 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with _store(args) as store:
         path = store.export(args.out, authority=args.authority, fmt=args.format)
-    print(f"Wrote {path}")
+    if path.is_file() and path.suffix.lower() == ".csv":
+        print(
+            f"Wrote {path} (the cycles; for aims, drivers, measures and annotations as well, "
+            "export to a folder or an .xlsx file)"
+        )
+    else:
+        print(f"Wrote {path}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Driver diagram as SVG: aim -> primary drivers -> secondary drivers -> change ideas.
 
 Built as SVG text (no plotting library), laid out in four columns with wrapped text, so it
-stays crisp and readable at report width (about 1000 px; 14 px text). Every user text is
+stays crisp and readable at any width: the SVG scales to its container (at most its natural
+width, about 1000 px; 14 px text). Every user text is
 XML-escaped and characters XML cannot hold are replaced, so any note renders safely. Weak links
 (``strength: weak``) are dashed, as in the IHI driver diagram template (DOMAIN.md 4.2).
 
@@ -146,7 +147,8 @@ def driver_diagram(doc: dict[str, Any]) -> DriverDiagram:
     kinds = ("aim", "primary", "secondary", "change")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
-        f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="dd-title dd-desc" '
+        f'width="100%" style="max-width:{width}px;height:auto;display:block" '
+        'preserveAspectRatio="xMinYMin meet" role="img" aria-labelledby="dd-title dd-desc" '
         f'font-family="Arial, Helvetica, sans-serif" font-size="{FONT_PX}">',
         f'<title id="dd-title">Driver diagram: {_esc(authority)}</title>',
         f'<desc id="dd-desc">{_esc(_describe(columns))}</desc>',

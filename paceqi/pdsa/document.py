@@ -69,7 +69,7 @@ class _Checker:
             self.add(where, field, msg)
         for field in fields:
             if field.name not in clean and not field.required:
-                clean[field.name] = [] if field.kind in ("texts", "results") else None
+                clean[field.name] = [] if field.is_list else None
         return clean
 
     def key(self, raw: Mapping[str, Any], where: str, seen: set[str]) -> str | None:
@@ -327,8 +327,7 @@ def read_document(session: Session, authority: str) -> dict[str, Any]:
                 cycle_ref[cy.id] = (ramp_key[r.id], cy.cycle_no)
                 values = {f: getattr(cy, f) for f in _cycle_fields()}
                 values["questions"] = list(values["questions"] or [])
-                values["predictions"] = list(values["predictions"] or [])
-                values["study_results"] = [dict(x) for x in values["study_results"] or []]
+                values["predictions"] = [dict(x) for x in values["predictions"] or []]
                 cycles.append(values)
             rec["ramps"].append({"id": ramp_key[r.id], "title": r.title, "cycles": cycles})
         doc["change_ideas"].append(rec)
@@ -362,8 +361,43 @@ def _upsert(session: Session, model: type, match: dict[str, Any], values: dict[s
     return obj
 
 
-def write_document(session: Session, doc: Mapping[str, Any]) -> dict[str, int]:
-    """Upsert a validated document on natural keys; return counts created / updated."""
+def _upsert_idea(
+    session: Session, authority: str, values: dict[str, Any], counts: dict[str, int]
+) -> m.ChangeIdea:
+    """Find the change idea by name or notebook name in any spelling; update or create it."""
+    from paceqi.pdsa.store import _match_idea, idea_key
+
+    ci = m.ChangeIdea.__table__
+    rows = session.execute(
+        sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(ci.c.authority == authority)
+    ).all()
+    found = _match_idea(rows, values["name"])
+    if found is None:
+        values = dict(values, notebook=values.get("notebook") or idea_key(values["name"]) or None)
+        idea = m.ChangeIdea(authority=authority, **values)
+        session.add(idea)
+        counts["change_ideas_created"] = counts.get("change_ideas_created", 0) + 1
+        session.flush()
+        return idea
+    idea = session.get(m.ChangeIdea, found)
+    for key, value in values.items():
+        if value is not None or key != "notebook":
+            setattr(idea, key, value)
+    counts["change_ideas_updated"] = counts.get("change_ideas_updated", 0) + 1
+    session.flush()
+    return idea
+
+
+def write_document(
+    session: Session, doc: Mapping[str, Any], user: str | None = None
+) -> dict[str, int]:
+    """Upsert a validated document on natural keys; return counts created / updated.
+
+    Each cycle created or changed by the import gets a history entry (action ``imported``)
+    naming ``user`` and the fields that changed.
+    """
+    from paceqi.pdsa.store import _diff, _now
+
     authority = doc["authority"]
     counts: dict[str, int] = {}
     aims = {}
@@ -383,9 +417,8 @@ def write_document(session: Session, doc: Mapping[str, Any]) -> dict[str, int]:
         _upsert(session, m.Measure, {"authority": authority, "name": x["name"]}, values, counts)
     ideas, cycles = {}, {}
     for c in doc["change_ideas"]:
-        values = {k: c[k] for k in _fields(CHANGE_IDEA_FIELDS) if k != "name"}
-        match = {"authority": authority, "name": c["name"]}
-        idea = _upsert(session, m.ChangeIdea, match, values, counts)
+        values = {k: c[k] for k in _fields(CHANGE_IDEA_FIELDS)}
+        idea = _upsert_idea(session, authority, values, counts)
         idea.drivers = [drivers[k] for k in c["drivers"]]
         ideas[c["id"]] = idea
         for r in c["ramps"]:
@@ -401,13 +434,23 @@ def write_document(session: Session, doc: Mapping[str, Any]) -> dict[str, int]:
                 old = existing.get(cy["cycle_no"])
                 if old is None:
                     old = m.Cycle(ramp_id=ramp.id, cycle_no=cy["cycle_no"], **values)
+                    old.changes.append(
+                        m.CycleChange(changed_at=_now(), changed_by=user, action="imported",
+                                      changes=_diff({}, cy))
+                    )  # fmt: skip
                     session.add(old)
                     counts["cycles_created"] = counts.get("cycles_created", 0) + 1
                 else:
                     if values.get("predictions_recorded_at") is None:
                         values["predictions_recorded_at"] = old.predictions_recorded_at
+                    changes = _diff({k: getattr(old, k) for k in values}, values)
                     for k, v in values.items():
                         setattr(old, k, v)
+                    if changes:
+                        session.add(
+                            m.CycleChange(cycle_id=old.id, changed_at=_now(), changed_by=user,
+                                          action="imported", changes=changes)
+                        )  # fmt: skip
                     counts["cycles_updated"] = counts.get("cycles_updated", 0) + 1
                 cycles[(r["id"], cy["cycle_no"])] = old
             session.flush()

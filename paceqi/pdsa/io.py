@@ -7,8 +7,10 @@
   PDSA log needs only the ``cycles`` sheet / a single ``cycles.csv``: change ideas and ramps
   named there are created. Each row names its ``authority``; change ideas are named by ``name``
   and ramps by title; aims and drivers keep the file's ``id`` keys. Lists become numbered
-  columns (``question_1``, ``prediction_1``, ``study_1_prediction``, ``study_1_result``,
-  ``study_1_met`` ...).
+  columns derived from :data:`~paceqi.pdsa.fields.CYCLE_FIELDS`: ``question_1`` ... and one
+  numbered group per prediction row, ``prediction_1, result_1, met_1`` (met: yes / no /
+  not yet), so a result stays on its prediction's row. The older result columns
+  ``study_1_prediction, study_1_result, study_1_met`` are still read.
 
 Spreadsheets are made safe to open: a text cell that starts with ``= + - @``, a tab, a line
 break or a quote gets a leading ``'`` (OWASP "CSV injection"), so a spreadsheet never runs it
@@ -58,7 +60,16 @@ FORMATS = ("yaml", "csv", "xlsx")
 #: full-width forms some spreadsheets also accept, and the quote we add (so it is reversible).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "'", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
-_SIMPLE = [f.name for f in CYCLE_FIELDS if f.kind not in ("texts", "results")]
+_SIMPLE = [f.name for f in CYCLE_FIELDS if not f.is_list]
+#: numbered columns of each list field: questions -> question_1 ...; predictions ->
+#: prediction_1, result_1, met_1 ... (one prediction row per number)
+_ROW_PARTS = ("prediction", "result", "met")
+_LIST_PARTS: dict[str, tuple[str, ...]] = {
+    f.name: (_ROW_PARTS if f.kind == "predictions" else (f.name.removesuffix("s"),))
+    for f in CYCLE_FIELDS
+    if f.is_list
+}
+_MET_TEXT = {True: "yes", False: "no", None: "not yet"}
 SHEETS: dict[str, list[str]] = {
     "aims": ["authority", "id", *(f.name for f in AIM_FIELDS)],
     "drivers": ["authority", "id", "level", "text", "strength", "aim", "parents"],
@@ -74,7 +85,10 @@ SHEETS: dict[str, list[str]] = {
         "cycle_no",
     ],  # fmt: skip
 }
-_LIST_COLUMN = re.compile(r"^(question|prediction)_([1-9][0-9]*)$")
+_LIST_COLUMN = re.compile(
+    "^(" + "|".join(p for parts in _LIST_PARTS.values() for p in parts) + r")_([1-9][0-9]*)$"
+)
+#: study_1_prediction, study_1_result, study_1_met: the older (paceqi 0.1) result columns
 _RESULT_COLUMN = re.compile(r"^study_([1-9][0-9]*)_(prediction|result|met)$")
 _SEP = ";"
 
@@ -365,20 +379,26 @@ def _from_sheets(sheets: dict[str, Any], name: str) -> tuple[list[dict[str, Any]
             for k, v in row.items()
             if not _LIST_COLUMN.match(k) and not _RESULT_COLUMN.match(k)
         }
-        for kind in ("question", "prediction"):
+        for name, parts in _LIST_PARTS.items():
             nums = sorted(
-                int(mt.group(2))
-                for k in row
-                if (mt := _LIST_COLUMN.match(k)) and mt.group(1) == kind
+                {int(mt.group(2)) for k in row if (mt := _LIST_COLUMN.match(k)) and mt[1] in parts}
             )
-            cycle[f"{kind}s"] = [row[f"{kind}_{i}"] for i in nums if row[f"{kind}_{i}"] is not None]
+            if len(parts) == 1:
+                cycle[name] = [row[f"{parts[0]}_{i}"] for i in nums if row[f"{parts[0]}_{i}"]]
+                continue
+            rows = [{p: row.get(f"{p}_{i}") for p in parts} for i in nums]
+            cycle[name] = [r for r in rows if any(v is not None for v in r.values())]
         nums = sorted({int(mt.group(1)) for k in row if (mt := _RESULT_COLUMN.match(k))})
         results = []
         for i in nums:
             item = {p: row.get(f"study_{i}_{p}") for p in ("prediction", "result", "met")}
             if any(v is not None for v in item.values()):
                 results.append(item)
-        cycle["study_results"] = results
+        if results:  # an older file: texts in prediction_N, results in study_N_*
+            cycle["predictions"] = [
+                r["prediction"] for r in cycle["predictions"] if r["prediction"] is not None
+            ]
+            cycle["study_results"] = results
         ramp(doc, ci, title)["cycles"].append(cycle)
     for row in sheets.get("annotations", []):
         if (doc := doc_for(row)) is None:
@@ -429,14 +449,14 @@ def write_documents(
         return p
     tables = _to_sheets(docs)
     if kind == "csv":
-        folder = p.with_suffix("") if p.suffix.lower() == ".csv" else p
-        folder.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() == ".csv":  # one file: the cycles sheet (a team's PDSA log)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            _write_csv(p, *tables["cycles"])
+            return p
+        p.mkdir(parents=True, exist_ok=True)
         for sheet, (header, rows) in tables.items():
-            with (folder / f"{sheet}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(header)
-                writer.writerows([[_csv_cell(r.get(h)) for h in header] for r in rows])
-        return folder
+            _write_csv(p / f"{sheet}.csv", header, rows)
+        return p
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -453,6 +473,13 @@ def write_documents(
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
     return p
+
+
+def _write_csv(path: Path, header: list[str], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows([[_csv_cell(r.get(h)) for h in header] for r in rows])
 
 
 def _yaml_str(dumper, text: str):
@@ -505,7 +532,7 @@ def _xlsx_value(value: Any) -> Any:
 
 def _to_sheets(docs: list[Mapping[str, Any]]) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
     rows: dict[str, list[dict[str, Any]]] = {s: [] for s in SHEETS}
-    n_q = n_p = n_r = 0
+    longest = dict.fromkeys(_LIST_PARTS, 0)
     for doc in docs:
         auth = doc["authority"]
         idea_name = {c["id"]: c["name"] for c in doc.get("change_ideas", [])}
@@ -529,16 +556,16 @@ def _to_sheets(docs: list[Mapping[str, Any]]) -> dict[str, tuple[list[str], list
                 for cy in r["cycles"]:
                     row = {"authority": auth, "change_idea": c["name"], "ramp": r["title"]}
                     row |= {k: cy.get(k) for k in _SIMPLE}
-                    for i, q in enumerate(cy["questions"], 1):
-                        row[f"question_{i}"] = q
-                    for i, q in enumerate(cy["predictions"], 1):
-                        row[f"prediction_{i}"] = q
-                    for i, res in enumerate(cy["study_results"], 1):
-                        for part in ("prediction", "result", "met"):
-                            row[f"study_{i}_{part}"] = res[part]
-                    n_q = max(n_q, len(cy["questions"]))
-                    n_p = max(n_p, len(cy["predictions"]))
-                    n_r = max(n_r, len(cy["study_results"]))
+                    for name, parts in _LIST_PARTS.items():
+                        items = cy.get(name) or []
+                        longest[name] = max(longest[name], len(items))
+                        for i, item in enumerate(items, 1):
+                            if len(parts) == 1:
+                                row[f"{parts[0]}_{i}"] = item
+                                continue
+                            for part in parts:
+                                value = item.get(part)
+                                row[f"{part}_{i}"] = _MET_TEXT[value] if part == "met" else value
                     rows["cycles"].append(row)
         for a in doc.get("annotations", []):
             rows["annotations"].append(
@@ -550,13 +577,11 @@ def _to_sheets(docs: list[Mapping[str, Any]]) -> dict[str, tuple[list[str], list
                 }  # fmt: skip
             )
     headers = {s: list(cols) for s, cols in SHEETS.items()}
-    cyc = headers["cycles"]
-    at = cyc.index("plan_who")
-    extra = [f"question_{i}" for i in range(1, n_q + 1)]
-    extra += [f"prediction_{i}" for i in range(1, n_p + 1)]
-    cyc[at:at] = extra
-    at = cyc.index("act_decision")
-    cyc[at:at] = [
-        f"study_{i}_{p}" for i in range(1, n_r + 1) for p in ("prediction", "result", "met")
-    ]
+    headers["cycles"] = ["authority", "change_idea", "ramp"]
+    for f in CYCLE_FIELDS:  # the field table's order, list fields as numbered columns
+        if not f.is_list:
+            headers["cycles"].append(f.name)
+            continue
+        parts = _LIST_PARTS[f.name]
+        headers["cycles"] += [f"{p}_{i}" for i in range(1, longest[f.name] + 1) for p in parts]
     return {s: (headers[s], rows[s]) for s in SHEETS}

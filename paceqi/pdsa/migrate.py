@@ -31,7 +31,7 @@ def head_revision() -> str:
     Examples
     --------
     >>> head_revision()
-    '0002'
+    '0003'
     """
     from alembic.script import ScriptDirectory
 

@@ -32,6 +32,7 @@ __all__ = [
     "Ramp",
     "Cycle",
     "Annotation",
+    "CycleChange",
     "driver_links",
     "change_idea_drivers",
     "in_check",
@@ -196,7 +197,8 @@ class Cycle(Base):
     purpose: Mapped[str | None] = mapped_column(sa.String(20))
     objective: Mapped[str | None] = mapped_column(sa.Text)
     questions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    predictions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: rows of {prediction, result, met}: each study result stays with its prediction
+    predictions: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
     plan_who: Mapped[str | None] = mapped_column(sa.Text)
     plan_what: Mapped[str | None] = mapped_column(sa.Text)
     plan_when: Mapped[str | None] = mapped_column(sa.Text)
@@ -208,13 +210,33 @@ class Cycle(Base):
     carried_out_as_planned: Mapped[bool | None] = mapped_column(sa.Boolean)
     do_observations: Mapped[str | None] = mapped_column(sa.Text)
     unexpected_events: Mapped[str | None] = mapped_column(sa.Text)
-    study_results: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
     act_decision: Mapped[str | None] = mapped_column(sa.String(20))
     next_steps: Mapped[str | None] = mapped_column(sa.Text)
     predictions_recorded_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=_now, onupdate=_now)
     ramp: Mapped[Ramp] = relationship(back_populates="cycles")
+    changes: Mapped[list[CycleChange]] = relationship(
+        back_populates="cycle", order_by=lambda: CycleChange.id, cascade="all, delete-orphan"
+    )
+
+
+class CycleChange(Base):
+    """One entry of a cycle's history: who changed what, when (old and new values)."""
+
+    __tablename__ = "cycle_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True
+    )
+    changed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=_now)
+    changed_by: Mapped[str | None] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(20))
+    #: field -> [old, new] as JSON values (dates as ISO text)
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: set when predictions were edited after the test's start date
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    cycle: Mapped[Cycle] = relationship(back_populates="changes")
 
 
 class Annotation(Base):

@@ -145,7 +145,10 @@ def _over_time(idea: pd.DataFrame) -> tuple[bool, str]:
     no_plan = idea[idea["data_plan"].isna()]
     if len(no_plan):
         missing.append(f"no data plan for cycle {_nos(no_plan)}")
-    studied = idea[idea["study_results"].map(len) > 0]
+    has_result = idea["predictions"].map(
+        lambda rows: any(r.get("result") is not None or r.get("met") is not None for r in rows)
+    )
+    studied = idea[has_result]
     dates = {
         c["end_date"] if _known(c["end_date"]) else c["start_date"]
         for _, c in studied.iterrows()
@@ -215,8 +218,9 @@ def quality_check(cycles: pd.DataFrame, ideas: pd.DataFrame | None = None) -> pd
     --------
     >>> import datetime as dt
     >>> row = dict(authority="Fife", change_idea="TWPM", ramp="r", cycle_no=1,
-    ...            predictions=["p"], predictions_recorded_at=None, start_date=dt.date(2016, 3, 1),
-    ...            end_date=None, act_decision=None, data_plan="weekly", study_results=[],
+    ...            predictions=[{"prediction": "p", "result": None, "met": None}],
+    ...            predictions_recorded_at=None, start_date=dt.date(2016, 3, 1),
+    ...            end_date=None, act_decision=None, data_plan="weekly",
     ...            purpose="test", scale="1 team, 2 children")
     >>> qc = quality_check(pd.DataFrame([row]))
     >>> qc[["feature", "met"]].to_dict("records")[-1]

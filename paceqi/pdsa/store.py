@@ -11,8 +11,10 @@ database upgrades its schema to the current revision (:mod:`paceqi.pdsa.migrate`
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
@@ -26,12 +28,25 @@ from sqlalchemy.orm import Session, joinedload
 
 from paceqi.errors import DataValidationError, OptionsError, PaceqiError
 from paceqi.pdsa import models as m
-from paceqi.pdsa.fields import CYCLE_FIELDS, clean_record
+from paceqi.pdsa.fields import (
+    CYCLE_FIELDS,
+    clean_record,
+    prediction_rows,
+    prediction_texts,
+    section_fields,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["PDSAStore", "default_url", "normalise_url", "StoreError"]
+__all__ = [
+    "PDSAStore",
+    "default_url",
+    "normalise_url",
+    "StoreError",
+    "idea_key",
+    "store_label",
+]
 
 T = TypeVar("T")
 
@@ -40,18 +55,9 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 #: Whole-transaction attempts when the database is busy or a concurrent insert collides.
 WRITE_ATTEMPTS = 8
 
-_PLAN_FIELDS = (
-    "title",
-    "purpose",
-    "objective",
-    "questions",
-    "predictions",
-    "plan_who",
-    "plan_what",
-    "plan_when",
-    "plan_where",
-    "data_plan",
-    "scale",
+#: Fields a clone copies: the plan, except the cycle's number and start date.
+_PLAN_FIELDS = tuple(
+    f.name for f in section_fields("plan") if f.name not in ("cycle_no", "start_date")
 )
 _CYCLE_COLUMNS = tuple(f.name for f in CYCLE_FIELDS)
 
@@ -160,6 +166,72 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def idea_key(name: str | None) -> str:
+    """Return the spelling-free key of a change idea name or notebook name.
+
+    "Two Week Planning Meeting" and ``two_week_planning_meeting`` have the same key, so the
+    store finds one change idea under either spelling.
+
+    Examples
+    --------
+    >>> idea_key("Two Week Planning Meeting") == idea_key("two_week_planning_meeting")
+    True
+    """
+    return re.sub(r"[^0-9a-z]+", "_", (name or "").casefold()).strip("_")
+
+
+def store_label(url: str) -> str:
+    """Return how a report names a store: the file name of a SQLite store, else the database.
+
+    Never an absolute path, never a password.
+
+    Examples
+    --------
+    >>> store_label("sqlite:////home/me/project/workspace/paceqi.db")
+    'paceqi.db'
+    >>> store_label("postgresql+psycopg://qi:secret@db.example.org/paceqi_fife")
+    'PostgreSQL database paceqi_fife on db.example.org'
+    """
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return Path(parsed.database).name if parsed.database else "an in-memory database"
+    return f"PostgreSQL database {parsed.database} on {parsed.host}"
+
+
+def _match_idea(rows: Iterable[tuple[int, str, str | None]], name: str) -> int | None:
+    """Return the id of the change idea called ``name`` (by name, notebook, or either's key)."""
+    rows = sorted(rows)
+    key = idea_key(name)
+    for test in (
+        lambda nm, nb: nm == name,
+        lambda nm, nb: nb == name,
+        lambda nm, nb: key and idea_key(nm) == key,
+        lambda nm, nb: key and idea_key(nb) == key,
+    ):
+        for rid, nm, nb in rows:
+            if test(nm, nb):
+                return rid
+    return None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Return field -> [old, new] (JSON values) for every field whose value changed."""
+    out = {}
+    for key, value in new.items():
+        before = old.get(key)
+        if before in ([], None) and value in ([], None):
+            continue
+        if before != value:
+            out[key] = [_json_value(before), _json_value(value)]
+    return out
+
+
 class PDSAStore:
     """The PDSA tracker's database: aims, drivers, change ideas, ramps, cycles, annotations.
 
@@ -170,6 +242,9 @@ class PDSAStore:
         path. Default: ``$PACEQI_DB``, else ``workspace/paceqi.db`` in the project.
     busy_timeout : float
         SQLite only: seconds to wait for another writer's lock.
+    user : str, optional
+        Who is making changes (kept in each cycle's history). Default: ``$PACEQI_USER``, else
+        the login name.
 
     Examples
     --------
@@ -188,8 +263,10 @@ class PDSAStore:
         url: str | os.PathLike[str] | None = None,
         *,
         busy_timeout: float = SQLITE_BUSY_TIMEOUT_S,
+        user: str | None = None,
     ) -> None:
         self.url = normalise_url(url) if url is not None else default_url()
+        self.user = user or os.environ.get("PACEQI_USER") or _login()
         try:
             self.engine = _make_engine(self.url, busy_timeout)
             from paceqi.pdsa.migrate import upgrade
@@ -218,6 +295,11 @@ class PDSAStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def label(self) -> str:
+        """The store as a report names it (file name or database name; no path, no password)."""
+        return store_label(self.url)
+
     def __repr__(self) -> str:
         return f"PDSAStore({_safe_url(self.engine.url)!r})"
 
@@ -242,8 +324,25 @@ class PDSAStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _read(self, fn: Callable[[Session], T]) -> T:
+        shared = getattr(self, "_shared_session", None)
+        if shared is not None:
+            return fn(shared)
         with self._session() as session:
             return fn(session)
+
+    @contextmanager
+    def reading(self):
+        """Run every read inside the block in one transaction (one consistent snapshot).
+
+        A report's several reads (change ideas, ramp, annotations, quality check, document)
+        then cost one connection checkout and one ``BEGIN``/``COMMIT`` instead of five.
+        """
+        with self._session() as session:
+            self._shared_session = session
+            try:
+                yield self
+            finally:
+                self._shared_session = None
 
     # -- change ideas, ramps --------------------------------------------------------------------
 
@@ -251,16 +350,21 @@ class PDSAStore:
     def _change_idea(
         session: Session, authority: str, name: str, *, create: bool = False
     ) -> m.ChangeIdea:
-        idea = session.scalars(
-            sa.select(m.ChangeIdea).filter_by(authority=authority, name=name)
-        ).one_or_none()
-        if idea is None:
+        ci = m.ChangeIdea.__table__
+        rows = session.execute(
+            sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(ci.c.authority == authority)
+        ).all()
+        found = _match_idea(rows, name)
+        if found is None:
             if not create:
                 raise OptionsError(f"No change idea with that name for authority '{authority}'.")
-            idea = m.ChangeIdea(authority=authority, name=name, status="testing")
+            idea = m.ChangeIdea(
+                authority=authority, name=name, status="testing", notebook=idea_key(name) or None
+            )
             session.add(idea)
             session.flush()
-        return idea
+            return idea
+        return session.get(m.ChangeIdea, found)
 
     @staticmethod
     def _ramp(session: Session, idea: m.ChangeIdea, title: str | None, *, lock: bool) -> m.Ramp:
@@ -301,11 +405,29 @@ class PDSAStore:
         def run(session: Session) -> int:
             idea = self._change_idea(session, authority, clean["name"], create=True)
             for key, value in clean.items():
-                setattr(idea, key, value)
+                if value is not None or key not in ("notebook",):
+                    setattr(idea, key, value)
             session.flush()
             return idea.id
 
         return self._write(run)
+
+    def find_change_idea(self, authority: str, name: str) -> str | None:
+        """Return the stored name of the change idea called ``name`` (any spelling), or None.
+
+        A change idea is found by its name or its notebook name, e.g. "Two Week Planning
+        Meeting" or ``two_week_planning_meeting`` (:func:`idea_key`).
+        """
+        ci = m.ChangeIdea.__table__
+
+        def run(session: Session) -> str | None:
+            rows = session.execute(
+                sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(ci.c.authority == authority)
+            ).all()
+            found = _match_idea(rows, name)
+            return None if found is None else next(r[1] for r in rows if r[0] == found)
+
+        return self._read(run)
 
     def set_status(self, authority: str, change_idea: str, status: str) -> None:
         """Set a change idea's status (idea, testing, implementing, adopted, abandoned)."""
@@ -324,14 +446,23 @@ class PDSAStore:
     # -- cycles ---------------------------------------------------------------------------------
 
     def add_cycle(
-        self, authority: str, change_idea: str, *, ramp: str | None = None, **fields: Any
+        self,
+        authority: str,
+        change_idea: str,
+        *,
+        ramp: str | None = None,
+        action: str = "created",
+        **fields: Any,
     ) -> int:
         """Add a PDSA cycle to a ramp of a change idea and return the cycle's id.
 
         The change idea (status ``testing``) and the ramp (titled "<change idea> ramp" unless
         ``ramp`` names one; default: the idea's latest ramp) are created when absent.
-        ``cycle_no`` defaults to the ramp's next number. Other keyword arguments are the
-        worksheet fields (:data:`paceqi.pdsa.fields.CYCLE_FIELDS`).
+        ``cycle_no`` defaults to the ramp's next number. The change idea is found by its name
+        or its notebook name, in any spelling (:func:`idea_key`). Other keyword arguments are
+        the worksheet fields (:data:`paceqi.pdsa.fields.CYCLE_FIELDS`); ``predictions`` are
+        rows ``{prediction, result, met}`` (plain texts are predictions without results yet).
+        The cycle's history starts with who created it and when.
 
         Raises
         ------
@@ -356,12 +487,20 @@ class PDSAStore:
             # cost about twice as much here).
             conn = session.connection()
             ci, rp, cy = m.ChangeIdea.__table__, m.Ramp.__table__, m.Cycle.__table__
-            idea_id = conn.scalar(
-                sa.select(ci.c.id).where(ci.c.authority == authority, ci.c.name == change_idea)
+            idea_id = _match_idea(
+                conn.execute(
+                    sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(ci.c.authority == authority)
+                ).all(),
+                change_idea,
             )
             if idea_id is None:
                 idea_id = conn.execute(
-                    sa.insert(ci).values(authority=authority, name=change_idea, status="testing")
+                    sa.insert(ci).values(
+                        authority=authority,
+                        name=change_idea,
+                        status="testing",
+                        notebook=idea_key(change_idea) or None,
+                    )
                 ).inserted_primary_key[0]
             q = sa.select(rp.c.id).where(rp.c.change_idea_id == idea_id)
             if ramp is not None:
@@ -388,26 +527,105 @@ class PDSAStore:
                     f"The ramp already has a cycle {clean['cycle_no']}; leave cycle_no out to "
                     "add the next one, or update that cycle."
                 )
-            return conn.execute(
+            new_id = conn.execute(
                 sa.insert(cy).values(ramp_id=ramp_id, **clean)
             ).inserted_primary_key[0]
+            conn.execute(
+                sa.insert(m.CycleChange.__table__).values(
+                    cycle_id=new_id,
+                    changed_at=_now(),
+                    changed_by=self.user,
+                    action=action,
+                    changes=_diff({}, clean),
+                )
+            )
+            return new_id
 
         return self._write(run)
 
-    def update_cycle(self, cycle_id: int, **fields: Any) -> None:
-        """Change fields of a cycle (Do, Study, Act as the cycle goes on); others are kept."""
+    def update_cycle(self, cycle_id: int, **fields: Any) -> dict[str, Any]:
+        """Change fields of a cycle (Do, Study, Act as the cycle goes on); others are kept.
+
+        Every change is kept in the cycle's history (:meth:`history`): who, when, and each
+        changed field's old and new value. A ``study_results`` list (the older shape) is
+        attached to the cycle's stored predictions.
+
+        Returns
+        -------
+        dict
+            ``changes`` (field -> [old, new]) and ``late_predictions`` (True when prediction
+            texts were changed on or after the test's start date; the history notes it).
+        """
+        fields = dict(fields)
+        if "study_results" in fields and "predictions" not in fields:
+            current = self.cycle(cycle_id)["predictions"]
+            fields["predictions"] = prediction_rows(
+                prediction_texts(current), fields.pop("study_results")
+            )
         clean, errors = clean_record(fields, CYCLE_FIELDS, partial=True)
         if errors:
             raise _fail("update_cycle", errors, f"cycle {cycle_id}")
 
-        def run(session: Session) -> None:
+        def run(session: Session) -> dict[str, Any]:
             cycle = self._get_cycle(session, cycle_id)
-            if clean.get("predictions") and not cycle.predictions:
+            old = {k: getattr(cycle, k) for k in clean}
+            old_rows = list(cycle.predictions or [])
+            if clean.get("predictions") and not old_rows:
                 clean.setdefault("predictions_recorded_at", _now())
+            changes = _diff(old, clean)
+            late = bool(
+                "predictions" in changes
+                and prediction_texts(old_rows) != prediction_texts(clean["predictions"])
+                and (clean.get("start_date") or cycle.start_date) is not None
+                and (clean.get("start_date") or cycle.start_date) <= dt.date.today()
+                and old_rows
+            )
             for key, value in clean.items():
                 setattr(cycle, key, value)
+            if changes:
+                note = "predictions edited after the test started" if late else None
+                session.add(
+                    m.CycleChange(
+                        cycle_id=cycle.id,
+                        changed_at=_now(),
+                        changed_by=self.user,
+                        action="updated",
+                        changes=changes,
+                        note=note,
+                    )
+                )
+            return {"changes": changes, "late_predictions": late}
 
-        self._write(run)
+        return self._write(run)
+
+    def history(self, cycle_id: int) -> pd.DataFrame:
+        """Return a cycle's history: ``changed_at, changed_by, action, fields, changes, note``.
+
+        ``changes`` maps each changed field to ``[old, new]``; ``fields`` lists their names.
+        """
+        import pandas as pd
+
+        def run(session: Session) -> list[dict[str, Any]]:
+            self._get_cycle(session, cycle_id)
+            q = (
+                sa.select(m.CycleChange)
+                .where(m.CycleChange.cycle_id == cycle_id)
+                .order_by(m.CycleChange.id)
+            )
+            return [
+                {
+                    "changed_at": h.changed_at,
+                    "changed_by": h.changed_by,
+                    "action": h.action,
+                    "fields": sorted(h.changes or {}),
+                    "changes": dict(h.changes or {}),
+                    "note": h.note,
+                }
+                for h in session.scalars(q)
+            ]
+
+        cols = ["changed_at", "changed_by", "action", "fields", "changes", "note"]
+        return pd.DataFrame(self._read(run), columns=cols)
 
     def clone_cycle(self, cycle_id: int, **overrides: Any) -> int:
         """Start the next cycle of the ramp from a cycle's plan (Life QI / Carnegie "clone").
@@ -417,9 +635,15 @@ class PDSAStore:
         copied fields. Returns the new cycle's id.
         """
         source = self._read(lambda s: self._cycle_dict(self._get_cycle(s, cycle_id)))
-        values = {k: source[k] for k in _PLAN_FIELDS} | overrides
+        values = {k: source[k] for k in _PLAN_FIELDS}
+        values["predictions"] = prediction_texts(source["predictions"])  # results start empty
+        values |= overrides
         return self.add_cycle(
-            source["authority"], source["change_idea"], ramp=source["ramp"], **values
+            source["authority"],
+            source["change_idea"],
+            ramp=source["ramp"],
+            action=f"cloned from cycle {source['cycle_no']}",
+            **values,
         )
 
     @staticmethod
@@ -439,8 +663,7 @@ class PDSAStore:
         }
         out |= {name: getattr(cycle, name) for name in _CYCLE_COLUMNS}
         out["questions"] = list(out["questions"] or [])
-        out["predictions"] = list(out["predictions"] or [])
-        out["study_results"] = [dict(r) for r in out["study_results"] or []]
+        out["predictions"] = [dict(r) for r in out["predictions"] or []]
         return out
 
     def cycle(self, cycle_id: int) -> dict[str, Any]:
@@ -461,7 +684,19 @@ class PDSAStore:
             if authority is not None:
                 q = q.where(m.ChangeIdea.authority == authority)
             if change_idea is not None:
-                q = q.where(m.ChangeIdea.name == change_idea)
+                if authority is None:
+                    q = q.where(m.ChangeIdea.name == change_idea)
+                else:
+                    ci = m.ChangeIdea.__table__
+                    found = _match_idea(
+                        session.execute(
+                            sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(
+                                ci.c.authority == authority
+                            )
+                        ).all(),
+                        change_idea,
+                    )
+                    q = q.where(m.ChangeIdea.id == (found if found is not None else -1))
             q = q.order_by(m.ChangeIdea.authority, m.ChangeIdea.name, m.Ramp.id, m.Cycle.cycle_no)
             return [self._cycle_dict(c) for c in session.scalars(q)]
 
@@ -542,15 +777,15 @@ class PDSAStore:
 
         Columns: ``change_idea, ramp, cycle_no, cycle_id, title, purpose, scale, start_date,
         end_date, predictions, results, met, n_predictions, n_met, act_decision, next_steps`` where
-        ``predictions`` and ``results`` are lists (study results in prediction order) and
-        ``met`` the list of True/False/None per result.
+        ``predictions``, ``results`` and ``met`` are lists of the same length, one item per
+        prediction row (result None: not recorded yet; met True/False/None for yes/no/not yet).
         """
         import pandas as pd
 
         frame = self.cycles(authority, change_idea)
         rows = []
         for c in frame.to_dict("records"):
-            results = c["study_results"]
+            results = c["predictions"]
             rows.append(
                 {
                     "change_idea": c["change_idea"],
@@ -562,10 +797,10 @@ class PDSAStore:
                     "scale": c["scale"],
                     "start_date": c["start_date"],
                     "end_date": c["end_date"],
-                    "predictions": c["predictions"],
+                    "predictions": [r["prediction"] for r in results],
                     "results": [r["result"] for r in results],
                     "met": [r["met"] for r in results],
-                    "n_predictions": len(c["predictions"]),
+                    "n_predictions": len(results),
                     "n_met": sum(r["met"] is True for r in results),
                     "act_decision": c["act_decision"],
                     "next_steps": c["next_steps"],
@@ -662,7 +897,7 @@ class PDSAStore:
         def run(session: Session) -> dict[str, int]:
             totals: dict[str, int] = {}
             for doc in docs:
-                for key, n in write_document(session, doc).items():
+                for key, n in write_document(session, doc, self.user).items():
                     totals[key] = totals.get(key, 0) + n
             return totals
 
@@ -715,7 +950,8 @@ class PDSAStore:
 
         ideas = self.change_ideas(authority)
         if change_idea is not None:
-            ideas = ideas[ideas["name"] == change_idea]
+            name = self.find_change_idea(authority, change_idea) if authority else change_idea
+            ideas = ideas[ideas["name"] == name]
         return quality_check(self.cycles(authority, change_idea), ideas)
 
     def driver_diagram(self, authority: str):
@@ -729,6 +965,13 @@ class PDSAStore:
         from paceqi.pdsa.widgets import Tracker
 
         return Tracker(self, authority, change_idea).widget
+
+
+def _login() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers)
+        return None
 
 
 def _check_authority(authority: Any, errors: dict[str, str]) -> None:

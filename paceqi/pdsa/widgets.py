@@ -1,13 +1,18 @@
-"""Notebook widgets of the PDSA tracker: a cycle form, a ramp view and the driver diagram.
+"""Notebook widgets of the PDSA tracker: a cycle picker, the cycle form, ramp and diagram views.
 
 The logic lives here, not in the notebook, and is tested from pytest by setting widget values
-and pressing buttons. The form checks every field with :func:`paceqi.pdsa.fields.clean_record`
-(the same rules as the store, the CLI and the importers) and shows what is wrong under each
-field; a refused save leaves everything typed in place. User text shown in HTML is escaped.
+and pressing buttons. The form is built from the field table
+(:data:`paceqi.pdsa.fields.CYCLE_FIELDS`): one labelled input per field, grouped in the
+worksheet's sections, with full labels that wrap and a line of help under each. Predictions
+are rows (prediction, result, met yes / no / not yet), so a result can never shift to another
+prediction. Every field is checked with :func:`~paceqi.pdsa.fields.clean_record` (the same
+rules as the store, the CLI and the importers); a refused save leaves everything typed in place.
+User text shown in HTML is escaped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
@@ -15,55 +20,85 @@ import ipywidgets as w
 
 from paceqi.charts import theme
 from paceqi.errors import PaceqiError
-from paceqi.pdsa.fields import CYCLE_FIELDS, clean_record
-from paceqi.pdsa.vocab import ACT_DECISIONS, PURPOSES
+from paceqi.pdsa.fields import (
+    CYCLE_FIELD,
+    CYCLE_FIELDS,
+    SECTIONS,
+    clean_record,
+    parse_met,
+    prediction_texts,
+    section_fields,
+)
 
-__all__ = ["CycleForm", "RampView", "DiagramView", "Tracker"]
+__all__ = ["PredictionRow", "CycleForm", "CyclePicker", "RampView", "DiagramView", "Tracker"]
 
-_LAYOUT = w.Layout(width="95%")
+_FULL = {"width": "100%"}
 _ERROR = f'<span style="color:{theme.ERROR_TEXT}">{{}}</span>'
-#: form field -> (label, widget kind); kinds: text, area, lines, choice:<vocab>, yesno
-_FORM: dict[str, tuple[str, str]] = {
-    "change_idea": ("Change idea", "text"),
-    "ramp": ("Ramp (blank: the latest)", "text"),
-    "title": ("Title", "text"),
-    "purpose": ("This cycle will", "purpose"),
-    "objective": ("Objective", "area"),
-    "questions": ("Questions (one per line)", "lines"),
-    "predictions": ("Predictions (one per line)", "lines"),
-    "plan_who": ("Plan: who", "text"),
-    "plan_what": ("Plan: what", "area"),
-    "plan_when": ("Plan: when", "text"),
-    "plan_where": ("Plan: where", "text"),
-    "data_plan": ("Data to collect", "area"),
-    "scale": ("Scale (e.g. 1 team, 2 children)", "text"),
-    "start_date": ("Start date (YYYY-MM-DD)", "text"),
-    "end_date": ("End date (YYYY-MM-DD)", "text"),
-    "carried_out_as_planned": ("Carried out as planned?", "yesno"),
-    "do_observations": ("Do: observations", "area"),
-    "unexpected_events": ("Do: unexpected events", "area"),
-    "results": ("Study: result per prediction (one line each, in order)", "lines"),
-    "met": ("Study: prediction met? (one line each: yes / no / blank)", "lines"),
-    "act_decision": ("Act", "act"),
-    "next_steps": ("Next steps", "area"),
+_WARN = '<div role="alert" style="border-left:4px solid #b35900;padding:4px 8px">{}</div>'
+_MET = (("not yet", "not yet"), ("yes", "yes"), ("no", "no"))
+#: Fields the form does not show (kept by the store itself).
+_HIDDEN = ("predictions_recorded_at", "cycle_no")
+#: Context inputs: where the cycle belongs (not worksheet fields).
+_PLACE = {
+    "change_idea": (
+        "Change idea",
+        "Its name or its notebook name, e.g. two_week_planning_meeting.",
+    ),
+    "ramp": ("Ramp", "The ramp's title (blank: the change idea's latest ramp)."),
 }
 
 
-def _make(kind: str, label: str) -> w.Widget:
-    style = {"description_width": "14em"}
-    if kind == "purpose":
-        return w.Dropdown(options=["", *PURPOSES], description=label, style=style)
-    if kind == "act":
-        return w.Dropdown(options=["", *ACT_DECISIONS], description=label, style=style)
-    if kind == "yesno":
-        return w.Dropdown(options=["", "yes", "no"], description=label, style=style)
-    if kind in ("area", "lines"):
-        return w.Textarea(description=label, layout=_LAYOUT, style=style)
-    return w.Text(description=label, layout=_LAYOUT, style=style)
+def _label(text: str, helptext: str = "") -> w.HTML:
+    """Return a full label that wraps (never truncated), with its help line under it."""
+    small = f'<br><small style="color:#555">{html.escape(helptext)}</small>' if helptext else ""
+    return w.HTML(
+        f'<b style="white-space:normal">{html.escape(text)}</b>{small}',
+        layout=w.Layout(width="100%"),
+    )
 
 
-def _lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
+def _input(kind: str, choices: tuple[str, ...] = ()) -> w.Widget:
+    layout = w.Layout(**_FULL)
+    if kind == "choice":
+        return w.Dropdown(options=["", *choices], value="", layout=w.Layout(width="20em"))
+    if kind == "bool":
+        return w.Dropdown(options=["", "yes", "no"], value="", layout=w.Layout(width="20em"))
+    if kind in ("note", "texts"):
+        return w.Textarea(layout=w.Layout(width="100%", height="4.5em"))
+    if kind == "date":
+        return w.Text(placeholder="YYYY-MM-DD", layout=w.Layout(width="20em"))
+    return w.Text(layout=layout)
+
+
+class PredictionRow:
+    """One prediction with its result and whether it was met (yes / no / not yet)."""
+
+    def __init__(self, prediction: str = "", result: str = "", met: Any = None, on_remove=None):
+        self.prediction = w.Textarea(
+            value=prediction, placeholder="What do you predict will happen?",
+            layout=w.Layout(width="100%", height="3.5em"),
+        )  # fmt: skip
+        self.result = w.Textarea(
+            value=result, placeholder="What happened (after the test)",
+            layout=w.Layout(width="100%", height="3.5em"),
+        )  # fmt: skip
+        word = {True: "yes", False: "no"}.get(parse_met(met), "not yet")
+        self.met = w.Dropdown(options=_MET, value=word, layout=w.Layout(width="8em"))
+        self.remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="7em"))
+        if on_remove is not None:
+            self.remove.on_click(lambda _b: on_remove(self))
+        self.widget = w.GridBox(
+            [self.prediction, self.result, self.met, self.remove],
+            layout=w.Layout(grid_template_columns="1fr 1fr 8em 7em", width="100%"),
+        )
+
+    def value(self) -> dict[str, Any]:
+        """Return the row as ``{prediction, result, met}`` (blank text: None)."""
+        return {
+            "prediction": self.prediction.value.strip() or None,
+            "result": self.result.value.strip() or None,
+            "met": parse_met(self.met.value),
+        }
 
 
 class CycleForm:
@@ -81,12 +116,14 @@ class CycleForm:
     Attributes
     ----------
     inputs : dict of str to Widget
-        One input per field (see ``_FORM``); set ``.value`` to fill the form.
+        One input per shown field of the field table, plus ``change_idea`` and ``ramp``.
+    rows : list of PredictionRow
+        The prediction rows; :meth:`add_row` adds one.
     messages : dict of str to HTML
         The inline validation message under each input (empty when the field is fine).
-    save, new, clone : Button
-        Save (add, or update the cycle being edited); start a new blank cycle; clone the cycle
-        being edited into the next cycle of its ramp.
+    save, new, clone, add_prediction : Button
+    warning : HTML
+        Shown when predictions of a cycle whose test has started are being changed.
     status : HTML
         The last outcome ("Saved cycle 2 ..." or what to fix).
     cycle_id : int or None
@@ -98,55 +135,142 @@ class CycleForm:
         self.authority = authority
         self.on_save = on_save
         self.cycle_id: int | None = None
-        self.inputs = {name: _make(kind, label) for name, (label, kind) in _FORM.items()}
-        self.messages = {name: w.HTML("") for name in _FORM}
-        self.messages["form"] = w.HTML("")
+        self._loaded: dict[str, Any] | None = None
+        self.inputs: dict[str, w.Widget] = {n: _input("text") for n in _PLACE}
+        self.messages: dict[str, w.HTML] = {n: w.HTML("") for n in _PLACE}
         self.inputs["change_idea"].value = change_idea or ""
+        for f in CYCLE_FIELDS:
+            if f.name not in _HIDDEN and f.kind != "predictions":
+                self.inputs[f.name] = _input(f.kind, f.choices)
+            self.messages[f.name] = w.HTML("")
+        self.messages["form"] = w.HTML("")
+        self.rows: list[PredictionRow] = []
+        self.rows_box = w.VBox([], layout=w.Layout(width="100%"))
+        self.add_prediction = w.Button(description="Add a prediction", icon="plus")
+        self.add_prediction.on_click(lambda _b: self.add_row())
+        self.warning = w.HTML("")
         self.save = w.Button(description="Save cycle", button_style="primary", icon="check")
-        self.new = w.Button(description="New cycle", icon="plus")
-        self.clone = w.Button(description="Clone as next cycle", icon="copy")
+        self.new = w.Button(description="New cycle", icon="file")
+        self.clone = w.Button(description="Clone as next cycle", icon="copy",
+                              layout=w.Layout(width="auto"))  # fmt: skip
         self.status = w.HTML("")
         self.save.on_click(lambda _b: self.submit())
         self.new.on_click(lambda _b: self.clear())
         self.clone.on_click(lambda _b: self.clone_current())
-        rows = []
-        for name in _FORM:
-            rows += [self.inputs[name], self.messages[name]]
-        self.widget = w.VBox(
-            [*rows, w.HBox([self.save, self.new, self.clone]), self.status, self.messages["form"]]
+        self.add_row()
+        self.widget = w.VBox(self._layout(), layout=w.Layout(width="100%"))
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _field(self, name: str, label: str, helptext: str) -> w.VBox:
+        return w.VBox(
+            [_label(label, helptext), self.inputs[name], self.messages[name]],
+            layout=w.Layout(width="100%", margin="0 0 6px 0"),
         )
+
+    def _layout(self) -> list[w.Widget]:
+        parts: list[w.Widget] = [self._field(n, *_PLACE[n]) for n in _PLACE]
+        for section, title in SECTIONS.items():
+            fields = [f for f in section_fields(section) if f.name not in _HIDDEN]
+            if not fields:
+                continue
+            parts.append(w.HTML(f"<h4>{html.escape(title)}</h4>"))
+            for f in fields:
+                if f.kind == "predictions":
+                    head = w.GridBox(
+                        [w.HTML("<b>Prediction</b>"), w.HTML("<b>Result</b>"),
+                         w.HTML("<b>Met?</b>"), w.HTML("")],
+                        layout=w.Layout(grid_template_columns="1fr 1fr 8em 7em", width="100%"),
+                    )  # fmt: skip
+                    parts.append(
+                        w.VBox(
+                            [
+                                _label(f.label, f.help),
+                                head,
+                                self.rows_box,
+                                self.add_prediction,
+                                self.messages[f.name],
+                                self.warning,
+                            ],
+                            layout=w.Layout(width="100%", margin="0 0 6px 0"),
+                        )  # fmt: skip
+                    )
+                else:
+                    parts.append(self._field(f.name, f.label, f.help))
+        buttons = w.HBox([self.save, self.new, self.clone])
+        return [*parts, buttons, self.status, self.messages["form"]]
+
+    # -- prediction rows ----------------------------------------------------------------------
+
+    def add_row(self, prediction: str = "", result: str = "", met: Any = None) -> PredictionRow:
+        """Add a prediction row (empty by default) and return it."""
+        row = PredictionRow(prediction or "", result or "", met, on_remove=self.remove_row)
+        row.prediction.observe(lambda _c: self._check_late(), names="value")
+        self.rows.append(row)
+        self.rows_box.children = [r.widget for r in self.rows]
+        return row
+
+    def remove_row(self, row: PredictionRow) -> None:
+        """Remove one prediction row."""
+        self.rows.remove(row)
+        self.rows_box.children = [r.widget for r in self.rows]
+        self._check_late()
+
+    def _set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = []
+        for r in rows or [{}]:
+            self.add_row(r.get("prediction") or "", r.get("result") or "", r.get("met"))
+        self.rows_box.children = [r.widget for r in self.rows]
+
+    def _started(self) -> dt.date | None:
+        if self._loaded is None or self._loaded.get("start_date") is None:
+            return None
+        start = self._loaded["start_date"]
+        return start if start <= dt.date.today() else None
+
+    def _check_late(self) -> bool:
+        """Warn when predictions of a cycle whose test has started are being changed."""
+        started = self._started()
+        typed = [r.value() for r in self.rows if r.value()["prediction"]]
+        late = bool(
+            started
+            and self._loaded
+            and prediction_texts(self._loaded["predictions"]) != prediction_texts(typed)
+        )
+        self.warning.value = (
+            _WARN.format(
+                f"<b>Warning:</b> this cycle's test started on {started.isoformat()}. "
+                "Predictions are made <em>before</em> a test; a prediction changed now is "
+                "recorded in the cycle's history as edited after the test started."
+            )
+            if late
+            else ""
+        )
+        return late
 
     # -- values <-> store ---------------------------------------------------------------------
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Return (cycle fields as typed, problems found before the store's own checks)."""
-        v = {name: box.value for name, box in self.inputs.items()}
-        problems: dict[str, str] = {}
         out: dict[str, Any] = {}
-        for name in _FORM:
-            if name in ("change_idea", "ramp", "results", "met", "carried_out_as_planned"):
+        problems: dict[str, str] = {}
+        for f in CYCLE_FIELDS:
+            if f.name in _HIDDEN:
                 continue
-            value = v[name]
-            kind = _FORM[name][1]
-            out[name] = _lines(value) if kind == "lines" else value
-        out["carried_out_as_planned"] = {"yes": True, "no": False}.get(v["carried_out_as_planned"])
-        predictions = out["predictions"]
-        results, met = _lines(v["results"]), [m.strip().lower() for m in _lines(v["met"])]
-        if len(results) > len(predictions):
-            problems["results"] = "has more lines than there are predictions"
-        bad_met = [m for m in met if m not in ("yes", "no", "?", "-")]
-        if bad_met or len(met) > len(predictions):
-            problems["met"] = "needs one line per prediction: yes, no, ? (or - for not judged)"
-        n = max(len(results), len(met))
-        out["study_results"] = [
-            {
-                "prediction": predictions[i] if i < len(predictions) else None,
-                "result": results[i] if i < len(results) else None,
-                "met": {"yes": True, "no": False}.get(met[i]) if i < len(met) else None,
-            }
-            for i in range(n)
-        ]
-        if not v["change_idea"].strip():
+            if f.kind == "predictions":
+                rows = [r.value() for r in self.rows]
+                for i, r in enumerate(rows, 1):
+                    if r["prediction"] is None and (r["result"] or r["met"] is not None):
+                        problems[f.name] = f"row {i} has a result but no prediction"
+                out[f.name] = [r for r in rows if r["prediction"] is not None]
+                continue
+            value = self.inputs[f.name].value
+            if f.kind == "texts":
+                value = [line for line in value.splitlines() if line.strip()]
+            elif f.kind == "bool":
+                value = {"yes": True, "no": False}.get(value)
+            out[f.name] = value
+        if not self.inputs["change_idea"].value.strip():
             problems["change_idea"] = "is required"
         return out, problems
 
@@ -157,10 +281,11 @@ class CycleForm:
     def submit(self) -> int | None:
         """Check the form; save it if every field is fine. Returns the cycle id or None."""
         fields, problems = self.values()
-        check = dict(fields, cycle_no=1)
-        _, errors = clean_record(check, CYCLE_FIELDS)
-        errors = {("results" if k == "study_results" else k): m for k, m in errors.items()}
-        errors = {k: f"{_FORM[k][0]} {m}" for k, m in {**errors, **problems}.items() if k in _FORM}
+        _, errors = clean_record(dict(fields, cycle_no=1), CYCLE_FIELDS)
+        errors = {**errors, **problems}
+        label = {n: lab for n, (lab, _h) in _PLACE.items()}
+        label |= {f.name: f.label for f in CYCLE_FIELDS}
+        errors = {k: f"{label[k]} {m}" for k, m in errors.items() if k in label}
         if errors:
             self._show(errors)
             n = len(errors)
@@ -168,21 +293,35 @@ class CycleForm:
             return None
         idea = self.inputs["change_idea"].value.strip()
         ramp = self.inputs["ramp"].value.strip() or None
+        late = False
         try:
             if self.cycle_id is None:
                 self.cycle_id = self.store.add_cycle(self.authority, idea, ramp=ramp, **fields)
+                changed = "new cycle"
             else:
-                self.store.update_cycle(self.cycle_id, **fields)
+                done = self.store.update_cycle(self.cycle_id, **fields)
+                late = done["late_predictions"]
+                changed = ", ".join(CYCLE_FIELD[k].label for k in done["changes"]) or "no change"
         except PaceqiError as exc:
             self._show({"form": str(exc)})
             self.status.value = _ERROR.format("Not saved.")
             return None
         self._show({})
         saved = self.store.cycle(self.cycle_id)
+        self._loaded = saved
+        self.inputs["change_idea"].value = saved["change_idea"]
         self.inputs["ramp"].value = saved["ramp"]
-        self.status.value = html.escape(
-            f"Saved cycle {saved['cycle_no']} of ramp '{saved['ramp']}' (id {self.cycle_id})."
+        self.warning.value = ""
+        text = html.escape(
+            f"Saved cycle {saved['cycle_no']} of ramp '{saved['ramp']}' (id {self.cycle_id}) "
+            f"by {self.store.user or 'unknown'}: {changed}."
         )
+        if late:
+            text += _WARN.format(
+                "<b>Predictions were changed after the test started</b>; the cycle's history "
+                "records it."
+            )
+        self.status.value = text
         if self.on_save is not None:
             self.on_save(self.cycle_id)
         return self.cycle_id
@@ -191,38 +330,42 @@ class CycleForm:
         """Fill the form from a stored cycle; the next save updates it."""
         c = self.store.cycle(cycle_id)
         self.cycle_id = cycle_id
-        for name, (_label, kind) in _FORM.items():
-            if name in ("results", "met"):
-                continue
+        self._loaded = c
+        for name, box in self.inputs.items():
             value = c.get(name)
-            if name == "carried_out_as_planned":
+            field = CYCLE_FIELD.get(name)
+            if field is not None and field.kind == "bool":
                 value = {True: "yes", False: "no"}.get(value, "")
-            elif kind == "lines":
+            elif field is not None and field.kind == "texts":
                 value = "\n".join(value or [])
             elif value is None:
                 value = ""
-            self.inputs[name].value = str(value)
-        results = c["study_results"]
-        self.inputs["results"].value = "\n".join(r["result"] or "" for r in results)
-        self.inputs["met"].value = "\n".join(
-            {True: "yes", False: "no"}.get(r["met"], "?") for r in results
-        )
+            box.value = str(value)
+        self._set_rows(c["predictions"])
         self._show({})
-        self.status.value = html.escape(f"Editing cycle {c['cycle_no']} (id {cycle_id}).")
+        self.warning.value = ""
+        self.status.value = html.escape(
+            f"Editing cycle {c['cycle_no']} of ramp '{c['ramp']}' (id {cycle_id})."
+        )
 
     def clear(self) -> None:
         """Start a new cycle: keep the change idea and ramp, empty the rest."""
         for name, box in self.inputs.items():
-            if name not in ("change_idea", "ramp"):
+            if name not in _PLACE:
                 box.value = ""
+        self._set_rows([])
         self.cycle_id = None
+        self._loaded = None
         self._show({})
+        self.warning.value = ""
         self.status.value = "New cycle."
 
     def clone_current(self) -> int | None:
         """Clone the cycle being edited into the next cycle of its ramp and edit the clone."""
         if self.cycle_id is None:
-            self.status.value = _ERROR.format("Save or load a cycle first, then clone it.")
+            self.status.value = _ERROR.format(
+                "Pick a cycle above (or save this one), then clone it into the next cycle."
+            )
             return None
         new = self.store.clone_cycle(self.cycle_id)
         self.load(new)
@@ -231,21 +374,94 @@ class CycleForm:
         return new
 
 
+class CyclePicker:
+    """Open any cycle: authority, then change idea, then ramp, then cycle.
+
+    Attributes
+    ----------
+    authority, change_idea, ramp, cycle : Dropdown
+        ``cycle`` options are (label, cycle id), plus ("New cycle", None).
+    """
+
+    def __init__(self, store, authority: str, change_idea: str | None = None, on_pick=None):
+        self.store = store
+        self.on_pick = on_pick
+        style = {"description_width": "8em"}
+        lay = w.Layout(width="100%")
+        names = sorted({*store.authorities(), authority})
+        self.authority = w.Dropdown(options=names, value=authority, description="Authority",
+                                    style=style, layout=lay)  # fmt: skip
+        self.change_idea = w.Dropdown(description="Change idea", style=style, layout=lay)
+        self.ramp = w.Dropdown(description="Ramp", style=style, layout=lay)
+        self.cycle = w.Dropdown(description="Cycle", style=style, layout=lay)
+        self._quiet = False
+        self.refresh(change_idea)
+        self.authority.observe(lambda _c: self._changed("authority"), names="value")
+        self.change_idea.observe(lambda _c: self._changed("change_idea"), names="value")
+        self.ramp.observe(lambda _c: self._changed("ramp"), names="value")
+        self.cycle.observe(lambda _c: self._changed("cycle"), names="value")
+        self.widget = w.VBox([self.authority, self.change_idea, self.ramp, self.cycle], layout=lay)
+
+    def refresh(self, change_idea: str | None = None, cycle_id: int | None = None) -> None:
+        """Reload the choices from the store, keeping (or setting) the selection."""
+        self._quiet = True
+        try:
+            frame = self.store.cycles(self.authority.value)
+            ideas = list(self.store.change_ideas(self.authority.value)["name"])
+            want = change_idea or self.change_idea.value
+            if want is not None and want not in ideas:
+                want = self.store.find_change_idea(self.authority.value, want)
+            self.change_idea.options = ideas
+            self.change_idea.value = want if want in ideas else (ideas[0] if ideas else None)
+            mine = frame[frame["change_idea"] == self.change_idea.value]
+            ramps = list(dict.fromkeys(mine["ramp"]))
+            if cycle_id is not None and cycle_id in set(mine["id"]):
+                ramp = mine.loc[mine["id"] == cycle_id, "ramp"].iloc[0]
+            else:
+                ramp = self.ramp.value
+            self.ramp.options = ramps
+            self.ramp.value = ramp if ramp in ramps else (ramps[-1] if ramps else None)
+            rows = mine[mine["ramp"] == self.ramp.value]
+            options = [
+                (f"Cycle {r.cycle_no}: {r.title or '(no title)'}"
+                 f"{' (from ' + str(r.start_date) + ')' if r.start_date else ''}", int(r.id))
+                for r in rows.itertuples()
+            ]  # fmt: skip
+            self.cycle.options = [("New cycle", None), *options]
+            ids = [v for _lab, v in options]
+            self.cycle.value = cycle_id if cycle_id in ids else None
+        finally:
+            self._quiet = False
+
+    def _changed(self, what: str) -> None:
+        if self._quiet:
+            return
+        if what != "cycle":
+            keep = None if what == "authority" else self.change_idea.value
+            if what == "authority":
+                self.change_idea.value = None
+            self.refresh(keep)
+        if self.on_pick is not None:
+            self.on_pick(what)
+
+
 class RampView:
-    """An HTML table of a change idea's ramp(s) and its PDSA quality check."""
+    """A formatted table of a change idea's ramp(s) and its PDSA quality check."""
 
     def __init__(self, store, authority: str, change_idea: str | None = None):
         self.store, self.authority, self.change_idea = store, authority, change_idea
-        self.html = w.HTML("")
-        self.widget = w.VBox([self.html])
+        self.html = w.HTML("", layout=w.Layout(width="100%"))
+        self.widget = w.VBox([self.html], layout=w.Layout(width="100%"))
         self.refresh()
 
-    def refresh(self, change_idea: str | None = None) -> None:
-        """Redraw from the store (optionally for another change idea)."""
+    def refresh(self, change_idea: str | None = None, authority: str | None = None) -> None:
+        """Redraw from the store (optionally for another change idea or authority)."""
         if change_idea is not None:
             self.change_idea = change_idea
+        if authority is not None:
+            self.authority = authority
         if not self.change_idea:
-            self.html.value = "<p>Choose a change idea.</p>"
+            self.html.value = "<p>No change idea chosen: no PDSA cycles to show.</p>"
             return
         try:
             ramp = self.store.ramp(self.authority, self.change_idea)
@@ -253,79 +469,150 @@ class RampView:
         except PaceqiError as exc:
             self.html.value = html.escape(str(exc))
             return
-        e = html.escape
-        rows = []
-        for r in ramp.itertuples():
-            pairs = []
-            for i, p in enumerate(r.predictions):
-                res = r.results[i] if i < len(r.results) else None
-                met = r.met[i] if i < len(r.met) else None
-                mark = {True: "&#10004; met", False: "&#10008; not met", None: "&ndash;"}[met]
-                pairs.append(f"{e(p)} &rarr; {e(res or '–')} ({mark})")
-            dates = f"{r.start_date or '?'} – {r.end_date or '?'}"
-            rows.append(
-                f"<tr><td>{e(r.ramp)}</td><td>{r.cycle_no}</td><td>{e(r.title or '')}</td>"
-                f"<td>{e(r.scale or '')}</td><td>{e(dates)}</td><td>{'<br>'.join(pairs)}</td>"
-                f"<td>{e(r.act_decision or '')}</td></tr>"
+        self.html.value = ramp_html(ramp, self.change_idea) + _quality_html(qc)
+
+
+def ramp_html(ramp, change_idea: str) -> str:
+    """Return a ramp (from :meth:`PDSAStore.ramp`) as a readable HTML table.
+
+    One row per cycle: ramp, cycle, title, scale, dates, each prediction with its result and
+    whether it was met, and the Act decision. User text is escaped.
+    """
+    e = html.escape
+    if ramp.empty:
+        return f"<p>No PDSA cycles recorded for {e(change_idea)} yet.</p>"
+    rows = []
+    cell = 'style="border:1px solid #ccc;padding:4px;vertical-align:top;text-align:left"'
+    for r in ramp.itertuples():
+        pairs = []
+        for p, res, met in zip(r.predictions, r.results, r.met, strict=True):
+            mark = {True: "&#10004; met", False: "&#10008; not met", None: "not yet"}[met]
+            pairs.append(
+                f"<li><b>Predicted:</b> {e(p or '')}<br><b>Result:</b> "
+                f"{e(res) if res else '<i>not recorded yet</i>'} ({mark})</li>"
             )
-        head = "<tr><th>Ramp</th><th>Cycle</th><th>Title</th><th>Scale</th><th>Dates</th>"
-        head += "<th>Prediction &rarr; result</th><th>Act</th></tr>"
-        checks = "".join(
-            f"<li>{'&#10004;' if q.met else '&#10008;'} {e(q.label)}"
-            f"{': ' + e(q.detail) if q.detail else ''}</li>"
-            for q in qc.itertuples()
+        start = r.start_date.isoformat() if r.start_date else "?"
+        end = r.end_date.isoformat() if r.end_date else "…"
+        rows.append(
+            f"<tr><td {cell}>{e(r.ramp)}</td><td {cell}>{r.cycle_no}</td>"
+            f"<td {cell}>{e(r.title or '')}</td><td {cell}>{e(r.scale or '')}</td>"
+            f"<td {cell}>{start}&nbsp;– {end}</td><td {cell}><ul style='margin:0'>"
+            f"{''.join(pairs) or '<li>no predictions</li>'}</ul></td>"
+            f"<td {cell}>{e(r.act_decision or '')}</td></tr>"
         )
-        self.html.value = (
-            f"<h4>{e(self.change_idea)}: PDSA ramp</h4><table>{head}{''.join(rows)}</table>"
-            f"<h4>PDSA quality check (Knudsen et al. 2019)</h4><ul>{checks}</ul>"
-        )
+    head = "".join(
+        f"<th {cell}>{h}</th>"
+        for h in ("Ramp", "Cycle", "Title", "Scale", "Dates", "Predictions and results", "Act")
+    )
+    return (
+        f"<h4>{e(change_idea)}: PDSA ramp</h4>"
+        f'<table style="border-collapse:collapse;width:100%"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _quality_html(qc) -> str:
+    e = html.escape
+    checks = "".join(
+        f"<li>{'&#10004;' if q.met else '&#10008;'} {e(q.label)}"
+        f"{': ' + e(q.detail) if q.detail else ''}</li>"
+        for q in qc.itertuples()
+    )
+    return f"<h4>PDSA quality check (Knudsen et al. 2019)</h4><ul>{checks}</ul>"
 
 
 class DiagramView:
-    """The authority's driver diagram, redrawn from the store on :meth:`refresh`."""
+    """The authority's driver diagram, scaled to its container, redrawn on :meth:`refresh`."""
 
     def __init__(self, store, authority: str):
         self.store, self.authority = store, authority
-        self.html = w.HTML("")
-        self.widget = w.VBox([self.html])
+        self.html = w.HTML("", layout=w.Layout(width="100%"))
+        self.widget = w.VBox([self.html], layout=w.Layout(width="100%"))
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, authority: str | None = None) -> None:
         """Redraw from the store."""
-        self.html.value = self.store.driver_diagram(self.authority).svg
+        from paceqi.pdsa.diagram import driver_diagram
+
+        if authority is not None:
+            self.authority = authority
+        svg = driver_diagram(self.store.document(self.authority)).svg
+        self.html.value = f'<div style="width:100%;max-width:100%;overflow:hidden">{svg}</div>'
 
 
 class Tracker:
-    """The tracker: choose a change idea; cycle form, ramp view and driver diagram in tabs."""
+    """The tracker: pick a cycle (authority, change idea, ramp, cycle), edit it, see the ramp.
+
+    Attributes
+    ----------
+    picker : CyclePicker
+    form : CycleForm
+    ramp : RampView
+        Refreshed after every save.
+    diagram : DiagramView
+    history : HTML
+        The history of the cycle being edited (who, when, what changed).
+    """
 
     def __init__(self, store, authority: str, change_idea: str | None = None):
-        self.store, self.authority = store, authority
-        ideas = list(store.change_ideas(authority)["name"])
-        start = change_idea or (ideas[0] if ideas else None)
-        self.choose = w.Dropdown(options=ideas, value=start if start in ideas else None,
-                                 description="Change idea")  # fmt: skip
-        self.form = CycleForm(store, authority, start, on_save=lambda _id: self.refresh())
+        self.store = store
+        self.picker = CyclePicker(store, authority, change_idea, on_pick=self._picked)
+        start = self.picker.change_idea.value or change_idea
+        self.form = CycleForm(store, authority, start, on_save=self._saved)
         self.ramp = RampView(store, authority, start)
         self.diagram = DiagramView(store, authority)
-        self.choose.observe(self._chosen, names="value")
-        tabs = w.Tab([self.form.widget, self.ramp.widget, self.diagram.widget])
-        for i, title in enumerate(("Cycle", "Ramp", "Driver diagram")):
+        self.history = w.HTML("")
+        tabs = w.Tab([self.form.widget, self.ramp.widget, self.diagram.widget,
+                      w.VBox([self.history])])  # fmt: skip
+        for i, title in enumerate(("Cycle", "Ramp", "Driver diagram", "History")):
             tabs.set_title(i, title)
-        self.widget = w.VBox([self.choose, tabs])
+        self.tabs = tabs
+        self.widget = w.VBox([self.picker.widget, tabs], layout=w.Layout(width="100%"))
 
-    def _chosen(self, change: dict[str, Any]) -> None:
-        if change["new"]:
-            self.form.inputs["change_idea"].value = change["new"]
+    @property
+    def authority(self) -> str:
+        """The authority chosen in the picker."""
+        return self.picker.authority.value
+
+    def _picked(self, what: str) -> None:
+        idea = self.picker.change_idea.value
+        self.form.authority = self.authority
+        if what == "cycle" and self.picker.cycle.value is not None:
+            self.form.load(self.picker.cycle.value)
+        elif what == "cycle" or what in ("authority", "change_idea", "ramp"):
+            self.form.inputs["change_idea"].value = idea or ""
+            self.form.inputs["ramp"].value = self.picker.ramp.value or ""
             self.form.clear()
-            self.ramp.refresh(change["new"])
+        self.ramp.refresh(idea, self.authority)
+        if what == "authority":
+            self.diagram.refresh(self.authority)
+        self._show_history()
+
+    def _saved(self, cycle_id: int) -> None:
+        c = self.store.cycle(cycle_id)
+        self.picker.refresh(c["change_idea"], cycle_id)
+        self.ramp.refresh(c["change_idea"], self.authority)
+        self.diagram.refresh(self.authority)
+        self._show_history()
+
+    def _show_history(self) -> None:
+        cid = self.form.cycle_id
+        if cid is None:
+            self.history.value = "<p>Pick a cycle to see its history.</p>"
+            return
+        e = html.escape
+        items = []
+        for h in self.store.history(cid).itertuples():
+            fields = ", ".join(CYCLE_FIELD[f].label if f in CYCLE_FIELD else f for f in h.fields)
+            note = f" <b>({e(h.note)})</b>" if h.note else ""
+            items.append(
+                f"<li>{h.changed_at:%Y-%m-%d %H:%M} UTC, {e(h.changed_by or 'unknown')}, "
+                f"{e(h.action)}: {e(fields or '-')}{note}</li>"
+            )
+        self.history.value = f"<ul>{''.join(items)}</ul>"
 
     def refresh(self) -> None:
-        """Reload change ideas, the ramp view and the diagram from the store."""
-        ideas = list(self.store.change_ideas(self.authority)["name"])
-        current = self.form.inputs["change_idea"].value.strip()
-        self.choose.unobserve(self._chosen, names="value")
-        self.choose.options = ideas
-        self.choose.value = current if current in ideas else None
-        self.choose.observe(self._chosen, names="value")
-        self.ramp.refresh(current or None)
-        self.diagram.refresh()
+        """Reload the picker, the ramp view and the diagram from the store."""
+        self.picker.refresh(self.form.inputs["change_idea"].value or None, self.form.cycle_id)
+        self.ramp.refresh(self.picker.change_idea.value, self.authority)
+        self.diagram.refresh(self.authority)

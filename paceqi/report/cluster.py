@@ -4,22 +4,24 @@ Each Dask worker keeps its own :class:`~paceqi.report.kernelpool.KernelPool` (on
 worker thread), held by a worker plugin: created on the worker's first job, shut down when the
 plugin is removed at the end of the batch or when the worker closes. A task runs one job
 end to end on the worker - execute, render HTML, write files - and only the small
-:class:`~paceqi.report.batch.RunResult` travels back. The output folder and the data must
+:class:`~paceqi.report.result.RunResult` travels back. The output folder and the data must
 therefore be on a file system every worker sees (same paths), e.g. a shared network drive.
+Without a scheduler, :func:`local_cluster` starts a ``LocalCluster`` on this machine.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from paceqi.report.job import run_on_pool
 from paceqi.report.jobs import RunSpec
 
-__all__ = ["KernelPoolPlugin", "run_on_dask", "PLUGIN_NAME"]
+__all__ = ["KernelPoolPlugin", "run_on_dask", "local_cluster", "PLUGIN_NAME"]
 
 PLUGIN_NAME = "paceqi-kernel-pool"
 
@@ -77,8 +79,6 @@ def _dask_job(spec: RunSpec, digest: str) -> Any:
     """Run one job on this worker's kernel pool (the Dask task)."""
     from distributed import get_worker
 
-    from paceqi.report.batch import run_on_pool
-
     worker = get_worker()
     plugin = worker.plugins.get(PLUGIN_NAME)
     holder = getattr(plugin, "holder", None)
@@ -125,3 +125,22 @@ def run_on_dask(
             client.unregister_worker_plugin(PLUGIN_NAME)
         if own:
             client.close()
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int) -> Iterator[str]:
+    """Start a ``LocalCluster`` of ``workers`` single-threaded processes; yield its address.
+
+    Each worker process keeps one warm kernel. Used by ``paceqi batch --executor dask``
+    without ``--scheduler`` (and by the benchmark to compare 1 and 2 workers).
+    """
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,  # errors only
+    ) as cluster:
+        yield cluster.scheduler_address

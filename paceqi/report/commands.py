@@ -51,12 +51,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--isolate", action="store_true", help="a fresh kernel for every report (slower, strict)"
     )
     batch.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default=None,
+        help="where reports run: local warm kernels (default) or Dask (a --scheduler, or a "
+        "local cluster of --jobs workers)",
+    )
+    batch.add_argument(
         "--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786"
     )
     batch.add_argument(
         "--timeout", type=positive_seconds, default=None, metavar="S", help="per-cell timeout"
     )
-    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.add_argument("--quiet", action="store_true", help="no progress line")
     batch.set_defaults(func=_batch)
 
 
@@ -91,6 +98,7 @@ def _batch(args: argparse.Namespace) -> int:
         force=args.force,
         isolate=args.isolate,
         scheduler=args.scheduler,
+        executor=args.executor,
         progress=not args.quiet,
     )
     print(format_summary(results))

@@ -123,7 +123,14 @@ def _signals_for_phase(
     """Apply the rule set to one phase; ``use`` = included and not missing, ``side`` = _side()."""
     m = y.size
     zero = np.zeros(m, dtype=np.int64)
-    out = {"sigma": rules.outside_limits(y, lim.lcl, lim.ucl), "hugging": np.zeros(m, dtype=bool)}
+    # Zero-width limits (a P chart's baseline at 0 % or 100 %, MR-bar = 0) say nothing about
+    # chance variation: a point off such a line is never a limit signal (METHODS.md §8 "Small
+    # numbers"); the caveat columns say why the limits collapsed.
+    with np.errstate(invalid="ignore"):
+        width = np.asarray(lim.ucl, dtype=float) - np.asarray(lim.lcl, dtype=float)
+    collapsed = np.broadcast_to(np.isfinite(width) & (width <= 0), y.shape)
+    sigma = np.where(collapsed, 0, rules.outside_limits(y, lim.lcl, lim.ucl))
+    out = {"sigma": sigma, "hugging": np.zeros(m, dtype=bool)}
     ruleset, chart = options.rules, options.chart
     runs_only_sigma = chart is ChartType.MR
     length = options.shift_length
@@ -146,7 +153,7 @@ def _signals_for_phase(
     if options.has_limits and ruleset is not RuleSet.ANHOEJ:
         with np.errstate(invalid="ignore"):
             beyond = (y > lim.ucl_2s).astype(float) - (y < lim.lcl_2s).astype(float)
-        beyond = np.where(use, beyond, np.nan)
+        beyond = np.where(use & ~collapsed, beyond, np.nan)
         up, low = rules.two_of_three(beyond, side if ruleset is RuleSet.MDC else None)
         out["two_of_three"] = np.where(up, 1, np.where(low, -1, 0))
         if ruleset is RuleSet.IHI:

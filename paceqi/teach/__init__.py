@@ -1,4 +1,4 @@
-"""Simulations for the training notebooks (issue #9): pure, seeded and unit-tested.
+"""Simulations for the training notebooks (issues #9, #18): pure, seeded and unit-tested.
 
 Each module has one exercise; the notebooks in ``notebooks/training/`` call them through
 :mod:`paceqi.teach.widgets` (ipywidgets, or a static chart when ``interactive=False``).
@@ -10,7 +10,9 @@ Each module has one exercise; the notebooks in ``notebooks/training/`` call them
 * :mod:`~paceqi.teach.pdsa_game` – a coin-spin PDSA game with forced predictions
 * :mod:`~paceqi.teach.journey_sim` – children flowing through the permanence stages
 * :mod:`~paceqi.teach.plots` – plain matplotlib charts of the simulations
-* :mod:`~paceqi.teach.widgets` – the notebook UIs
+* :mod:`~paceqi.teach.widgets` – the notebook UIs (predict first)
+* :mod:`~paceqi.teach.batch` – the rules of ``paceqi.spc`` applied to many series at once
+* :mod:`~paceqi.teach.workshop` – a seed per browser session under Voilà (``make workshop``)
 
 Every random function takes ``seed`` (an int or a ``numpy.random.Generator``); nothing uses
 global random state.
@@ -22,6 +24,7 @@ import importlib
 from types import ModuleType
 
 __all__ = [
+    "batch",
     "detection",
     "funnel",
     "journey_sim",
@@ -30,6 +33,7 @@ __all__ = [
     "processes",
     "red_beads",
     "widgets",
+    "workshop",
 ]
 
 

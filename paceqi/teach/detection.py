@@ -1,26 +1,23 @@
 """False alarms and detection: how often each rule set signals, with and without a real shift.
 
 Monte Carlo: simulate many processes with a baseline of ``n_baseline`` points followed by
-``n_after`` points whose mean has moved by ``shift`` standard deviations, analyse each with
-``paceqi.spc(y, chart=..., rules=..., freeze=n_baseline)`` and count the series with a signal.
-With ``shift == 0`` that count is the false-alarm rate; otherwise it is the detection rate.
-
-The analysis function is injectable (``analyse=``, default ``paceqi.spc`` imported when
-called), so the simulation can be tested with a simple rule and reused with any engine that
-follows the DESIGN.md contract: ``res.points`` with ``shift, trend, sigma_signal,
-point_type`` (``two_of_three`` and ``signal_reason`` when present) and ``res.summary`` with
-``runs_signal``.
+``n_after`` points whose mean has moved by ``shift`` standard deviations, analyse each as
+``paceqi.spc(y, chart=..., rules=..., freeze=n_baseline)`` would and count the series with a
+signal. With ``shift == 0`` that count is the false-alarm rate; otherwise it is the detection
+rate.
 
 The series are generated in one vectorised draw per baseline length, and the same random
 numbers are reused for every shift size and rule set (common random numbers), so the
-differences between rule sets are not blurred by different noise. The analysis is called
-once per series (the rules engine works on one series at a time), so keep ``reps`` modest
-(the default 200 gives a standard error of at most 3.5 percentage points).
+differences between rule sets are not blurred by different noise. The verdicts of a whole
+batch come from :func:`paceqi.teach.batch.batch_verdicts` (the rules of ``paceqi.spc`` applied
+to a matrix, checked against ``paceqi.spc`` series by series in the tests); any series it cannot
+treat exactly, and any rule set / chart pair it does not cover, is analysed by ``paceqi.spc``.
+The largest setting of the *how many points* exercise (6 baselines, 4 shifts, 3 rule sets,
+500 series each) takes well under 2 seconds (``benchmarks/bench_teach.py``).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,8 +26,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paceqi.spc import rules as spc_rules
+from paceqi.spc import spc
 from paceqi.teach._checks import check_choice, check_int, rng_from
-from paceqi.teach._spc import default_analyse
+from paceqi.teach.batch import SUPPORTED, batch_verdicts
 from paceqi.teach.processes import Process, simulate_series
 
 __all__ = [
@@ -55,7 +54,8 @@ DEFAULT_CHART: dict[str, str] = {"ihi": "run", "anhoej": "run", "mdc": "i"}
 #: Point-level signal columns of ``res.points`` (DESIGN.md); missing ones count as False.
 SIGNAL_COLUMNS: tuple[str, ...] = ("shift", "trend", "sigma_signal", "two_of_three")
 
-Analyse = Callable[..., Any]
+#: Called with the share of the simulation done (0 to 1) while :func:`detection_rates` runs.
+Progress = Callable[[float], None]
 
 
 def point_signals(points: pd.DataFrame) -> np.ndarray:
@@ -103,7 +103,6 @@ def analyse_one(
     rules: str,
     chart: str | None = None,
     freeze: int | None = None,
-    analyse: Analyse | None = None,
 ) -> tuple[Any, np.ndarray, bool]:
     """Analyse one series and return the result, the point signals and the runs signal.
 
@@ -116,9 +115,7 @@ def analyse_one(
     chart : str, optional
         Chart type; defaults to :data:`DEFAULT_CHART` for the rule set.
     freeze : int, optional
-        Baseline length passed to the analysis.
-    analyse : callable, optional
-        Analysis function (default ``paceqi.spc``).
+        Baseline length passed to ``paceqi.spc``.
 
     Returns
     -------
@@ -127,12 +124,27 @@ def analyse_one(
         reports a runs signal.
     """
     check_choice("rules", rules, RULE_SETS)
-    fn = default_analyse() if analyse is None else analyse
     kwargs: dict[str, Any] = {"chart": chart or DEFAULT_CHART[rules], "rules": rules}
     if freeze is not None:
         kwargs["freeze"] = freeze
-    result = fn(np.asarray(y, dtype=float), **kwargs)
+    result = spc(np.asarray(y, dtype=float), **kwargs)
     return result, point_signals(result.points), _runs_signal(result)
+
+
+def _verdicts(
+    series: np.ndarray, rules: str, chart: str, freeze: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Point signals (reps, points) and runs signals (reps,) of a batch of series."""
+    if (rules, chart) in SUPPORTED:
+        fast = batch_verdicts(series, rules=rules, chart=chart, freeze=freeze)
+        points, runs, redo = fast.points.copy(), fast.runs.copy(), ~fast.exact
+    else:
+        points = np.zeros(series.shape, dtype=bool)
+        runs = np.zeros(len(series), dtype=bool)
+        redo = np.ones(len(series), dtype=bool)
+    for i in np.flatnonzero(redo):
+        _, points[i], runs[i] = analyse_one(series[i], rules=rules, chart=chart, freeze=freeze)
+    return points, runs
 
 
 def detection_rates(
@@ -145,7 +157,7 @@ def detection_rates(
     chart: str | None = None,
     trend: float = 0.0,
     seed: int | np.random.Generator | None = 2014,
-    analyse: Analyse | None = None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Simulate false-alarm and detection rates by rule set, baseline length and shift size.
 
@@ -167,8 +179,9 @@ def detection_rates(
         Drift after the baseline in standard deviations per point (0 = a pure step).
     seed : int or numpy.random.Generator, optional
         Seed; the default makes the result reproducible.
-    analyse : callable, optional
-        Analysis function with the signature of ``paceqi.spc`` (default ``paceqi.spc``).
+    progress : callable, optional
+        Called with the share done (0 to 1) after each baseline, shift and rule set, so a
+        notebook can move a progress bar.
 
     Returns
     -------
@@ -181,14 +194,20 @@ def detection_rates(
         of the first flagged point, 1 = the first point after it; a shift or trend flags every
         point of its pattern, so this is where the detected pattern starts, not the point at
         which it became visible).
+
+    Examples
+    --------
+    >>> r = detection_rates([12], [0.0, 3.0], ["mdc"], reps=200, seed=1)
+    >>> bool(r["signal_rate"].iloc[1] > r["signal_rate"].iloc[0])
+    True
     """
     baselines = [check_int("baseline", b, minimum=2) for b in baselines]
     n_after = check_int("n_after", n_after, minimum=1)
     reps = check_int("reps", reps, minimum=1)
     rules = [str(check_choice("rules", r, RULE_SETS)) for r in rules]
-    fn = default_analyse() if analyse is None else analyse
     rng = rng_from(seed)
     rows = []
+    total = max(1, len(baselines) * len(shifts) * len(rules))
     for b in baselines:
         noise = rng.standard_normal((reps, b + n_after))  # shared by every shift and rule set
         for s in shifts:
@@ -196,34 +215,29 @@ def detection_rates(
                 reps, b, n_after, shift=float(s), trend=trend, base_noise=noise
             )
             for r in rules:
-                after = np.zeros(reps, dtype=bool)
-                anywhere = np.zeros(reps, dtype=bool)
-                runs = np.zeros(reps, dtype=bool)
-                delay = np.full(reps, np.nan)
-                for i in range(reps):
-                    _, sig, run = analyse_one(series[i], rules=r, chart=chart, freeze=b, analyse=fn)
-                    hits = np.flatnonzero(sig[b:])
-                    after[i] = hits.size > 0 or run
-                    anywhere[i] = bool(sig.any()) or run
-                    runs[i] = run
-                    if hits.size:
-                        delay[i] = hits[0] + 1
+                kind = chart or DEFAULT_CHART[r]
+                points, runs = _verdicts(series, r, kind, b)
+                after_hits = points[:, b:]
+                flagged = after_hits.any(axis=1)
+                first = np.where(flagged, after_hits.argmax(axis=1) + 1.0, np.nan)
                 rows.append(
                     {
                         "rules": r,
-                        "chart": chart or DEFAULT_CHART[r],
+                        "chart": kind,
                         "baseline": b,
                         "shift": float(s),
                         "reps": reps,
                         "kind": "false alarm" if s == 0 and trend == 0 else "detection",
-                        "signal_rate": float(after.mean()),
-                        "any_signal_rate": float(anywhere.mean()),
+                        "signal_rate": float((flagged | runs).mean()),
+                        "any_signal_rate": float((points.any(axis=1) | runs).mean()),
                         "runs_signal_rate": float(runs.mean()),
-                        "median_first_flagged": float(np.nanmedian(delay))
-                        if np.isfinite(delay).any()
+                        "median_first_flagged": float(np.nanmedian(first))
+                        if flagged.any()
                         else float("nan"),
                     }
                 )
+                if progress is not None:
+                    progress(len(rows) / total)
     return pd.DataFrame(rows)
 
 
@@ -254,7 +268,6 @@ def compare_rule_sets(
     *,
     freeze: int | None = None,
     chart: str | None = None,
-    analyse: Analyse | None = None,
 ) -> RuleComparison:
     """Analyse one series with each rule set: which rules fire, where and why.
 
@@ -269,20 +282,17 @@ def compare_rule_sets(
         Baseline length for the centre line and limits (default: all points).
     chart : str, optional
         Chart type for every rule set (default :data:`DEFAULT_CHART`).
-    analyse : callable, optional
-        Analysis function (default ``paceqi.spc``).
 
     Returns
     -------
     RuleComparison
     """
     frame = data.data if isinstance(data, Process) else data
-    fn = default_analyse() if analyse is None else analyse
     y = frame["y"].to_numpy(dtype=float)
     x = frame["x"].to_numpy() if "x" in frame.columns else np.arange(1, len(y) + 1)
     long, rows, results = [], [], {}
     for r in rules:
-        res, sig, run = analyse_one(y, rules=r, chart=chart, freeze=freeze, analyse=fn)
+        res, sig, run = analyse_one(y, rules=r, chart=chart, freeze=freeze)
         results[r] = res
         pts = res.points
         part = pd.DataFrame({"rules": r, "x": x, "y": y, "signal": sig})
@@ -382,7 +392,7 @@ def runs_thresholds(n_useful: Sequence[int] = tuple(range(10, 42, 2))) -> pd.Dat
         or fewer signal) and ``ihi_runs_high`` (this many or more signal), NaN where no run
         count is unlikely enough.
     """
-    rules = importlib.import_module("paceqi.spc.rules")
+    rules = spc_rules
     rows = []
     for n in n_useful:
         n = check_int("n_useful", n, minimum=1)

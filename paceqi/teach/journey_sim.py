@@ -47,6 +47,7 @@ __all__ = [
     "JourneyResult",
     "simulate_journeys",
     "journey_summary",
+    "with_and_without",
     "compare_change_ideas",
 ]
 
@@ -363,6 +364,57 @@ def journey_summary(children: pd.DataFrame, *, catalogue: Catalogue | None = Non
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Row labels of :func:`with_and_without`.
+WITHOUT, WITH = "without the change", "with the change"
+
+
+def with_and_without(
+    n_children: int = 120,
+    change: str | None = None,
+    *,
+    seed: int | None = None,
+    **kwargs: object,
+) -> pd.DataFrame:
+    """Measure the same children without and with a change idea.
+
+    Only the children looked after on or after the change date are compared, and they are
+    the same children with the same random delays in both rows (common random numbers), so
+    any difference is caused by the change idea. With ``change=None`` the two rows are equal.
+    This is the fair comparison for the balancing measures: comparing the children before the
+    change date with those after it mixes the effect of the change with chance.
+
+    Parameters
+    ----------
+    n_children : int
+        Children simulated (as :func:`simulate_journeys`).
+    change : str, optional
+        One of :data:`CHANGE_IDEAS`, or None.
+    seed : int, optional
+        Seed shared by both simulations.
+    **kwargs
+        Passed to :func:`simulate_journeys` (``start``, ``days``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows, ``scenario`` ``"without the change"`` then ``"with the change"``, and the
+        columns of :func:`journey_summary` (``period`` dropped).
+
+    Examples
+    --------
+    >>> t = with_and_without(80, "more_panel_dates", seed=1).set_index("scenario")
+    >>> t["pct_deferred"].is_monotonic_increasing  # more panel dates: more deferrals
+    True
+    """
+    rows = []
+    for label, name in ((WITHOUT, None), (WITH, change)):
+        res = simulate_journeys(n_children, name, seed=seed, **kwargs)  # type: ignore[arg-type]
+        after = journey_summary(res.children).query("period == 'after'")
+        rows.append(after.assign(scenario=label))
+    out = pd.concat(rows, ignore_index=True).drop(columns="period")
+    return out[["scenario", *[c for c in out.columns if c != "scenario"]]]
 
 
 def compare_change_ideas(

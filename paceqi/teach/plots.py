@@ -21,7 +21,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from paceqi.teach.funnel import RULE_LABELS
-from paceqi.teach.journey_sim import journey_summary
 
 __all__ = [
     "process_figure",
@@ -227,15 +226,25 @@ def pdsa_figure(spins: pd.DataFrame, annotations: pd.DataFrame) -> Figure:
     return fig
 
 
-def journey_figure(children: pd.DataFrame, change_date: Any, *, target_days: int = 182) -> Figure:
+def journey_figure(
+    children: pd.DataFrame,
+    change_date: Any,
+    balancing: pd.DataFrame,
+    *,
+    target_days: int = 182,
+) -> Figure:
     """Days to permanence recommendation per child, and the balancing measures.
 
     Parameters
     ----------
     children : pandas.DataFrame
-        ``JourneyResult.children``.
+        ``JourneyResult.children`` (with the change applied after ``change_date``).
     change_date : datetime-like
         When the change started (vertical line).
+    balancing : pandas.DataFrame
+        :func:`paceqi.teach.journey_sim.with_and_without`: the same children without and with
+        the change (``scenario, pct_reversed, pct_deferred``). The bars compare these two
+        rows, never the children before the change date with those after it.
     target_days : int
         The target drawn as a horizontal line (PACE aim 2: 182 days).
 
@@ -243,7 +252,7 @@ def journey_figure(children: pd.DataFrame, change_date: Any, *, target_days: int
     -------
     matplotlib.figure.Figure
     """
-    fig, (ax, bx) = _new(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [3, 1]})
+    fig, (ax, bx) = _new(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [3, 1.2]})
     ordered = children.sort_values("permanence_recommended")
     ax.plot(
         ordered["permanence_recommended"], ordered["days_to_recommendation"], lw=0.6, color="0.6"
@@ -268,12 +277,18 @@ def journey_figure(children: pd.DataFrame, change_date: Any, *, target_days: int
     )
     ax.legend(fontsize=8)
     ax.tick_params(axis="x", labelrotation=30)
-    rates = journey_summary(children).set_index("period")[["pct_reversed", "pct_deferred"]]
+    rates = balancing.set_index("scenario")[["pct_reversed", "pct_deferred"]]
     width = 0.38
     pos = np.arange(2)
-    for i, (period, row) in enumerate(rates.iterrows()):
-        bx.bar(pos + (i - 0.5) * width, row.to_numpy(), width, label=period, color=f"C{i + 4}")
+    for i, (scenario, row) in enumerate(rates.iterrows()):
+        values = row.to_numpy(dtype=float)
+        bars = bx.bar(pos + (i - 0.5) * width, values, width, label=scenario, color=f"C{i + 7}")
+        bx.bar_label(bars, labels=[f"{v:.1f}" for v in values], fontsize=7, padding=1)
     bx.set_xticks(pos, ["% reversed", "% deferred\nat panel"])
-    bx.set(title="Balancing measures", ylabel="% of children")
-    bx.legend(fontsize=8)
+    bx.set(
+        title="Balancing measures,\nsame children (after the change date)",
+        ylabel="% of children",
+    )
+    bx.title.set_fontsize(9)
+    bx.legend(fontsize=7)
     return fig

@@ -21,15 +21,14 @@ Two management responses are simulated on top of the basic experiment:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from paceqi.errors import OptionsError
+from paceqi.spc import spc
 from paceqi.teach._checks import check_int, rng_from
-from paceqi.teach._spc import default_analyse
 
 __all__ = [
     "BOWL_RED",
@@ -140,7 +139,11 @@ def draw_beads(
 
 
 def worker_summary(beads: pd.DataFrame) -> pd.DataFrame:
-    """Total red beads and proportion red per worker, best (fewest red) first.
+    """Total red beads and proportion red per worker, best (lowest proportion red) first.
+
+    Workers are ranked by the *proportion* of their beads that were red, not by the total:
+    after *keep best, fire worst* the kept workers have dipped more often than the ones who
+    left, so totals would rank the departed first for having worked fewer days.
 
     Parameters
     ----------
@@ -150,17 +153,20 @@ def worker_summary(beads: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``worker, red, drawn, proportion, rank`` (rank 1 = fewest red; ties share a rank).
+        ``worker, dips, red, drawn, proportion, rank`` (rank 1 = lowest proportion red; ties
+        share a rank).
 
     Examples
     --------
     >>> worker_summary(draw_beads(3, 2, seed=2)).columns.tolist()
-    ['worker', 'red', 'drawn', 'proportion', 'rank']
+    ['worker', 'dips', 'red', 'drawn', 'proportion', 'rank']
     """
-    g = beads.groupby("worker", sort=False).agg(red=("red", "sum"), drawn=("paddle", "sum"))
+    g = beads.groupby("worker", sort=False).agg(
+        dips=("red", "size"), red=("red", "sum"), drawn=("paddle", "sum")
+    )
     g = g.reset_index()
     g["proportion"] = g["red"] / g["drawn"]
-    g["rank"] = g["red"].rank(method="min").astype(int)
+    g["rank"] = g["proportion"].rank(method="min").astype(int)
     return g.sort_values(["rank", "worker"], kind="stable").reset_index(drop=True)
 
 
@@ -171,7 +177,7 @@ def keep_best_fire_worst(
     *,
     seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
-    """Keep the best workers (fewest red so far), let the rest go, and carry on working.
+    """Keep the best workers (lowest proportion red so far), let the rest go, and carry on.
 
     The bowl and paddle stay as they were in the last day of ``beads``.
 
@@ -343,7 +349,6 @@ def red_beads_spc(
     *,
     rules: str = "ihi",
     new_phase_per_period: bool = True,
-    analyse: Callable[..., Any] | None = None,
 ) -> Any:
     """P chart of the red beads per worker-day (calls ``paceqi.spc(chart="p")``).
 
@@ -356,16 +361,11 @@ def red_beads_spc(
     new_phase_per_period : bool
         Start a new phase (new limits) when the system changed. Keeping the best workers is
         not a change of system, so it does not start a phase.
-    analyse : callable, optional
-        The analysis function (defaults to ``paceqi.spc``, imported when called).
 
     Returns
     -------
-    SPCResult
-        Whatever ``analyse`` returns (``paceqi.SPCResult``).
+    paceqi.SPCResult
     """
-    if analyse is None:
-        analyse = default_analyse()
     data = p_chart_data(beads)
     kwargs: dict[str, Any] = {}
     if new_phase_per_period:
@@ -373,4 +373,4 @@ def red_beads_spc(
         starts = np.flatnonzero(bowl.to_numpy()[1:] != bowl.to_numpy()[:-1]) + 1
         if len(starts):
             kwargs["phases"] = starts.tolist()
-    return analyse("y", "n", x="x", data=data, chart="p", rules=rules, **kwargs)
+    return spc("y", "n", x="x", data=data, chart="p", rules=rules, **kwargs)

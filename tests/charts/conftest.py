@@ -181,15 +181,21 @@ def make():
     return make_result
 
 
+MONTHS = pd.date_range("2016-01-01", periods=24, freq="MS")
+
+
 @pytest.fixture
 def shift_down():
-    """Run chart, lower is better, a shift below the median over the last 12 months."""
-    return make_result(BEFORE + AFTER, direction="decrease", shift=range(12, 24))
+    """Run chart (real engine), lower is better, a shift below the median in the last year."""
+    from paceqi.spc import spc
+
+    return spc(BEFORE + AFTER, x=MONTHS, chart="run", direction="decrease")
 
 
 @pytest.fixture
 def flat():
-    """Run chart with no signal."""
-    return make_result(
-        [10, 12, 11, 13, 10, 12, 11, 13, 10, 12, 11, 13, 12, 10, 11, 13], direction="decrease"
-    )
+    """Run chart (real engine) with no signal."""
+    from paceqi.spc import spc
+
+    y = [10, 12, 13, 11, 11, 13, 12, 10, 12, 13, 11, 10, 13, 12, 11, 10]
+    return spc(y, x=MONTHS[:16], chart="run", direction="decrease")

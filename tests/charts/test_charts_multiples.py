@@ -13,7 +13,7 @@ def test_one_panel_per_authority_shared_y(shift_down, flat):
     assert a.get_shared_y_axes().joined(a, b)
     assert len(fig.legends) == 1
     svg = to_svg(fig)
-    assert "Angus: shift below the median from January 2017" in svg
+    assert "shift below the median from January 2017" in svg
 
 
 def test_mixed_chart_types_do_not_share_y(make, flat):

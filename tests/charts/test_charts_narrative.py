@@ -8,7 +8,8 @@ def test_alt_text_names_chart_count_centre_and_signal(shift_down):
     text = alt_text(shift_down, "days to permanence recommendation", points_noun="children")
     assert text == (
         "Run chart of days to permanence recommendation, 24 children (median 126 days); "
-        "shift below the median from January 2017."
+        "shift above the median from January 2016; shift below the median from January 2017; "
+        "too few runs (2): the points cross the centre line less often than chance would allow."
     )
 
 
@@ -102,7 +103,32 @@ def test_control_chart_reading_explains_limits(make):
     assert "dashed lines are the control limits" in text
     assert "a point was below the lower control limit" in text
     assert "8 or more points in a row on one side of the mean" in text
-    assert verdict(res).answer == "Yes"
+    v = verdict(res)  # one point beyond a limit is a special cause, never a sustained "Yes"
+    assert v.answer == "No sign"
+    assert any("not evidence of a sustained improvement" in e for e in v.evidence)
+
+
+def test_a_trend_alone_never_gives_yes(make):
+    y = [20, 21, 19, 20, 22, 19, 21, 20, 20, 19, 18, 17, 16, 15, 14]
+    res = make(y, direction="decrease", trend=range(9, 15))
+    v = verdict(res, test_start="2016-10-01")
+    assert v.answer == "No sign"
+    assert any("A trend alone does not show a sustained improvement" in e for e in v.evidence)
+
+
+def test_too_few_points_is_checked_before_a_shift(make):
+    res = make([30, 31, 29, 30, 20, 19, 18, 21, 20], direction="decrease", shift=range(3, 9))
+    assert verdict(res, test_start="2016-04-01").answer == "Too few data"
+
+
+def test_a_shift_long_after_the_test_is_not_credited(make):
+    y = [30, 31, 29, 30, 32, 28, 31, 30, 29, 31, 30, 29, 31, 30] + [20] * 6
+    res = make(y, direction="decrease", shift=range(14, 20))
+    v = verdict(res, test_start="2016-02-01")  # the shift begins 13 months later (March 2017)
+    assert v.answer == "Yes"
+    v = verdict(res, test_start="2014-01-01")
+    assert v.answer == "No sign"
+    assert any("more than two years after the test started" in e for e in v.evidence)
 
 
 def test_runs_signal_is_reported(make):
@@ -164,6 +190,7 @@ def test_a_shift_on_each_side_is_two_episodes(make, shift_down):
 def test_limit_signals_in_the_evidence_have_no_point_count(make):
     res = make([5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 1], chart="i", sigma=[12], direction="decrease")
     v = verdict(res, test_start="2016-12-01")
-    assert v.evidence[0] == (
-        "Point below the lower limit in January 2017, after the test started in December 2016."
+    assert v.evidence[1].startswith(
+        "Point below the lower limit in January 2017, after the test started in December 2016. "
     )
+    assert v.answer == "Not yet"  # one point beyond a limit: a special cause, never "Yes"

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from paceqi.charts import spc_chart, svg, to_svg
+from paceqi.charts import spc_figure, svg, to_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -52,9 +52,9 @@ def test_group_markers_leaves_a_text_without_markers_alone():
 def test_grouped_chart_draws_the_same_markers_in_the_same_order_and_is_smaller(make, monkeypatch):
     y = np.r_[np.full(40, 150.0) + np.arange(40) % 7, np.full(40, 100.0) + np.arange(40) % 5]
     res = make(y, direction="decrease", shift=range(40, 80))
-    grouped = to_svg(spc_chart(res), id_prefix="t-")
+    grouped = to_svg(spc_figure(res), id_prefix="t-")
     monkeypatch.setattr(svg, "_group_markers", lambda text: text)
-    plain = to_svg(spc_chart(res), id_prefix="t-")
+    plain = to_svg(spc_figure(res), id_prefix="t-")
     assert _markers(grouped) == _markers(plain)
     assert len(_markers(plain)) >= 80
     styled = re.compile(r"<use [^>]*(?:style|class)=")
@@ -114,8 +114,8 @@ def test_print_svg_with_remembered_text_extents_equals_matplotlibs(make, shift_d
         }
     )
     builders = [
-        lambda: spc_chart(shift_down, notes, title="Days $to$ panel", y_label="days"),
-        lambda: spc_chart(make([0.5, 0.6, 0.55, 0.62] * 4, chart="p"), title="Share"),
+        lambda: spc_figure(shift_down, notes, title="Days $to$ panel", y_label="days"),
+        lambda: spc_figure(make([0.5, 0.6, 0.55, 0.62] * 4, chart="p"), title="Share"),
         lambda: journeys_chart(journeys, as_of="2018-01-01", end_stage="panel", title="J"),
         lambda: ramp_chart(ramp, as_of="2017-06-01", title="Ramp"),
     ]

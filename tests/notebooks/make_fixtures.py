@@ -46,7 +46,7 @@ cells = {
         ),
         md("## Summary"),
         code(
-            "days = pd.Series(np.arange(1, 21) * scale)\nmedian = float(days.median())\nrecord('median_days', median)\nrecord('pct_within_target', 62.5)\nrecord('children_waiting', 7)\nrecord('variation', 'common_cause')\nrecord('assurance', 'hit_or_miss')\nrecord('monthly_median', [40, 38, 41, 35, 33, 30])\nprint(f'Median {median:.1f} days for {authority}')"
+            "days = pd.Series(np.arange(1, 21) * scale)\nmedian = float(days.median())\nrecord('median_days', median)\nrecord('pct_within_target', 62.5)\nrecord('children_waiting', 7)\nrecord('variation', 'common_cause')\nrecord('assurance', 'hit_or_miss')\nrecord('monthly_median', [40, 38, 41, 35, 33, 30])\nrecord('rules', rules)\nprint(f'Median {median:.1f} days for {authority}')"
         ),
         md("## Run chart"),
         code(
@@ -80,6 +80,9 @@ cells = {
             "os.environ['PACEQI_LEAK_TEST'] = 'yes'\n"
             "os.chdir('/')\n"
             "paceqi._leaked_state = 'dirty'\n"
+            "import paceqi.report.jobs\n"
+            "paceqi.report.jobs.DEFAULT_CELL_TIMEOUT = 1.0\n"
+            "paceqi.report.jobs._leaked = True\n"
             "fig, ax = plt.subplots()"
         ),
     ],
@@ -94,6 +97,9 @@ cells = {
             "assert 'PACEQI_LEAK_TEST' not in os.environ, 'environment variable leaked'\n"
             "assert os.getcwd() != '/', 'working directory leaked'\n"
             "assert not hasattr(paceqi, '_leaked_state'), 'paceqi state leaked'\n"
+            "import paceqi.report.jobs\n"
+            "assert paceqi.report.jobs.DEFAULT_CELL_TIMEOUT == 600.0, 'paceqi global leaked'\n"
+            "assert not hasattr(paceqi.report.jobs, '_leaked'), 'paceqi module state leaked'\n"
             "assert plt.get_fignums() == [], 'open figure leaked'\n"
             "print('clean')"
         ),

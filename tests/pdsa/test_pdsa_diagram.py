@@ -18,7 +18,9 @@ def test_the_sample_diagram(store, fife_yaml, tmp_path):
     assert "Two Week Planning" in " ".join(texts) and "testing" in texts
     # aim->2 primaries, 2 primaries->2 secondaries, 1 secondary->1 idea
     assert len(root.findall("s:path", NS)) == 5
-    assert 900 <= float(root.get("width")) <= 1100 and FONT_PX >= 12
+    natural = float(root.get("viewBox").split()[2])
+    assert root.get("width") == "100%" and f"max-width:{natural:.0f}px" in root.get("style")
+    assert 900 <= natural <= 1100 and FONT_PX >= 12
     assert d._repr_svg_() == d.svg
     assert d.save(tmp_path / "d.svg").read_text(encoding="utf-8") == d.svg
 

@@ -26,8 +26,8 @@ def test_import_the_generator_format(store, fife_yaml):
     cycles = idea["ramps"][0]["cycles"]
     assert [c["cycle_no"] for c in cycles] == [1, 2, 3]
     assert cycles[0]["start_date"] == dt.date(2016, 3, 1)
-    assert cycles[0]["study_results"][0]["met"] is False
-    assert cycles[2]["study_results"][0]["met"] is None
+    assert cycles[0]["predictions"][0]["met"] is False
+    assert cycles[2]["predictions"][0]["met"] is None
     assert doc["aims"][0]["target_date"] == dt.date(2018, 3, 31)
     assert [d["parents"] for d in doc["drivers"]] == [[], [], ["pd-1"], ["pd-2"]]
     assert doc["drivers"][0]["aim"] == "aim-1"
@@ -44,7 +44,9 @@ def test_reimport_updates_instead_of_duplicating(store, fife_yaml, tmp_path):
     changed = tmp_path / "fife.yaml"
     changed.write_text(text)
     counts = store.import_file(changed)
-    assert store.counts() == before
+    after = store.counts()
+    assert after.pop("cycle_changes") == before.pop("cycle_changes") + 1  # the changed cycle
+    assert after == before
     assert counts["cycles_updated"] == 3 and "cycles_created" not in counts
     assert store.ramp("Fife", "Two Week Planning Meeting")["act_decision"].tolist() == [
         "adapt", "abandon", "adopt",
@@ -87,7 +89,7 @@ def test_formula_injection_is_neutralised_and_restored(store, tmp_path):
         other.import_file(path)
         c = other.cycles("Fife").iloc[0]
         assert c["objective"] == note and c["plan_who"] == "+44 1234"
-        assert c["predictions"] == ["@x", "'q"]
+        assert [r["prediction"] for r in c["predictions"]] == ["@x", "'q"]
         other.close()
 
 
@@ -120,7 +122,7 @@ def _bad(fife_yaml, tmp_path, old, new):
             "purpose",
         ),
         ('start_date: "2016-04-01"', 'start_date: "01/04/2016"', "cycle 2", "start_date"),
-        ("met: true}", "met: maybe}", "cycle 2", "study_results"),
+        ("met: true}", "met: maybe}", "cycle 2", "predictions"),
         ("cycle_no: 3", "cycle_no: 2", "cycle 2", "cycle_no"),
         ("drivers: [sd-1]", "drivers: [sd-9]", "change idea 'ci-1'", "drivers"),
         ("parent: pd-1", "parent: pd-7", "driver 'sd-1'", "parents"),
@@ -181,7 +183,7 @@ def test_a_teams_own_cycles_sheet_imports(store, tmp_path):
     ramp = store.ramp("Fife", "TWPM")
     assert ramp["cycle_no"].tolist() == [1, 2]
     assert ramp.loc[0, "predictions"] == ["Held in 14 days", "Health attends"]
-    assert ramp.loc[0, "met"] == [True]
+    assert ramp.loc[0, "met"] == [True, None]  # one per prediction: the second not yet
 
 
 def test_spreadsheet_errors_name_the_row_and_column(store, tmp_path):
@@ -214,3 +216,42 @@ def test_the_synthetic_generators_output_imports(store):
     assert ramp["cycle_no"].tolist() == list(range(1, len(ramp) + 1)) and len(ramp) >= 2
     notes = store.annotations("Fife", "Two Week Planning Meeting")
     assert notes["cycle_no"].notna().sum() >= 2 * len(ramp) - 1
+
+
+@pytest.mark.parametrize("name,fmt", [("a.yaml", "yaml"), ("a.xlsx", "xlsx"), ("a.csv", "csv"),
+                                      ("folder", "csv")])  # fmt: skip
+def test_a_blank_result_stays_attached_through_every_round_trip(store, tmp_path, name, fmt):
+    rows = [
+        {"prediction": "Held in 14 days", "result": None, "met": None},
+        {"prediction": "Health attends", "result": "Health came", "met": True},
+        {"prediction": "Parents attend", "result": None, "met": False},
+    ]
+    cid = store.add_cycle("Fife", "TWPM", predictions=rows, start_date="2016-03-01")
+    path = store.export(tmp_path / name, "Fife", fmt=fmt)
+    with PDSAStore(tmp_path / "again.db") as again:
+        again.import_file(path, fmt=fmt)
+        assert again.cycles("Fife")["predictions"].tolist() == [rows]
+        twice = again.export(tmp_path / f"2-{name}", "Fife", fmt=fmt)
+    with PDSAStore(tmp_path / "third.db") as third:
+        third.import_file(twice, fmt=fmt)
+        assert third.cycles("Fife")["predictions"].tolist() == [rows]
+    assert store.cycle(cid)["predictions"] == rows
+
+
+def test_the_older_shapes_still_import(store, tmp_path):
+    """PDSA YAML from paceqi 0.1 (texts + study_results) and the study_N_* spreadsheet columns."""
+    old = tmp_path / "old.yaml"
+    old.write_text(
+        "format: paceqi-pdsa/1\nauthority: Fife\nchange_ideas:\n- id: ci-1\n  name: TWPM\n"
+        "  ramps:\n  - id: r\n    title: R\n    cycles:\n    - cycle_no: 1\n"
+        "      predictions: [A, B]\n"
+        "      study_results: [{prediction: B, result: b happened, met: true}]\n",
+        encoding="utf-8",
+    )
+    store.import_file(old)
+    assert store.cycles("Fife")["predictions"].tolist() == [
+        [
+            {"prediction": "A", "result": None, "met": None},
+            {"prediction": "B", "result": "b happened", "met": True},
+        ]
+    ]

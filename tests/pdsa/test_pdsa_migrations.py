@@ -100,8 +100,13 @@ def test_upgrade_from_the_first_revision_keeps_every_row(blank_url):
     assert doc["aims"][0]["statement"] == "Aim ✓" and doc["aims"][0]["target_value"] == 0.8
     assert doc["drivers"][1]["parents"] == ["pd-1"] and doc["drivers"][1]["strength"] is None
     cycles = doc["change_ideas"][0]["ramps"][0]["cycles"]
-    assert [c["predictions"] for c in cycles] == [[f"prediction {n} — ünïcödé"] for n in (1, 2, 3)]
-    assert [c["study_results"][0]["met"] for c in cycles] == [True, False, True]
+    # 0003: each stored study result becomes a row of its own prediction (here the result
+    # names a prediction "p" the cycle does not have, so it is kept as a row after it)
+    assert [[r["prediction"] for r in c["predictions"]] for c in cycles] == [
+        [f"prediction {n} — ünïcödé", "p"] for n in (1, 2, 3)
+    ]
+    assert [c["predictions"][0]["met"] for c in cycles] == [None] * 3
+    assert [c["predictions"][1]["met"] for c in cycles] == [True, False, True]
     assert doc["change_ideas"][0]["drivers"] == ["sd-1"]
     assert store.annotations("Fife", "TWPM")["cycle_no"].tolist()[0] == 1
     # the upgraded database takes new rows with the new columns
@@ -115,12 +120,12 @@ def test_opening_twice_does_not_migrate_again(tmp_path):
     PDSAStore(url).close()
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
     engine.dispose()
     PDSAStore(url).close()
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
 def test_each_revision_downgrades_cleanly(tmp_path, revision):
     from alembic import command
 
@@ -131,3 +136,40 @@ def test_each_revision_downgrades_cleanly(tmp_path, revision):
         conn.commit()
     assert sa.inspect(engine).get_table_names() == ["alembic_version"]
     engine.dispose()
+
+
+def test_the_orm_columns_are_the_field_table():
+    """Adding a cycle field is one edit to CYCLE_FIELDS plus a migration: the test says so."""
+    from paceqi.pdsa.fields import CYCLE_FIELDS
+    from paceqi.pdsa.models import Cycle
+
+    kinds = {
+        "int": sa.Integer, "text": sa.Text, "note": sa.Text, "choice": sa.String,
+        "texts": sa.JSON, "predictions": sa.JSON, "date": sa.Date, "datetime": sa.DateTime,
+        "bool": sa.Boolean, "float": sa.Float,
+    }  # fmt: skip
+    columns = {c.name: c for c in Cycle.__table__.columns}
+    own = {"id", "ramp_id", "created_at", "updated_at"}
+    assert [f.name for f in CYCLE_FIELDS] == [n for n in columns if n not in own]
+    for f in CYCLE_FIELDS:
+        assert isinstance(columns[f.name].type, kinds[f.kind]), f.name
+        if f.kind == "choice":
+            assert any(
+                f"{f.name} IN" in str(ck.sqltext) for ck in Cycle.__table__.constraints
+                if isinstance(ck, sa.CheckConstraint)
+            ), f.name  # fmt: skip
+        assert f.label and f.help and f.section, f.name
+
+
+def test_the_cli_options_are_the_field_table():
+    import argparse
+
+    from paceqi.pdsa import commands
+    from paceqi.pdsa.fields import CYCLE_FIELDS
+
+    parser = argparse.ArgumentParser()
+    commands.register(parser.add_subparsers())
+    add = parser._subparsers._group_actions[0].choices["pdsa"]._subparsers._group_actions[0]
+    flags = {o for a in add.choices["add"]._actions for o in a.option_strings}
+    wanted = {f.cli for f in CYCLE_FIELDS if f.cli and f.section in ("plan", "do", "act")}
+    assert wanted <= flags and {"--result", "--met"} <= flags

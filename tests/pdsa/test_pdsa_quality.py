@@ -15,13 +15,12 @@ def _cycle(no, **kw):
         "ramp": "R",
         "cycle_no": no,
         "purpose": "test",
-        "predictions": ["p"],
+        "predictions": [{"prediction": "p", "result": "r", "met": True}],
         "predictions_recorded_at": None,
         "start_date": dt.date(2016, no, 1),
         "end_date": dt.date(2016, no, 20),
         "act_decision": "adapt",
         "data_plan": "weekly count",
-        "study_results": [{"prediction": "p", "result": "r", "met": True}],
         "scale": "1 team, 2 children",
     }
     return base | kw

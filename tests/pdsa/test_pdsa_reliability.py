@@ -131,9 +131,9 @@ def test_any_unicode_is_stored_and_returned_exactly(store, title, notes, name):
     )
     c = store.cycle(cid)
     assert c["title"] == title and c["change_idea"] == name
-    assert c["predictions"] == notes
+    assert [r["prediction"] for r in c["predictions"]] == notes
     assert c["do_observations"] == title + "\n" + notes[0]
-    assert [r["prediction"] for r in c["study_results"]] == notes
+    assert [r["result"] for r in c["predictions"]] == [title] * len(notes)
 
 
 @settings(max_examples=8, deadline=None)

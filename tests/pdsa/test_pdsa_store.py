@@ -26,7 +26,9 @@ def test_add_read_update_a_full_cycle(store):
     assert c["cycle_no"] == 1
     assert c["ramp"] == "Two Week Planning Meeting ramp"
     assert c["start_date"] == dt.date(2016, 3, 1)
-    assert c["predictions"] == ["Yes, for both children"]
+    assert c["predictions"] == [
+        {"prediction": "Yes, for both children", "result": None, "met": None}
+    ]
     assert c["predictions_recorded_at"] is not None
     store.update_cycle(
         cid,
@@ -39,7 +41,7 @@ def test_add_read_update_a_full_cycle(store):
     )
     c = store.cycle(cid)
     assert c["act_decision"] == "adapt"
-    assert c["study_results"] == [
+    assert c["predictions"] == [
         {"prediction": "Yes, for both children", "result": "1 of 2", "met": False}
     ]
     assert c["objective"] == PLAN["objective"]  # untouched fields kept

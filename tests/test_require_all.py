@@ -1,0 +1,55 @@
+"""PACEQI_REQUIRE_ALL turns skips into failures (issue #20: CI cannot pass by skipping)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+CONFTEST = Path(__file__).with_name("conftest.py")
+
+
+def _run(tmp_path: Path, require: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "conftest.py").write_text(CONFTEST.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "test_x.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            def test_ok():
+                pass
+
+            def test_skipped():
+                pytest.skip("no chromium here")
+
+            @pytest.mark.xfail(reason="known", strict=True)
+            def test_xfail():
+                raise AssertionError
+            """
+        ),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PACEQI_REQUIRE_ALL": require}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull, "."],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_skip_fails_the_run_when_every_part_is_required(tmp_path: Path) -> None:
+    done = _run(tmp_path, "1")
+    assert done.returncode == 1, done.stdout
+    assert "1 failed, 1 passed, 1 xfailed" in done.stdout
+    assert "no chromium here" in done.stdout
+
+
+def test_a_skip_is_only_a_skip_for_developers(tmp_path: Path) -> None:
+    done = _run(tmp_path, "0")
+    assert done.returncode == 0, done.stdout
+    assert "1 passed, 1 skipped, 1 xfailed" in done.stdout
