@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from paceqi.data._synth_score import MIN_AFTER, MIN_BEFORE, confusion, rates, score
+from paceqi.data._synth_score import MIN_AFTER, MIN_PER_YEAR_BEFORE, confusion, rates, score
 from paceqi.data.synth import DEFAULT_SEED, write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         print(show(confusion(scored)))
         print(
             f"\nPer change idea (detectable: >= {MIN_AFTER} children completed the gap after "
-            f"the effect start and >= {MIN_BEFORE} before):"
+            f"the effect start and >= {MIN_PER_YEAR_BEFORE} a year before it):"
         )
         print(show(rates(scored).set_index("change_idea").round(2)))
         print("\nSensitivity of effects by children completing the gap after the effect start:")

@@ -149,7 +149,7 @@ def test_truth_sizes_and_dates_match_the_classes(truth):
             assert r.effect_start == r.test_start
         if r._4 == "trap_prior":
             start = dt.date.fromisoformat(r.test_start)
-            assert dt.date.fromisoformat(r.effect_start) == start - dt.timedelta(days=450)
+            assert dt.date.fromisoformat(r.effect_start) == start - dt.timedelta(days=730)
 
 
 def _gap_medians(events, truth, idea, before_after=True):
@@ -189,7 +189,8 @@ def test_effects_shrink_their_gap_and_nothing_else_does(events, truth, idea):
         ratio = post / pre
         if cls in ("effect", "trap_prior"):
             # the CSO review gap includes the two years before the review falls due
-            expect = 1 - spec.size if not spec.anchor_offset else (730 + 120 * 0.25) / 850
+            cso = spec.notebook == "cso_home_review"
+            expect = (730 + 120 * (1 - spec.size)) / 850 if cso else 1 - spec.size
             assert ratio < max(expect * 1.25, 0.5 + expect / 2), (name, ratio)
             checked += 1
         elif cls == "trap_worsening":

@@ -332,7 +332,8 @@ def _after_decision(rng, ev: _Events, t0, route, decided, t) -> np.ndarray:
     confirmed = decided + _days(_lognormal(rng, P.HOME_CONFIRMED_MEDIAN, 0.6, n))
     due = t0 + 730
     delay = _lognormal(rng, P.CSO_REVIEW_DELAY_MEDIAN, P.CSO_REVIEW_DELAY_SIGMA, n)
-    review = np.maximum(due + _days(delay * factor(due, t.get("cso_home_review"))), decided + 1)
+    # the change books the review when the child becomes looked after at home (anchor t0)
+    review = np.maximum(due + _days(delay * factor(t0, t.get("cso_home_review"))), decided + 1)
     early = home & (confirmed <= due)
     reviewed = home & ~early
     after_review = reviewed & (rng.random(n) < P.CONFIRMED_AFTER_REVIEW)

@@ -114,7 +114,7 @@ ORDER_MEDIAN = {"po": 270.0, "adoption": 200.0, "kco": 150.0}
 #: At home: the CSO ends this long after the decision; if that is after two years on the CSO,
 #: the plan is reviewed (PACE aim 1) this long after the two years - widely spread before the
 #: change (local placeholder target: within 91 days).
-HOME_CONFIRMED_MEDIAN = 700.0
+HOME_CONFIRMED_MEDIAN = 900.0
 CSO_REVIEW_DELAY_MEDIAN, CSO_REVIEW_DELAY_SIGMA = 120.0, 0.8
 #: Share of reviews after which the CSO is terminated (home_confirmed), and how long after.
 CONFIRMED_AFTER_REVIEW, CONFIRMED_AFTER_REVIEW_MEDIAN = 0.5, 90.0

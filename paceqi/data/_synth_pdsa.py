@@ -167,14 +167,13 @@ TEXTS: dict[str, IdeaText] = {
     ),
     "cso_home_review": IdeaText(
         "Can every child on a CSO at home for two years have their plan reviewed in time?",
-        "Flag children reaching two years on a CSO at home on the tracker a month ahead and "
-        "book the review",
+        "Book the two-year plan review when a child becomes looked after at home on a CSO, "
+        "and flag it on the tracker a month ahead",
         "reviews booked from the tracker",
         "looked_after",
         "cso_home_review",
         821,
-        anchor_offset=730,
-        start_label="two years on a CSO at home",
+        start_label="becoming looked after at home",
         end_label="the plan review",
         reached_only=True,
     ),

@@ -22,16 +22,28 @@ from typing import Any
 
 import pandas as pd
 
+from paceqi.data._synth_params import LOOKED_AFTER_FROM
+
 #: Answers that claim an improvement (the verdict vocabulary, ``paceqi.changeidea.answer``).
 POSITIVE = ("yes", "around_start", "partly")
 
 #: "Large enough to detect" (docs/synth.md): at least this many children completed the idea's
-#: stage gap with its anchor after the effect start, and at least this many before it. Chosen
-#: from the demo data (``bench_verdicts.py`` prints sensitivity by n_after band): below about
-#: 40 children after the start, a 45-75% shorter gap is not reliably a sustained shift on a
-#: run chart of per-child points or quarterly proportions.
-MIN_AFTER = 40
-MIN_BEFORE = 40
+#: stage gap with its anchor after the effect start, and as many before it ...
+MIN_AFTER = MIN_BEFORE = 40
+#: ... and, when the idea's primary outcome is a proportion by quarter (a P chart), at least
+#: this many a year before it: 10 a quarter, the fewest per point before a P chart's periods
+#: are pooled (``paceqi.changeidea.analysis.MIN_N_PER_POINT``), so that the outcome has the 12
+#: baseline points a frozen baseline needs. Per-child interval charts need no such rate.
+MIN_PER_YEAR_BEFORE = 40
+
+
+def _primary_is_proportion(idea: str) -> bool:
+    """Whether the change idea's first outcome measure is a proportion (a P chart)."""
+    from paceqi.measures.definitions import load_measures
+
+    outcomes = [d for d in load_measures(idea).values() if d.family == "outcome"]
+    return bool(outcomes) and outcomes[0].kind.startswith("proportion")
+
 
 #: The headline's first words -> status, for reports built before ``answer.py`` existed.
 _HEADLINE_STATUS = (
@@ -82,7 +94,16 @@ def read_truth(data: str | Path) -> pd.DataFrame:
     truth = pd.read_csv(Path(data) / "truth.csv", dtype=str, keep_default_na=False)
     for col in ("children", "n_before", "n_after"):
         truth[col] = truth[col].astype(int)
-    truth["detectable"] = (truth["n_after"] >= MIN_AFTER) & (truth["n_before"] >= MIN_BEFORE)
+    split = pd.to_datetime(truth["effect_start"].where(truth["effect_start"] != "", None))
+    split = split.fillna(pd.to_datetime(truth["test_start"].where(truth["test_start"] != "", None)))
+    years = (split - pd.Timestamp(LOOKED_AFTER_FROM)).dt.days / 365.25
+    truth["per_year_before"] = (truth["n_before"] / years).round(1)
+    proportion_led = truth["change_idea"].map(_primary_is_proportion)
+    enough_before = truth["n_before"] >= MIN_BEFORE
+    enough_before = enough_before.where(
+        ~proportion_led, truth["per_year_before"] >= MIN_PER_YEAR_BEFORE
+    )
+    truth["detectable"] = (truth["n_after"] >= MIN_AFTER) & enough_before
     return truth
 
 
