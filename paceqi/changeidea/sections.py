@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 
 from paceqi.changeidea.analysis import MIN_BASELINE, ChangeIdeaAnalysis, MeasureAnalysis
+from paceqi.changeidea.summary import measure_anchor
+from paceqi.privacy import count_text, public_path
 
 __all__ = [
     "answer_html",
@@ -122,14 +124,39 @@ def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
 
 
 def _table(frame: pd.DataFrame, caption: str | None = None) -> str:
-    head = "".join(f'<th scope="col">{_e(str(c))}</th>' for c in frame.columns)
+    """Return an HTML table: numbers right-aligned, text left, every cell's text privacy-checked.
+
+    Wrapped in a box that scrolls sideways on a narrow screen (the page itself never does).
+    """
+    from paceqi.privacy import redact_text
+
+    numeric = [' class="num"' if _numeric(frame[c]) else "" for c in frame.columns]
+    head = "".join(
+        f'<th scope="col"{num}>{_e(str(c))}</th>'
+        for c, num in zip(frame.columns, numeric, strict=True)
+    )
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_e(_cell(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{num}>{_e(redact_text(_cell(v)))}</td>"
+            for v, num in zip(row, numeric, strict=True)
+        )
+        + "</tr>"
         for row in frame.itertuples(index=False)
     )
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     body = f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
-    return f'<table class="paceqi-table">{cap}{body}</table>'
+    return f'<div class="pq-scroll"><table class="paceqi-table">{cap}{body}</table></div>'
+
+
+def _numeric(column: pd.Series) -> bool:
+    """Return whether a column holds numbers (or "fewer than N" counts): right-aligned."""
+    text = column.dropna().map(_cell)
+    text = text[text != ""]
+    if text.empty:
+        return False
+    pattern = r"(fewer than \d+|not reached|[\d.,]+( \([\d., ]+(to|–) ([\d.,]+|not reached)\))?)"
+    return bool(text.str.fullmatch(pattern).all())
 
 
 def _cell(v: Any) -> str:
@@ -402,8 +429,8 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
         title = m.definition.label
         if m.per_period:
             title += f" (median per {a.params.period})"
-        head = f"<h3>{_e(title)}</h3>"
-        definition = f'<p class="definition">{_e(m.definition.operational_definition.strip())}</p>'
+        head = f'<h3 id="{measure_anchor(m)}">{_e(title)}</h3>'
+        definition = f'<p class="definition">{_e(_definition_text(a, m))}</p>'
         if m.result is None:
             blocks.append(
                 f'{head}<p class="caveat">Not analysed: {_e(m.problem or "")}.</p>{definition}'
@@ -425,15 +452,17 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
                 "gap still running at the extract date is left out."
             )
         elif m.n_censored and m.per_period:
+            waiting = count_text(m.n_censored, "children", a.params.min_cell)
             text += (
                 f" Each point is the median days of the children who started in that "
-                f"{a.params.period} (start cohort), the {m.n_censored} children still waiting "
+                f"{a.params.period} (start cohort), the {waiting} still waiting "
                 "counted with their days so far; grey points are incomplete cohorts (recent "
                 "starters not yet followed long enough), left out of the median and the rules."
             )
         elif m.n_censored:
+            waiting = count_text(m.n_censored, "children", a.params.min_cell)
             text += (
-                f" Children are placed at their start date; {m.n_censored} children still "
+                f" Children are placed at their start date; {waiting} still "
                 "waiting are drawn as hollow points with the days waited so far. Grey points "
                 "are incomplete (started too recently to count), left out of the median and "
                 "the rules."
@@ -443,9 +472,10 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             annotations=a.annotations,
             title=title,
             y_label=_y_label(m),
-            x_label=m.x_label or None,  # the time order of the series (measures)
+            x_label=m.x_label or None,  # the time order of the series (paceqi.measures)
             **_chart_extras(a, m),
         )
+        text = " ".join([text, *m.notes])  # small numbers: pooled periods, run-chart fallback
         blocks.append(
             f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
@@ -454,37 +484,74 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
     return "".join(blocks)
 
 
+def _complete_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Points a median may use: complete children (start cohort, waits so far included).
+
+    Same rule as the charts (:func:`paceqi.measures.child_series`): incomplete children are
+    left out; a complete child still waiting counts with the days so far. A series without the
+    flag leaves out its censored points.
+    """
+    if "incomplete" in frame:
+        return frame[~frame["incomplete"].astype(bool)]
+    return frame[~frame["censored"]] if "censored" in frame else frame
+
+
+def _definition_text(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> str:
+    """Return the operational definition, worded for the period its chart is drawn by."""
+    text = m.definition.operational_definition.strip()
+    if m.definition.period in ("month", "quarter") and a.params.period != m.definition.period:
+        text = text.replace(f"in the {m.definition.period}", f"in the {a.params.period}")
+    return text
+
+
 def _y_label(m: MeasureAnalysis) -> str:
     return "Proportion of children" if m.definition.default_chart == "p" else "Days"
 
 
 def journeys_html(a: ChangeIdeaAnalysis) -> str:
-    """Journeys of the children who became looked after since the test started."""
+    """Journeys of the children who became looked after in the test period.
+
+    The window is the test period (first PDSA cycle's start to the last cycle's end; to the
+    extract date when the test has no end); without a recorded test, the most recent children.
+    One dated timeline per child is drawn only for a group of at least
+    :data:`paceqi.privacy.MIN_TIMELINE_GROUP` children.
+    """
+    from paceqi.changeidea.summary import test_end
     from paceqi.charts import journeys_chart, to_svg
     from paceqi.measures import journeys
-    from paceqi.privacy import pseudonymise
+    from paceqi.privacy import MIN_TIMELINE_GROUP, pseudonymise
 
     frame = journeys(a.events, as_of=a.as_of)
+    first = frame.groupby("child_id")["start_date"].transform("min")
     if a.test_start is not None:
-        first = frame.groupby("child_id")["start_date"].transform("min")
-        frame = frame[first >= pd.Timestamp(a.test_start)]
+        start = pd.Timestamp(a.test_start)
+        end_iso = test_end(a)
+        end = pd.Timestamp(end_iso) if end_iso else pd.Timestamp(a.as_of)
+        frame = frame[(first >= start) & (first <= end)]
+        window = f"between {start:%d %B %Y} and {end:%d %B %Y} (the test period)"
+        title = f"Journeys of children looked after {start:%b %Y} to {end:%b %Y}"
+    else:
+        window = "most recently (no test of change is recorded)"
+        title = "Journeys of the most recent children"
     n = int(frame["child_id"].nunique())
-    if n < a.params.min_cell:
+    group = max(MIN_TIMELINE_GROUP, a.params.min_cell)
+    if n < group:
         return (
-            f"<p>Fewer than {a.params.min_cell} children became looked after in the test period: "
-            "their journeys are not shown, to protect their privacy.</p>"
+            f"<p>{_e(count_text(n, 'children', a.params.min_cell).capitalize())} became looked "
+            f"after {_e(window)}. Journeys are drawn one child at a time only for a group of "
+            f"at least {group} children, so that no child can be recognised from them.</p>"
         )
     frame = pseudonymise(frame, _report_id(a))
     recent = frame.groupby("child_id")["start_date"].min().nlargest(MAX_JOURNEYS).index
     shown = frame[frame["child_id"].isin(recent)]
     alt = (
         f"Journeys of the {shown['child_id'].nunique()} most recent of {n} children who became "
-        "looked after since the test started; open bars are children still waiting"
+        f"looked after {window}; open bars are children still waiting"
     )
     lanes = shown.rename(columns={"start_date": "date", "stage_order": "order"}).assign(
         censored=shown.groupby("child_id")["open"].transform("any")
     )
-    fig = journeys_chart(lanes, as_of=a.as_of, title="Journeys since the test started")
+    fig = journeys_chart(lanes, as_of=a.as_of, title=title)
     return _figure(to_svg(fig, title="Journeys", desc=alt), alt)
 
 
@@ -533,7 +600,9 @@ def data_quality_html(a: ChangeIdeaAnalysis) -> str:
     if notes is None or notes.empty:
         return "<p>No data-quality notes: every check passed.</p>"
     return _table(
-        notes[["column", "check", "message"]].rename(columns=str.capitalize), "Data-quality notes"
+        notes[["column", "check", "message"]].rename(columns=str.capitalize),
+        "Data-quality notes (small counts and row numbers are left out here; "
+        "`paceqi validate` lists the rows for the data officer)",
     )
 
 
@@ -548,7 +617,7 @@ def method_html(a: ChangeIdeaAnalysis) -> str:
     return (
         f"<p>Rule set: {_e(RULE_SET_TEXT[a.params.rules])}. {_e(base)} Children still waiting "
         f"at the extract date ({a.as_of:%d %B %Y}) are shown but left out of medians and limits. "
-        f"Data: {_e(a.extract.source)} (SHA-256 {_e(a.extract.sha256[:12])}…).</p>"
+        f"Data: {_e(public_path(a.extract.source))} (SHA-256 {_e(a.extract.sha256[:12])}…).</p>"
     )
 
 
@@ -567,40 +636,11 @@ def published_count(n: Any, min_cell: int) -> int | str:
     return f"fewer than {min_cell}" if 0 < n < min_cell else n
 
 
-def key_figures(a: ChangeIdeaAnalysis) -> dict[str, Any]:
-    """Figures for the batch index and the national roll-up (recorded by the notebook).
+def key_figures(a: ChangeIdeaAnalysis) -> Any:
+    """Return the report's :class:`~paceqi.report.keyfigures.KeyFigures` (see :mod:`.summary`)."""
+    from paceqi.changeidea.summary import key_figures as compute
 
-    ``answer`` is the report's answer status (:data:`paceqi.changeidea.answer.STATUSES`), from
-    the same :class:`~paceqi.changeidea.answer.Answer` the report's headline shows.
-    ``pct_within_target`` is since the test started when there is a test start (else the last
-    12 points).
-    """
-    from paceqi.changeidea.answer import answer
-
-    small = a.params.min_cell
-    figures: dict[str, Any] = {"children": published_count(a.events["child_id"].nunique(), small)}
-    ans = answer(a)
-    figures["answer"] = ans.status
-    main = _main_measure(a)
-    if main is not None:
-        done = main.frame[~main.frame["censored"]] if "censored" in main.frame else main.frame
-        figures["median_days"] = float(done["y"].median()) if len(done) else None
-        figures["children_waiting"] = published_count(main.n_censored, small)
-        last = main.result.summary.iloc[-1]
-        figures["variation"] = last["variation"]
-        figures["assurance"] = last["assurance"]
-    if ans.within_target is not None:
-        figures["pct_within_target"] = ans.within_target
-    else:
-        for m in a.family("outcome"):
-            if m.definition.default_chart == "p" and len(m.frame) and "n" in m.frame:
-                recent = m.frame.tail(12)
-                figures["pct_within_target"] = round(
-                    100 * recent["y"].sum() / max(recent["n"].sum(), 1), 1
-                )
-                break
-    figures["rules"] = a.params.rules
-    return figures
+    return compute(a)
 
 
 # -- the diagnostic: every segment, every route, where is the delay ------------------------------

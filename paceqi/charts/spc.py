@@ -187,9 +187,7 @@ def spc_chart(
 
     points = check_result(res).reset_index(drop=True)
     notes = check_annotations(annotations)
-    extra = []
-    if x_label:
-        extra.append(f"Time axis: {x_label}.")
+    extra = [f"Time axis: {x_label}."] if x_label else []
     if len(notes) and not x_values(points)[1]:
         extra.append("Annotations are not shown: the x axis does not hold dates.")
     if len(points) > MANY_POINTS:
