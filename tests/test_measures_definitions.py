@@ -87,7 +87,16 @@ def test_measure_balancing_route_changes():
         as_of=AS_OF,
         change_idea="two_week_planning_meeting",
     )
-    assert f[["numerator", "denominator"]].sum().tolist() == [1, 3]
+    # recommended in April-June 2024: none has had its 12 months by 30 June 2024
+    assert f[["numerator", "denominator", "immature"]].sum().tolist() == [0, 0, 3]
+    assert f["incomplete"].all()
+    f = paceqi.measure(
+        "recommendations_later_changed",
+        hand_events(),
+        as_of="2025-06-30",
+        change_idea="two_week_planning_meeting",
+    )
+    assert f[["numerator", "denominator"]].sum().tolist() == [1, 3]  # c4: home -> po
     t = paceqi.measure(
         "days_between_route_changes",
         hand_events(),
