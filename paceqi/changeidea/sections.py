@@ -406,8 +406,8 @@ def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
     if src is None or src.problem is None:
         return ""
     return (
-        '<div class="pdsa-problem" role="alert" style="border:2px solid #b00020;padding:8px;'
-        f'margin:8px 0"><strong>PDSA records not read.</strong> {_e(src.problem)}</div>'
+        '<div class="pdsa-problem" role="alert"><strong>PDSA records not read.</strong> '
+        f"{_e(src.problem)}</div>"
     )
 
 
