@@ -226,6 +226,7 @@ def _pdsa_records(
     """
     from paceqi.errors import DataValidationError
     from paceqi.pdsa.store import PDSAStore, default_url, normalise_url, store_label
+    from paceqi.pdsa.views import pdsa_quality_check
 
     empty = pd.DataFrame(columns=["ramp", "cycle_no", "start_date", "end_date"])
     no_notes = pd.DataFrame(columns=["date", "label", "kind", "cycle_no"])
@@ -264,7 +265,7 @@ def _pdsa_records(
             return (
                 ramp,
                 store.annotations(params.authority, name),
-                store.quality_check(params.authority, name),
+                pdsa_quality_check(store, params.authority, name),
                 store.document(params.authority),
                 name,
                 PDSASource(label, len(ramp), n_authority),

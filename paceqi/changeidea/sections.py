@@ -64,10 +64,11 @@ def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | N
         from paceqi.charts import to_svg
 
         svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
-    name = _slug(_svg_title(svg) or caption) + ".svg"
+    label = _svg_title(svg) or caption
+    link = download_link(svg, _slug(label) + ".svg", name=label)
     return (
-        f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)} '
-        f"{download_link(svg, name)}</figcaption></figure>{data}"
+        f'<figure class="paceqi-chart" style="margin:1em 0">{svg}<figcaption>{_e(caption)} '
+        f"{link}</figcaption></figure>{data}"
     )
 
 
@@ -89,12 +90,15 @@ def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
     """Return what a measure's chart shows besides the result (target, n, incomplete).
 
     The target is the measure's ``target_days`` on charts of days (on proportion charts it is
-    part of the measure's definition, not a level to reach). n is the result's own ``n`` or,
-    for medians per period, the children behind each median. Points of incomplete cohorts come
-    from the measure frame's ``incomplete`` (or ``immature``/``partial``) column.
+    part of the measure's definition, not a level to reach). Points standing for fewer than
+    ``min_cell`` children are drawn hollow (one child per point needs no such warning). Points
+    of incomplete cohorts come from the measure frame's ``incomplete`` column, a point being
+    incomplete when any row it stands for is.
     """
+    import numpy as np
+
     res = m.result
-    out: dict[str, Any] = {"min_n": a.params.min_cell}
+    out: dict[str, Any] = {}
     target = m.definition.target_days
     if target is None and "target_days" in m.frame:
         known = pd.to_numeric(m.frame["target_days"], errors="coerce").dropna().unique()
@@ -103,17 +107,19 @@ def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
         months = round(float(target) / 30.4)
         words = f" ({months} months)" if float(target) >= 60 else ""
         out.update(target=float(target), target_label=f"target {int(target)} days{words}")
-    x = res.points["x"]
-    if m.per_period and "x_date" in m.frame and "censored" in m.frame:
-        from paceqi.changeidea.analysis import _period_medians
-
-        counts = _period_medians(m.frame, a.params.period).set_index("x")["children"]
-        out["n"] = x.map(counts).to_numpy(dtype=float)
-    for col in ("incomplete", "immature", "partial"):
-        if col in m.frame and "x" in m.frame and not m.per_period:
-            flags = m.frame.groupby("x")[col].any()
-            out["incomplete"] = x.map(flags).astype("boolean").fillna(False).to_numpy(bool)
-            break
+    n = pd.to_numeric(res.points.get("n"), errors="coerce") if "n" in res.points else None
+    if n is not None and n.notna().any() and not (n.dropna() == 1).all():
+        out["min_n"] = a.params.min_cell
+    elif n is not None:
+        out["n"] = np.full(len(res.points), np.nan)  # one child a point: nothing to show
+    if "incomplete" in m.frame and len(m.frame):
+        when = "start_date" if m.per_period and "start_date" in m.frame else "x"
+        rows = pd.to_datetime(m.frame[when], errors="coerce")
+        xs = pd.to_datetime(res.points["x"], errors="coerce")
+        if rows.notna().all() and xs.notna().all() and xs.is_monotonic_increasing:
+            slot = np.searchsorted(xs.to_numpy(), rows.to_numpy(), side="right") - 1
+            flagged = m.frame["incomplete"].fillna(False).astype(bool).to_numpy()
+            out["incomplete"] = np.isin(np.arange(len(xs)), slot[flagged & (slot >= 0)])
     return out
 
 
@@ -405,9 +411,11 @@ def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
     src = a.pdsa_source
     if src is None or src.problem is None:
         return ""
+    from paceqi.charts.theme import ERROR_TEXT
+
     return (
-        '<div class="pdsa-problem" role="alert"><strong>PDSA records not read.</strong> '
-        f"{_e(src.problem)}</div>"
+        f'<div class="pdsa-problem" role="alert" style="border:2px solid {ERROR_TEXT};padding:8px;'
+        f'margin:8px 0"><strong>PDSA records not read.</strong> {_e(src.problem)}</div>'
     )
 
 
@@ -464,16 +472,28 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             annotations=a.annotations,
             title=title,
             y_label=_y_label(m),
+            x_label=m.x_label or None,  # the time order of the series (paceqi.measures)
             **_chart_extras(a, m),
         )
-        if m.x_label and hasattr(fig, "caption"):  # the time order of the series (measures)
-            fig.caption.insert(0, f"Time axis: {m.x_label}.")
+        text = " ".join([text, *m.notes])  # small numbers: pooled periods, run-chart fallback
         blocks.append(
             f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
     if not blocks:
         return f"<p>No {family} measures are defined for this change idea.</p>"
     return "".join(blocks)
+
+
+def _complete_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Points a median may use: complete children (start cohort, waits so far included).
+
+    Same rule as the charts (:func:`paceqi.measures.child_series`): incomplete children are
+    left out; a complete child still waiting counts with the days so far. A series without the
+    flag leaves out its censored points.
+    """
+    if "incomplete" in frame:
+        return frame[~frame["incomplete"].astype(bool)]
+    return frame[~frame["censored"]] if "censored" in frame else frame
 
 
 def _definition_text(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> str:

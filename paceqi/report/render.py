@@ -134,10 +134,10 @@ class Renderer:
     """
 
     def __init__(self, template_dir: str | Path | None = None, marking: str | None = None) -> None:
-        from nbconvert import HTMLExporter
         from traitlets.config import Config
 
         from paceqi._paths import templates_dir
+        from paceqi.report.export import HTMLExporter
 
         folder = Path(template_dir) if template_dir is not None else templates_dir()
         if not (folder / "paceqi" / "index.html.j2").is_file():
