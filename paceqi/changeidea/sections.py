@@ -375,11 +375,14 @@ def pdsa_source_html(a: ChangeIdeaAnalysis) -> str:
 
 def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
     """Return the banner for the top of a report when a named PDSA store could not be read."""
+    from paceqi.charts import theme
+
     src = a.pdsa_source
     if src is None or src.problem is None:
         return ""
     return (
-        '<div class="pdsa-problem" role="alert" style="border:2px solid #b00020;padding:8px;'
+        f'<div class="pdsa-problem" role="alert" style="border:2px solid {theme.ERROR_TEXT};'
+        "padding:8px;"
         f'margin:8px 0"><strong>PDSA records not read.</strong> {_e(src.problem)}</div>'
     )
 
