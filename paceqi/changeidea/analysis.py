@@ -175,7 +175,10 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
     from paceqi.report.cache import load_extract_cached
 
     # parsed once per file content on a warm batch kernel (paceqi.report.cache)
-    extract = load_extract_cached(params.extract, params.mapping, as_of=params.as_of)
+    # only this authority's rows are checked: other councils' rows in the file cannot block it
+    extract = load_extract_cached(
+        params.extract, params.mapping, as_of=params.as_of, authority=params.authority
+    )
     as_of = params.as_of or extract.as_of
     events = extract.events
     if params.authority not in set(events["authority"]):

@@ -56,6 +56,7 @@ def load_extract(
     *,
     as_of: dt.date | str | None = None,
     catalogue: Catalogue | str | Path | None = None,
+    authority: str | None = None,
 ) -> Extract:
     """Load and validate an extract.
 
@@ -70,9 +71,14 @@ def load_extract(
         A mapping YAML (path, or name in ``parameters/mappings/``) or the same as a dict: local
         column names, date format, route and stage labels, header row, sheet, event rules.
     as_of : datetime.date or str, optional
-        The extract date (``YYYY-MM-DD``); no event may be later. Default: today.
+        The extract date (``YYYY-MM-DD``); no event may be later. Default: the extract's own
+        date, the latest date it records (the end of the data; no event may be after today).
+        ``paceqi validate``, ``paceqi run`` and the notebooks use the same default.
     catalogue : Catalogue, str or Path, optional
         The stage catalogue (default: Scottish).
+    authority : str, optional
+        Keep only this authority's rows (names compared ignoring case); other authorities' rows
+        are neither checked nor returned, and a note counts them. Default: every row.
 
     Returns
     -------
@@ -85,7 +91,7 @@ def load_extract(
         If the file or its rows fail any check; ``.failures`` lists every problem with
         ``file, row, column, check, message`` (rows as a spreadsheet shows them).
     OptionsError
-        If the mapping, catalogue or ``as_of`` is not usable.
+        If the mapping, catalogue or ``as_of`` is not usable, or ``authority`` has no rows.
 
     Examples
     --------
@@ -97,6 +103,7 @@ def load_extract(
     """
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     m = load_mapping(mapping, cat.codes)
+    given = as_of is not None
     as_of_date = _as_of(as_of)
     raw = read_file(path)
     records = read_records(
@@ -121,6 +128,10 @@ def load_extract(
     problems.raise_if_any()
 
     ids = _events.ids(table, m, problems)
+    if authority is not None:
+        table, ids = _one_authority(table, ids, authority, raw.name, notes)
+    else:
+        _check_pooled(table, m, ids, problems, notes)
     if layout == "wide":
         ev = _events.wide_events(table, m, cat, ids, problems)
     elif layout == "long":
@@ -136,6 +147,14 @@ def load_extract(
         )
     problems.raise_if_any()
 
+    if not given and ev["date"].notna().any():  # the extract's own date: the end of its data
+        as_of_date = min(as_of_date, pd.Timestamp(ev["date"].max()).date())
+        notes.add(
+            "as_of",
+            f"no extract date given: the latest date in the file ({as_of_date.isoformat()}) is "
+            "the end of the data (journeys still open are followed up to it); give as_of / "
+            "--as-of to use another date",
+        )
     ev = _events.add_occurrence(ev, {code: i for i, code in enumerate(cat.codes)})
     labels = {t: h for h, t in table.targets.items()} if layout == "wide" else {}
     quality_notes(ev, kids, cat, labels, notes)
@@ -148,6 +167,88 @@ def load_extract(
         as_of=as_of_date,
         notes=notes.frame(),
     )
+
+
+#: Column names (normalised) that hold a local authority in files people send.
+AUTHORITY_LIKE = frozenset(
+    {
+        "la",
+        "la_code",
+        "la_name",
+        "lacode",
+        "laname",
+        "local_authority",
+        "local_authority_name",
+        "local_authority_code",
+        "council",
+        "council_name",
+        "authority_name",
+        "authority_code",
+        "lea",
+        "new_la_code",
+        "old_la_code",
+    }
+)
+
+
+def _authority_like(table: Table) -> list[str]:
+    from paceqi.data.mapping import normalise_name
+
+    return [
+        h for h in table.headers if h not in table.targets and normalise_name(h) in AUTHORITY_LIKE
+    ]
+
+
+def _check_pooled(
+    table: Table, m: Mapping, ids: pd.DataFrame, problems: Problems, notes: Problems
+) -> None:
+    """Name an unmapped column that looks like the authority (several councils pooled?)."""
+    if table.local("authority"):
+        return
+    for col in _authority_like(table):
+        values = _events.text_cells(table.data[col])
+        n = values.loc[values != ""].nunique()
+        fix = f"map it: columns: {{{col}: authority}} in the mapping"
+        if n > 1:
+            problems.add(
+                "authority_column",
+                f"looks like the local authority and holds {n} different values, but no column "
+                f"gives the authority, so {n} councils would be pooled as one; {fix}",
+                column=col,
+            )
+        else:
+            notes.add(
+                "authority_column",
+                f"looks like the local authority but is not used (the authority is "
+                f"'{m.authority}' from the mapping); to use it, {fix}",
+                column=col,
+            )
+
+
+def _one_authority(
+    table: Table, ids: pd.DataFrame, authority: str, file: str, notes: Problems
+) -> tuple[Table, pd.DataFrame]:
+    """Keep one authority's rows; a note counts the others' (they are not checked)."""
+    auth = ids["authority"].astype(str).str.strip().str.casefold()
+    keep = auth == authority.strip().casefold()
+    if not keep.any():
+        found = sorted({str(a) for a in ids["authority"].dropna() if str(a).strip()})
+        shown = ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+        raise OptionsError(
+            f"Authority '{authority}' is not in {file} (authorities found: {shown or 'none'})"
+        )
+    if keep.all():
+        return table, ids
+    others = ids.loc[~keep, "authority"]
+    n_auth = others.loc[others.astype(str).str.strip() != ""].nunique()
+    notes.add(
+        "other_authorities",
+        f"{int((~keep).sum()):,} row(s) of {n_auth} other authorit"
+        f"{'y' if n_auth == 1 else 'ies'} (or with no authority) were left out, unchecked: "
+        f"this is {authority}'s report",
+    )
+    table.data = table.data.loc[keep].reset_index(drop=True)
+    return table, ids.loc[keep].reset_index(drop=True)
 
 
 def _row_checks(
