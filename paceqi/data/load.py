@@ -28,7 +28,7 @@ from paceqi.data._table import (
     resolve_columns,
 )
 from paceqi.data.extract import Extract
-from paceqi.data.mapping import Mapping, load_mapping
+from paceqi.data.mapping import Mapping, load_mapping, normalise_name
 from paceqi.data.validate import (
     Problems,
     check_before_looked_after,
@@ -192,8 +192,6 @@ AUTHORITY_LIKE = frozenset(
 
 
 def _authority_like(table: Table) -> list[str]:
-    from paceqi.data.mapping import normalise_name
-
     return [
         h for h in table.headers if h not in table.targets and normalise_name(h) in AUTHORITY_LIKE
     ]
@@ -329,6 +327,12 @@ def _check_columns(
     if hidden or len(found) > 30:
         present += f" and {hidden + max(0, len(found) - 30)} other(s)"
     tail = f"; columns found: {present}{table.hint}"
+    keys = {normalise_name(h) for h in table.headers}
+    if m.path is None and not m.events and {"child", "decom", "rne"} <= keys:
+        tail += (
+            "; this looks like an SSDA903 episodes file: a mapping for it ships, use "
+            "--mapping ssda903_episodes (mapping='ssda903_episodes' in Python)"
+        )
     if layout == "unknown":
         problems.add(
             "missing_column",
