@@ -138,6 +138,8 @@ class ChangeIdeaAnalysis:
     document: dict[str, Any] = field(default_factory=dict)
     test_start: dt.date | None = None
     pdsa_source: PDSASource | None = None
+    #: stages the extract does not record at all (left out of medians, waiting and headlines)
+    unrecorded: frozenset[str] = frozenset()
 
     def measure(self, name: str) -> MeasureAnalysis:
         """Return one measure's analysis by name."""
@@ -171,6 +173,7 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
     OptionsError
         If the authority is not in the extract or the change idea has no measures.
     """
+    from paceqi.data.coverage import unrecorded_stages
     from paceqi.measures.definitions import load_measures
     from paceqi.report.cache import load_extract_cached
 
@@ -207,6 +210,7 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
         document=document,
         test_start=test_start,
         pdsa_source=source,
+        unrecorded=unrecorded_stages(extract),
     )
 
 

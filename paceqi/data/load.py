@@ -166,7 +166,22 @@ def load_extract(
         sha256=raw.sha256,
         as_of=as_of_date,
         notes=notes.frame(),
+        recorded_stages=_recorded_stages(table, m, cat, ev, layout),
     )
+
+
+def _recorded_stages(
+    table: Table, m: Mapping, cat: Catalogue, ev: pd.DataFrame, layout: str
+) -> tuple[str, ...]:
+    """Return the stages the file records at all: stage columns, stages, rules' stages."""
+    if layout == "wide":
+        have = {t for t in table.targets.values() if t in cat}
+    elif layout == "rules":
+        have = {r.stage for r in m.events}
+    else:
+        have = set()
+    have |= set(ev["stage"].dropna().astype(str))
+    return tuple(c for c in cat.codes if c in have)
 
 
 #: Column names (normalised) that hold a local authority in files people send.
