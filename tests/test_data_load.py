@@ -123,8 +123,11 @@ def test_ssda903_episodes_through_mapping():
     ex = load_extract(DATA / "ssda903_episodes.csv", "ssda903_episodes", as_of=AS_OF)
     assert_canonical(ex)
     assert set(ex.events["authority"]) == {"Example English LA"}
+    # LS E1 (placement order) dates adm_decision; PLACE A4 (placed for adoption) is a move
     assert _events(ex, "101") == [
         ("looked_after", "2016-03-01", 1),
+        ("adm_decision", "2016-09-10", 1),
+        ("placement_move", "2016-09-10", 1),
         ("order_granted", "2017-06-15", 1),
     ]
     assert _events(ex, "102") == [
@@ -133,6 +136,7 @@ def test_ssda903_episodes_through_mapping():
     ]
     assert _events(ex, "103") == [
         ("looked_after", "2018-01-12", 1),
+        ("placement_move", "2018-08-01", 1),  # RNE T: a change of placement
         ("order_granted", "2019-04-30", 1),
     ]
     # a second period of care (RNE S) is a second looked_after

@@ -138,6 +138,7 @@ def load_extract(
         ev = _events.long_events(table, m, cat, ids, problems, notes)
     else:
         ev = _events.rule_events(table, m, ids, problems)
+        _episode_notes(table, ids, ev, notes)
     kids = _events.children_frame(table, m, ids, problems)
     _row_checks(table, ev, ids, layout, as_of_date, problems)
     for col in table.local("birth_month"):
@@ -168,6 +169,28 @@ def load_extract(
         notes=notes.frame(),
         recorded_stages=_recorded_stages(table, m, cat, ev, layout),
     )
+
+
+def _episode_notes(table: Table, ids: pd.DataFrame, ev: pd.DataFrame, notes: Problems) -> None:
+    """Add notes for episode files: stacked returns counted once; children already in care."""
+    cols = [h for h in table.headers if h in table.data.columns]
+    repeated = table.data.duplicated(cols, keep="first") if cols else pd.Series(dtype=bool)
+    if repeated.any():
+        notes.add(
+            "repeated_rows",
+            f"{int(repeated.sum()):,} row(s) repeat an earlier row exactly (annual returns "
+            "stacked in one file?): each episode is counted once",
+        )
+    starts = set(ev.loc[ev["stage"] == "looked_after", "_kid"])
+    kids = ids.loc[ids["child_id"] != "", "_kid"].drop_duplicates()
+    already = kids.loc[~kids.isin(starts)]
+    if len(already):
+        notes.add(
+            "already_in_care",
+            f"{len(already):,} child(ren) were already in care when the file starts (no episode "
+            "of theirs starts a period of care): they get no 'looked_after' date, so nothing is "
+            "timed from a false start",
+        )
 
 
 def _recorded_stages(
