@@ -50,6 +50,8 @@ __all__ = [
     "ATTRIBUTION_WINDOW_DAYS",
     "MOVE_TEST_ALPHA",
     "MIN_BASELINE_POINTS",
+    "MIN_MATERIAL_CHANGE",
+    "MIN_MATERIAL_POINTS",
     "MIX_ALPHA",
     "MIX_MIN_SHARE_CHANGE",
 ]
@@ -379,7 +381,9 @@ def judge(
             when = "after"
         else:
             when = "late"
-        if when in ("around", "after") and not _test_period_moved(base_vals, after_vals, sign):
+        if when in ("around", "after") and not _material(baseline, since, sign, chart):
+            when = "small"
+        elif when in ("around", "after") and not _test_period_moved(base_vals, after_vals, sign):
             when = "unconfirmed"
         found.setdefault(f"{'good' if sign == good else 'bad'}_{when}", []).append(run)
     notes = _side_notes(pts, x, after, start, window_end, good, found, label)
@@ -437,6 +441,24 @@ def judge(
         )
         return Judgement("around_start" if around else "yes", notes=(text, *notes), **common)
     return Judgement("no_sign", notes=notes, **common)
+
+
+#: The smallest change counted as material: 10 % of the baseline median on a chart of days, 5
+#: percentage points on a percentage. A sustained change smaller than this is reported but
+#: answered "no sign" (paceqi's choice: PACE stretch aims ask for changes of 25-50 %, shared
+#: DOMAIN.md §1.3, and a run rule on hundreds of children detects a few days' drift).
+MIN_MATERIAL_CHANGE = 0.10
+MIN_MATERIAL_POINTS = 0.05
+
+
+def _material(baseline: float | None, since: float | None, sign: int, chart: str) -> bool:
+    """Whether the test period moved the measure by a material amount in direction ``sign``."""
+    if baseline is None or since is None:
+        return False
+    diff = (since - baseline) * sign
+    if chart in ("p", "pp", "u", "up"):
+        return diff >= MIN_MATERIAL_POINTS
+    return baseline != 0 and diff >= MIN_MATERIAL_CHANGE * abs(baseline)
 
 
 def _test_period_moved(base_y: np.ndarray, after_y: np.ndarray, sign: int) -> bool:
@@ -514,6 +536,13 @@ def _side_notes(
 ) -> tuple[str, ...]:
     """Return what was seen but deliberately not counted: late shifts, single points, trends."""
     notes = []
+    for sign, first, _last, count in found.get("good_small", []) + found.get("bad_small", []):
+        notes.append(
+            f"A run of {count} points on the {'better' if sign == good else 'worse'} side began "
+            f"in {_when(x.iloc[first])}, but the change since the test is smaller than paceqi "
+            f"counts as material ({MIN_MATERIAL_CHANGE:.0%} of the baseline median, or "
+            f"{100 * MIN_MATERIAL_POINTS:.0f} percentage points on a percentage)."
+        )
     for sign, first, _last, count in found.get("good_unconfirmed", []) + found.get(
         "bad_unconfirmed", []
     ):
