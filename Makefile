@@ -7,9 +7,12 @@ SEED   ?= 20140101
 DATA   ?= data/synthetic
 OUT    ?= reports
 JOBS   ?= 2
+# make workshop: where Voilà listens (HOST=0.0.0.0 lets the room's laptops connect)
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lint format typecheck lab notebooks bench clean pg
+.PHONY: help reports test lint format typecheck lab notebooks bench clean pg workshop
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -37,7 +40,11 @@ $(VENV)/.ok-test: $(VENV)/.ok-python pyproject.toml
 
 $(VENV)/.ok-lab: $(VENV)/.ok-test
 	$(PY) -m pip install -q -e ".[lab,test]"
-	$(PY) -m ipykernel install --sys-prefix --name paceqi --display-name "Python (paceqi)"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
+	@touch $@
+
+$(VENV)/.ok-workshop: $(VENV)/.ok-python pyproject.toml
+	$(PY) -m pip install -q -e ".[workshop]"
 	@touch $@
 
 reports: $(VENV)/.ok-run  ## generate the synthetic demo data and run every demo report
@@ -61,6 +68,11 @@ format: $(VENV)/.ok-test  ## apply ruff formatting and safe fixes
 
 lab: $(VENV)/.ok-lab  ## JupyterLab with the project's kernel registered
 	$(VENV)/bin/jupyter lab notebooks
+
+workshop: $(VENV)/.ok-workshop  ## serve the six training exercises as web apps (Voilà), a seed per browser
+	@echo "Workshop: http://$(HOST):$(PORT)/ (each browser tab gets its own kernel and seed; Ctrl-C stops)"
+	$(VENV)/bin/voila notebooks/training --no-browser --port=$(PORT) --Voila.ip=$(HOST) \
+	  --VoilaConfiguration.show_tracebacks=False
 
 bench: $(VENV)/.ok-test  ## run the benchmarks in benchmarks/ (not part of make test)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

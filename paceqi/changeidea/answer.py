@@ -4,7 +4,7 @@
 :class:`Answer`: a status from a fixed vocabulary (:data:`STATUSES`), a headline led by the
 primary outcome measure with its numbers, and the caveats. The report's first screen, the
 headline and the batch index's key figures all come from this one record, so they cannot
-disagree. The decision table, with its sources, is in docs/methods.md §9; every constant below
+disagree. The decision table, with its sources, is in docs/methods.md §8; every constant below
 is cited there and beside it.
 
 Each measure is judged by :func:`judge` on its chart's points against the **frozen baseline**
@@ -24,6 +24,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paceqi.changeidea.casemix import (
+    MIX_ALPHA,
+    MIX_MIN_SHARE_CHANGE,
+    ROUTE_WORDS,
+    MixCheck,
+    by_route,
+    child_frame,
+    mix_check,
+    within_routes_improved,
+)
+
 __all__ = [
     "Answer",
     "Judgement",
@@ -35,6 +46,7 @@ __all__ = [
     "mix_check",
     "by_route",
     "baseline_cut",
+    "primary_measure",
     "ATTRIBUTION_WINDOW_DAYS",
     "MOVE_TEST_ALPHA",
     "MIN_BASELINE_POINTS",
@@ -42,7 +54,7 @@ __all__ = [
     "MIX_MIN_SHARE_CHANGE",
 ]
 
-#: The answer vocabulary, in the order of the decision table (docs/methods.md §9).
+#: The answer vocabulary, in the order of the decision table (docs/methods.md §8).
 STATUSES = (
     "not_tested",
     "too_few",
@@ -89,16 +101,6 @@ ATTRIBUTION_WINDOW_DAYS = 730
 #: (Anhøj & Olesen 2014 on the false-signal rate of fixed run lengths as n grows).
 MOVE_TEST_ALPHA = 0.05
 
-#: Route-mix test: Pearson chi-square on route x period (baseline vs since the test) at this
-#: level, AND at least one route's share changing by :data:`MIX_MIN_SHARE_CHANGE` or more
-#: (METHODS.md §8 "Case mix"); the share threshold keeps a trivial change in a large authority
-#: from being called material.
-MIX_ALPHA = 0.05
-MIX_MIN_SHARE_CHANGE = 0.10
-
-#: Route codes in the order tables show them (schema Route values).
-ROUTE_ORDER = ("home", "kco", "po", "adoption", "undecided")
-
 
 @dataclass(frozen=True)
 class Judgement:
@@ -127,33 +129,6 @@ class Judgement:
     n_since: int = 0
     shift_length: int = 0
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class MixCheck:
-    """Route mix of the primary outcome's children, baseline vs since the test.
-
-    Attributes
-    ----------
-    material : bool
-        True when the chi-square p-value is below :data:`MIX_ALPHA` and some route's share
-        moved by at least :data:`MIX_MIN_SHARE_CHANGE`.
-    p_value : float or None
-        Pearson chi-square test of independence of route and period.
-    largest_change : float
-        Largest absolute change in one route's share (0-1).
-    route : str or None
-        The route whose share changed most.
-    share_before, share_since : float or None
-        That route's share in the baseline and since the test.
-    """
-
-    material: bool
-    p_value: float | None
-    largest_change: float
-    route: str | None = None
-    share_before: float | None = None
-    share_since: float | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +163,7 @@ class Answer:
     mix : MixCheck or None
         The route-mix check of the primary outcome.
     rule : str
-        The decision-table row that decided the answer (docs/methods.md §9), e.g. ``"R5"``.
+        The decision-table row that decided the answer (docs/methods.md §8), e.g. ``"R5"``.
     """
 
     status: str
@@ -300,7 +275,7 @@ def judge(
     period: str | None = None,
     label: str = "the measure",
 ) -> Judgement:
-    """Judge one measure's chart against its frozen baseline (decision table, docs/methods.md §9).
+    """Judge one measure's chart against its frozen baseline (decision table, docs/methods.md §8).
 
     Parameters
     ----------
@@ -542,125 +517,6 @@ def _side_notes(
     return tuple(notes)
 
 
-# -- case mix ----------------------------------------------------------------------------------
-
-
-def _child_frame(m: Any) -> pd.DataFrame | None:
-    """Return the measure's per-child frame with routes (None for a per-period measure)."""
-    f = getattr(m, "frame", None)
-    if f is None or "route" not in f or "y" not in f:
-        return None
-    day = "x_date" if "x_date" in f else None
-    if day is None:
-        return None
-    out = f.assign(when=pd.to_datetime(f[day]))
-    if "censored" in out:
-        out = out[~out["censored"].fillna(False).astype(bool)]
-    return out[out["route"].notna()]
-
-
-def mix_check(frame: pd.DataFrame, cut: pd.Timestamp) -> MixCheck | None:
-    """Test whether the route mix differs between the baseline and the test period.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per child with ``route`` and ``when`` (the date that places the child on the
-        chart).
-    cut : Timestamp
-        The first date of the test period (:func:`baseline_cut`).
-
-    Returns
-    -------
-    MixCheck or None
-        None when either period has no child or only one route occurs.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"route": ["home"] * 30 + ["po"] * 70 + ["home"] * 70 + ["po"] * 30,
-    ...                   "when": [pd.Timestamp("2015-01-01")] * 100
-    ...                   + [pd.Timestamp("2017-01-01")] * 100})
-    >>> m = mix_check(f, pd.Timestamp("2016-01-01"))
-    >>> m.material, m.route, round(m.share_before, 2), round(m.share_since, 2)
-    (True, 'home', 0.3, 0.7)
-    """
-    from scipy.stats import chi2_contingency
-
-    period = np.where(frame["when"] < cut, "baseline", "since")
-    table = pd.crosstab(frame["route"].astype(str), period)
-    if table.shape != (table.shape[0], 2) or table.shape[0] < 2:
-        return None
-    shares = table / table.sum(axis=0)
-    change = (shares["since"] - shares["baseline"]).abs()
-    route = str(change.idxmax())
-    try:
-        p = float(chi2_contingency(table.to_numpy(), correction=False)[1])
-    except ValueError:
-        p = None
-    largest = float(change.max())
-    material = p is not None and p < MIX_ALPHA and largest >= MIX_MIN_SHARE_CHANGE
-    return MixCheck(
-        material,
-        p,
-        largest,
-        route,
-        float(shares.loc[route, "baseline"]),
-        float(shares.loc[route, "since"]),
-    )
-
-
-def by_route(frame: pd.DataFrame, cut: pd.Timestamp, min_cell: int = 5) -> pd.DataFrame:
-    """Median of the primary outcome by route, baseline vs since the test.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per finished child with ``route``, ``when`` and ``y`` (days).
-    cut : Timestamp
-        The first date of the test period.
-    min_cell : int
-        Groups with 1 to ``min_cell - 1`` children show no median and a suppressed count.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``route``, ``n_baseline``, ``median_baseline``, ``n_since``, ``median_since``;
-        one row per route, then ``all routes``.
-    """
-    rows = []
-    groups = [(r, frame[frame["route"].astype(str) == r]) for r in _route_order(frame)]
-    groups.append(("all routes", frame))
-    for route, part in groups:
-        before = part.loc[part["when"] < cut, "y"].astype(float)
-        since = part.loc[part["when"] >= cut, "y"].astype(float)
-        rows.append(
-            {
-                "route": route,
-                "n_baseline": len(before),
-                "median_baseline": float(before.median()) if len(before) >= min_cell else None,
-                "n_since": len(since),
-                "median_since": float(since.median()) if len(since) >= min_cell else None,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _route_order(frame: pd.DataFrame) -> list[str]:
-    present = set(frame["route"].astype(str))
-    return [r for r in ROUTE_ORDER if r in present] + sorted(present - set(ROUTE_ORDER))
-
-
-def _within_routes_improved(table: pd.DataFrame, good: int) -> bool:
-    """Whether any route with a median in both periods moved the better way."""
-    routes = table[table["route"] != "all routes"].dropna(
-        subset=["median_baseline", "median_since"]
-    )
-    if routes.empty:
-        return False
-    diff = routes["median_since"] - routes["median_baseline"]
-    return bool(((diff * good) > 0).any())
-
-
 # -- the whole change idea ---------------------------------------------------------------------
 
 
@@ -750,7 +606,7 @@ def _fmt(value: float | None, unit: str) -> str:
 def answer(a: Any) -> Answer:
     """Answer "has the change led to an improvement?" for one change idea and authority.
 
-    The decision table (docs/methods.md §9), first matching row wins:
+    The decision table (docs/methods.md §8), first matching row wins:
 
     - R0 ``not_tested``: no test start (no PDSA cycle, no ``test_start``).
     - R1 ``too_few``: no primary outcome, or it could not be analysed, or fewer than
@@ -805,20 +661,25 @@ def answer(a: Any) -> Answer:
     unit = "%" if primary.definition.default_chart in ("p", "pp") else "days"
     pct, target_label, target_m = _within_target(a)
     aim = _aim(a, target_m)
-    caveats = list(j.notes)
+    caveats = list(j.notes) + list(getattr(primary, "notes", ()))  # e.g. pooled periods
     status = j.status
     rule = {"too_few": "R1", "too_early": "R2", "began_before": "R3", "worse": "R4",
             "yes": "R5", "around_start": "R5", "no_sign": "R6"}[status]  # fmt: skip
     mix = None
-    frame = _child_frame(primary)
+    frame = child_frame(primary)
     if frame is not None and status not in ("too_few",):
         mix = mix_check(frame, baseline_cut(a.test_start, None))
     good = {"increase": 1, "decrease": -1}.get(
         str(primary.result.options.direction) if primary.result is not None else "", 0
     )
     if status in ("yes", "around_start"):
-        if mix is not None and mix.material:
-            table = by_route(frame, baseline_cut(a.test_start, None), a.params.min_cell)
+        mix_helps = (
+            mix is not None
+            and mix.mix_only is not None
+            and mix.baseline_median is not None
+            and (mix.mix_only - mix.baseline_median) * good > 0
+        )
+        if mix is not None and mix.material and mix_helps:
             mix_text = (
                 f"The route mix changed between the baseline and the test period: the share of "
                 f"{ROUTE_WORDS.get(mix.route or '', mix.route)} went from "
@@ -826,15 +687,16 @@ def answer(a: Any) -> Answer:
                 f"{mix.p_value:.3g}). Waits differ several-fold by route, so part or all of the "
                 "change may come from the mix."
             )
-            if _within_routes_improved(table, good):
+            cut = baseline_cut(a.test_start, None)
+            if within_routes_improved(frame, cut, good, a.params.min_cell):
                 status, rule = "partly", "R5-mix"
-                caveats.insert(0, mix_text + " Within at least one route the median improved.")
+                caveats.insert(0, mix_text + " Within at least one route the waits improved too.")
             else:
                 status, rule = "no_sign", "R5-mix-only"
                 caveats.insert(
                     0,
-                    mix_text + " Within routes the median did not improve: no sign that the "
-                    "change shortened waits.",
+                    mix_text + " Within routes the waits did not improve (one-sided rank-sum "
+                    "test per route): no sign that the change shortened waits.",
                 )
         worse_bal = [m for m in a.family("balancing") if judged[m.name].status == "worse"]
         if worse_bal and status in ("yes", "around_start", "partly"):
@@ -842,12 +704,31 @@ def answer(a: Any) -> Answer:
             caveats.insert(0, f"Improved, but at a cost: {names} got worse.")
             status, rule = "partly", rule + "-cost"
         process = a.family("process")
-        if process and not any(judged[m.name].status in ("yes", "around_start") for m in process):
+        if (
+            status != "no_sign"
+            and process
+            and not any(judged[m.name].status in ("yes", "around_start") for m in process)
+        ):
             caveats.append(
                 "No process measure shows the change itself happening, so the improvement may "
                 "have another cause."
             )
-    elif status in ("no_sign", "too_early"):
+    elif (
+        status == "no_sign"
+        and mix is not None
+        and mix.material
+        and frame is not None
+        and within_routes_improved(frame, baseline_cut(a.test_start, None), good,
+                                    a.params.min_cell)
+    ):  # fmt: skip
+        caveats.insert(
+            0,
+            "Within routes the waits improved (one-sided rank-sum test per route), but the "
+            f"route mix changed (share of {ROUTE_WORDS.get(mix.route or '', mix.route)}: "
+            f"{mix.share_before:.0%} to {mix.share_since:.0%}) and the pooled figure did not "
+            "show a sustained change: compare the routes in the table.",
+        )
+    if status in ("no_sign", "too_early"):
         better = [
             m.definition.label
             for m in a.family("process") + a.family("outcome")
@@ -859,6 +740,7 @@ def answer(a: Any) -> Answer:
                 "but the primary outcome has not."
             )
     if mix is not None and mix.material and not rule.startswith("R5-mix"):
+        # the mix moved the other way (or the answer is not an improvement): a caveat only
         caveats.append(
             f"The route mix changed (share of {ROUTE_WORDS.get(mix.route or '', mix.route)}: "
             f"{mix.share_before:.0%} to {mix.share_since:.0%}); compare the routes in the table."
@@ -880,16 +762,6 @@ def answer(a: Any) -> Answer:
         mix=mix,
         rule=rule,
     )
-
-
-#: Route codes in plain words.
-ROUTE_WORDS = {
-    "home": "children going home",
-    "kco": "kinship care orders",
-    "po": "permanence orders",
-    "adoption": "adoption",
-    "undecided": "undecided routes",
-}
 
 
 def _headline(

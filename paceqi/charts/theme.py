@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from paceqi.spc.types import Assurance, PointType, Variation
+
 __all__ = [
     "POINT_TYPES",
     "VARIATIONS",
@@ -53,6 +55,7 @@ __all__ = [
     "PALE",
     "TEST_PERIOD",
     "INCOMPLETE",
+    "INCOMPLETE_FILL",
     "LINE_COLOURS",
     "FONT_FAMILY",
     "FONT_SIZE",
@@ -64,26 +67,12 @@ __all__ = [
 
 # -- the closed vocabularies (DESIGN.md "QI statistics"; NHSRplotthedots' names) -------------
 
-#: ``res.points.point_type`` values.
-POINT_TYPES: tuple[str, ...] = (
-    "common_cause",
-    "special_cause_improvement",
-    "special_cause_concern",
-    "special_cause_neutral_high",
-    "special_cause_neutral_low",
-)
+#: ``res.points.point_type`` values (the engine's :class:`paceqi.spc.PointType`).
+POINT_TYPES: tuple[str, ...] = tuple(p.value for p in PointType)
 #: ``res.summary.variation`` values (the variation icon of a phase).
-VARIATIONS: tuple[str, ...] = (
-    "common_cause",
-    "improvement_high",
-    "improvement_low",
-    "concern_high",
-    "concern_low",
-    "neutral_high",
-    "neutral_low",
-)
+VARIATIONS: tuple[str, ...] = tuple(v.value for v in Variation)
 #: ``res.summary.assurance`` values (the assurance icon of a phase; none without a target).
-ASSURANCES: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent")
+ASSURANCES: tuple[str, ...] = tuple(a.value for a in Assurance)
 #: ``annotations.kind`` values (the PDSA store's annotation kinds).
 ANNOTATION_KINDS: tuple[str, ...] = ("pdsa_start", "pdsa_end", "system_change", "data_issue")
 #: PDSA act decisions (IHI worksheet: adopt / adapt / abandon).
@@ -108,8 +97,10 @@ PALE = "#F2F2F2"
 #: Shading of the test period on SPC charts (a pale Okabe–Ito blue; decoration, also named in
 #: the legend and the caption).
 TEST_PERIOD = "#E6F0F7"
-#: Points of incomplete (immature) cohorts: greyed, also labelled "incomplete" (3.5:1 on white).
+#: Points of incomplete (immature) cohorts: a pale fill inside a grey ring (the ring 3.5:1 on
+#: white), also labelled "incomplete", so they differ from common-cause points by more than hue.
 INCOMPLETE = "#8A8A8A"
+INCOMPLETE_FILL = "#DDDDDD"
 
 POINT_COLOURS: Mapping[str, str] = MappingProxyType(
     {
@@ -192,6 +183,8 @@ DIAGRAM_NOTE = "#444444"
 DIAGRAM_CONNECTOR = "#555555"
 #: Inline validation messages in forms (WCAG AA on white).
 ERROR_TEXT = "#B00020"
+#: Border of warnings in notebook widgets (a dark orange, 5.2:1 on white).
+WARNING_BORDER = "#B35900"
 
 #: Stage markers in journeys (shape first, colour second; cycled when there are more stages).
 STAGE_MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X", "*", "<", ">", "h", "p")

@@ -1,7 +1,8 @@
 """``paceqi pdsa ...``: record, read, import and export PDSA cycles from the command line.
 
-Only argparse and the standard library are imported here (``paceqi --help`` stays fast); the
-handlers import the store when they run.
+Only argparse, the standard library and the field table (:mod:`paceqi.pdsa.fields`, plain
+tuples) are imported here, so ``paceqi --help`` stays fast; the handlers import the store when
+they run. Every cycle option is derived from the field table.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import argparse
 import os
 import sys
 
+from paceqi.pdsa.vocab import CHANGE_IDEA_STATUSES as STATUSES
+
 __all__ = ["register"]
 
-STATUSES = ("idea", "testing", "implementing", "adopted", "abandoned")
 MET_CHOICES = ("yes", "no", "not-yet")
 
 #: Where each sub-command's cycle options come from (the field table's sections).
@@ -290,7 +292,9 @@ def _status(args: argparse.Namespace) -> int:
         ideas = store.change_ideas(args.authority)
         if args.change_idea is not None:
             ideas = ideas[ideas["name"] == args.change_idea]
-        qc = store.quality_check(args.authority, args.change_idea)
+        from paceqi.pdsa.views import pdsa_quality_check
+
+        qc = pdsa_quality_check(store, args.authority, args.change_idea)
     print(_table(ideas))
     if qc.empty:
         return 0
@@ -354,6 +358,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _diagram(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        path = store.driver_diagram(args.authority).save(args.out)
+        from paceqi.pdsa.views import driver_diagram
+
+        path = driver_diagram(store, args.authority).save(args.out)
     print(f"Wrote {path}")
     return 0

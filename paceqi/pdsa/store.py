@@ -1,5 +1,10 @@
 """PDSAStore: the PDSA tracker's database (SQLite file by default, PostgreSQL for a team).
 
+The store does persistence only: it checks records against the field table on the way in
+(:mod:`paceqi.pdsa.fields`), writes them in transactions and reads them back. What is computed
+from the records for people to look at (quality check, driver diagram, the notebook tracker)
+is in :mod:`paceqi.pdsa.views`.
+
 Every write runs in one transaction and is retried when the database is busy, so concurrent
 writers (two notebooks, a CLI import) wait for each other instead of failing or losing a row.
 On SQLite the store uses write-ahead logging (WAL), a busy timeout and ``BEGIN IMMEDIATE`` (the
@@ -302,6 +307,15 @@ class PDSAStore:
 
     def __repr__(self) -> str:
         return f"PDSAStore({_safe_url(self.engine.url)!r})"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        n = self.counts()
+        return (
+            f"<p>PDSA store <code>{html.escape(self.label)}</code>: {n['cycles']} cycles of "
+            f"{n['change_ideas']} change ideas ({len(self.authorities())} authorities).</p>"
+        )
 
     @contextmanager
     def _session(self):
@@ -939,32 +953,6 @@ class PDSAStore:
         names = [authority] if authority is not None else self.authorities()
         docs = [self.document(a) for a in names]
         return write_documents(docs, path, fmt=fmt)
-
-    # -- analysis and views ---------------------------------------------------------------------
-
-    def quality_check(
-        self, authority: str | None = None, change_idea: str | None = None
-    ) -> pd.DataFrame:
-        """Knudsen et al. (2019) quality check per change idea; see :mod:`paceqi.pdsa.quality`."""
-        from paceqi.pdsa.quality import quality_check
-
-        ideas = self.change_ideas(authority)
-        if change_idea is not None:
-            name = self.find_change_idea(authority, change_idea) if authority else change_idea
-            ideas = ideas[ideas["name"] == name]
-        return quality_check(self.cycles(authority, change_idea), ideas)
-
-    def driver_diagram(self, authority: str):
-        """Return the authority's driver diagram (``.svg`` text; shows itself in Jupyter)."""
-        from paceqi.pdsa.diagram import driver_diagram
-
-        return driver_diagram(self.document(authority))
-
-    def tracker(self, authority: str, change_idea: str | None = None):
-        """Return the notebook tracker widget (cycle form, ramp view, driver diagram)."""
-        from paceqi.pdsa.widgets import Tracker
-
-        return Tracker(self, authority, change_idea).widget
 
 
 def _login() -> str | None:

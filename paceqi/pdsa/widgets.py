@@ -34,7 +34,10 @@ __all__ = ["PredictionRow", "CycleForm", "CyclePicker", "RampView", "DiagramView
 
 _FULL = {"width": "100%"}
 _ERROR = f'<span style="color:{theme.ERROR_TEXT}">{{}}</span>'
-_WARN = '<div role="alert" style="border-left:4px solid #b35900;padding:4px 8px">{}</div>'
+_WARN = (
+    f'<div role="alert" style="border-left:4px solid {theme.WARNING_BORDER};padding:4px 8px">'
+    "{}</div>"
+)
 _MET = (("not yet", "not yet"), ("yes", "yes"), ("no", "no"))
 #: Fields the form does not show (kept by the store itself).
 _HIDDEN = ("predictions_recorded_at", "cycle_no")
@@ -84,6 +87,9 @@ class PredictionRow:
         )  # fmt: skip
         word = {True: "yes", False: "no"}.get(parse_met(met), "not yet")
         self.met = w.Dropdown(options=_MET, value=word, layout=w.Layout(width="8em"))
+        for box, css in ((self.prediction, "prediction"), (self.result, "result"),
+                         (self.met, "met")):  # fmt: skip
+            box.add_class(f"paceqi-{css}")  # stable hooks for browser tests and styling
         self.remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="7em"))
         if on_remove is not None:
             self.remove.on_click(lambda _b: on_remove(self))
@@ -143,6 +149,8 @@ class CycleForm:
             if f.name not in _HIDDEN and f.kind != "predictions":
                 self.inputs[f.name] = _input(f.kind, f.choices)
             self.messages[f.name] = w.HTML("")
+        for name, box in self.inputs.items():
+            box.add_class(f"paceqi-field-{name}")
         self.messages["form"] = w.HTML("")
         self.rows: list[PredictionRow] = []
         self.rows_box = w.VBox([], layout=w.Layout(width="100%"))
@@ -154,6 +162,8 @@ class CycleForm:
         self.clone = w.Button(description="Clone as next cycle", icon="copy",
                               layout=w.Layout(width="auto"))  # fmt: skip
         self.status = w.HTML("")
+        self.status.add_class("paceqi-status")
+        self.save.add_class("paceqi-save")
         self.save.on_click(lambda _b: self.submit())
         self.new.on_click(lambda _b: self.clear())
         self.clone.on_click(lambda _b: self.clone_current())
@@ -394,6 +404,8 @@ class CyclePicker:
         self.change_idea = w.Dropdown(description="Change idea", style=style, layout=lay)
         self.ramp = w.Dropdown(description="Ramp", style=style, layout=lay)
         self.cycle = w.Dropdown(description="Cycle", style=style, layout=lay)
+        for box in (self.authority, self.change_idea, self.ramp, self.cycle):
+            box.add_class("paceqi-pick-" + box.description.lower().replace(" ", "-"))
         self._quiet = False
         self.refresh(change_idea)
         self.authority.observe(lambda _c: self._changed("authority"), names="value")
@@ -465,11 +477,16 @@ class RampView:
             return
         try:
             ramp = self.store.ramp(self.authority, self.change_idea)
-            qc = self.store.quality_check(self.authority, self.change_idea)
+            from paceqi.pdsa.views import pdsa_quality_check
+
+            qc = pdsa_quality_check(self.store, self.authority, self.change_idea)
         except PaceqiError as exc:
             self.html.value = html.escape(str(exc))
             return
         self.html.value = ramp_html(ramp, self.change_idea) + _quality_html(qc)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
 
 
 def ramp_html(ramp, change_idea: str) -> str:
@@ -504,9 +521,11 @@ def ramp_html(ramp, change_idea: str) -> str:
         f"<th {cell}>{h}</th>"
         for h in ("Ramp", "Cycle", "Title", "Scale", "Dates", "Predictions and results", "Act")
     )
+    widths = "".join(f'<col style="width:{p}%">' for p in (12, 6, 14, 10, 12, 38, 8))
     return (
         f"<h4>{e(change_idea)}: PDSA ramp</h4>"
-        f'<table style="border-collapse:collapse;width:100%"><thead><tr>{head}</tr></thead>'
+        '<table style="border-collapse:collapse;width:100%;table-layout:fixed;'
+        f'overflow-wrap:anywhere"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -610,6 +629,9 @@ class Tracker:
                 f"{e(h.action)}: {e(fields or '-')}{note}</li>"
             )
         self.history.value = f"<ul>{''.join(items)}</ul>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
 
     def refresh(self) -> None:
         """Reload the picker, the ramp view and the diagram from the store."""

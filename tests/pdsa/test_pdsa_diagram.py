@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
+import paceqi
 from paceqi.pdsa.diagram import FONT_PX, driver_diagram
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -9,7 +10,7 @@ NS = {"s": "http://www.w3.org/2000/svg"}
 
 def test_the_sample_diagram(store, fife_yaml, tmp_path):
     store.import_file(fife_yaml)
-    d = store.driver_diagram("Fife")
+    d = paceqi.driver_diagram(store, "Fife")
     root = ET.fromstring(d.svg)
     assert root.get("role") == "img"
     assert root.find("s:title", NS).text == "Driver diagram: Fife"

@@ -50,3 +50,17 @@ def test_notebook_runs_with_papermill(tmp_path, fife_yaml):
 
     with PDSAStore(db) as store:
         assert len(store.cycles("Fife")) == 3
+
+
+def test_make_lab_registers_the_kernel_the_notebooks_name():
+    import re
+
+    root = NOTEBOOK.parents[1]
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    (registered,) = re.findall(r"ipykernel install .*--name (\S+)", makefile)
+    names = {
+        json.loads(p.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"]
+        for p in (root / "notebooks").rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    }
+    assert names == {registered}

@@ -107,5 +107,7 @@ def test_scale_size():
 
 def test_store_quality_check_on_the_sample(store, fife_yaml):
     store.import_file(fife_yaml)
-    qc = store.quality_check("Fife")
+    from paceqi.pdsa.views import pdsa_quality_check
+
+    qc = pdsa_quality_check(store, "Fife")
     assert qc["met"].tolist() == [True, True, True, True]

@@ -144,6 +144,11 @@ def test_any_unicode_survives_every_file_format(tmp_path_factory, text, items):
 
     base = tmp_path_factory.mktemp("uni")
     cycle = {"cycle_no": 1, "title": text, "questions": items, "next_steps": text + "\r\n" + text}
+    cycle["predictions"] = [  # a blank result between two recorded ones stays on its row
+        {"prediction": items[0], "result": text, "met": True},
+        {"prediction": text, "result": None, "met": None},
+        {"prediction": items[-1], "result": items[0], "met": False},
+    ]
     raw = {
         "format": "paceqi-pdsa/1",
         "authority": "Fife",
