@@ -7,30 +7,44 @@ SEED   ?= 20140101
 DATA   ?= data/synthetic
 OUT    ?= reports
 JOBS   ?= 2
+# make workshop: where Voilà listens (HOST=0.0.0.0 lets the room's laptops connect)
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lint format typecheck lab notebooks bench clean pg
+.PHONY: help reports test lint format typecheck lab notebooks bench clean pg workshop
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
+# The venv's own pip (bundled with Python >= 3.11) installs everything here: no upgrade step.
 $(VENV)/.ok-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "paceqi needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 	@touch $@
 
+# What `make reports` needs and nothing more (no Dask, no test tools). --no-compile: Python
+# compiles only the modules a run imports, on first import, instead of all of site-packages.
 $(VENV)/.ok-run: $(VENV)/.ok-python pyproject.toml
+	$(PY) -m pip install -q --no-compile -e .
+	@touch $@
+
+# Dask distributed, for `paceqi batch --executor dask` / `--scheduler` (docs/batch.md)
+$(VENV)/.ok-cluster: $(VENV)/.ok-run
 	$(PY) -m pip install -q -e ".[cluster]"
 	@touch $@
 
 $(VENV)/.ok-test: $(VENV)/.ok-python pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
-	@touch $@ $(VENV)/.ok-run
+	@touch $@ $(VENV)/.ok-run $(VENV)/.ok-cluster
 
 $(VENV)/.ok-lab: $(VENV)/.ok-test
 	$(PY) -m pip install -q -e ".[lab,test]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
+	@touch $@
+
+$(VENV)/.ok-workshop: $(VENV)/.ok-python pyproject.toml
+	$(PY) -m pip install -q -e ".[workshop]"
 	@touch $@
 
 reports: $(VENV)/.ok-run  ## generate the synthetic demo data and run every demo report
@@ -54,6 +68,11 @@ format: $(VENV)/.ok-test  ## apply ruff formatting and safe fixes
 
 lab: $(VENV)/.ok-lab  ## JupyterLab with the project's kernel registered
 	$(VENV)/bin/jupyter lab notebooks
+
+workshop: $(VENV)/.ok-workshop  ## serve the six training exercises as web apps (Voilà), a seed per browser
+	@echo "Workshop: http://$(HOST):$(PORT)/ (each browser tab gets its own kernel and seed; Ctrl-C stops)"
+	$(VENV)/bin/voila notebooks/training --no-browser --port=$(PORT) --Voila.ip=$(HOST) \
+	  --VoilaConfiguration.show_tracebacks=False
 
 bench: $(VENV)/.ok-test  ## run the benchmarks in benchmarks/ (not part of make test)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

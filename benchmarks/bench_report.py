@@ -86,13 +86,15 @@ def _charts(authority: str) -> list:
     import paceqi.charts as charts
 
     figs = []
-    originals = {n: getattr(charts, n) for n in ("spc_chart", "journeys_chart", "ramp_chart")}
+    # SPC, journeys and ramp charts are written straight to SVG since #15; the matplotlib
+    # figures compared here are the SPC charts drawn with spc_figure from the same calls.
+    originals = {n: getattr(charts, n) for n in ("spc_chart",)}
     for name, fn in originals.items():
 
         def keep(*a, _fn=fn, **k):
-            fig = _fn(*a, **k)
-            figs.append(fig)
-            return fig
+            mpl = {key: k[key] for key in ("title", "y_label", "target_label") if key in k}
+            figs.append(charts.spc_figure(*a, **mpl))
+            return _fn(*a, **k)
 
         setattr(charts, name, keep)
     try:

@@ -10,6 +10,7 @@ Run: .venv/bin/python benchmarks/bench_synth.py
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import tempfile
 import time
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from paceqi.data._synth_journeys import day_number, simulate
+from paceqi.data._synth_truth import IDEA_NAMES, IDEAS, IdeaTruth
 from paceqi.data.synth import write_synthetic
 
 
@@ -68,8 +70,11 @@ def best_of(fn, repeat: int = 3) -> tuple[float, float]:
 
 
 def main() -> None:
-    n, intro, extract = 1424, day_number("2016-06-01"), day_number("2021-03-31")
-    vec = best_of(lambda: simulate(np.random.default_rng(1), n, intro, True, extract))
+    n, intro, extract = 2600, day_number("2016-06-01"), day_number("2021-03-31")
+    start = dt.date(2016, 6, 1)
+    truth = {i.notebook: IdeaTruth(i, "effect", start, start, i.size) for i in IDEAS}
+    assert set(truth) == set(IDEA_NAMES)
+    vec = best_of(lambda: simulate(np.random.default_rng(1), n, truth, extract))
     loop = best_of(lambda: per_child_loop(np.random.default_rng(1), n, intro, extract))
     print(f"one Glasgow-sized authority ({n} children), wall / CPU:")
     print(f"  vectorised simulate()   {vec[0] * 1000:7.1f} ms / {vec[1] * 1000:7.1f} ms")

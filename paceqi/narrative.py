@@ -6,11 +6,8 @@ fixes them); nothing is recomputed.
 
 Examples
 --------
->>> from types import SimpleNamespace
->>> import pandas as pd
->>> pts = pd.DataFrame({"x": range(12), "y": [5.0, 6] * 6, "cl": 5.5,
-...                     "point_type": "common_cause"})
->>> res = SimpleNamespace(points=pts, summary=pd.DataFrame(), options=None)
+>>> import paceqi
+>>> res = paceqi.spc([5.0, 6, 6, 5, 6, 5, 5, 6, 5, 6, 6, 5])
 >>> alt_text(res, "days to panel", points_noun="children")
 'Run chart of days to panel, 12 children (median 5.5 days); no signals.'
 """
@@ -24,7 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paceqi.charts._result import (
+from paceqi.errors import OptionsError
+from paceqi.spcread import (
     PROPORTION_CHARTS,
     RUN_CHARTS,
     RUNS_ANALYSIS_MIN_USEFUL,
@@ -40,7 +38,6 @@ from paceqi.charts._result import (
     rules_name,
     x_values,
 )
-from paceqi.errors import OptionsError
 
 __all__ = ["alt_text", "reading", "verdict", "Verdict", "ANSWERS"]
 
@@ -337,7 +334,7 @@ def _min_after(res: Any) -> int:
 
 
 #: Shifts that begin more than this many days after the test start are not attributed to it
-#: (docs/methods.md §9; paceqi.changeidea.answer.ATTRIBUTION_WINDOW_DAYS).
+#: (docs/methods.md §8; paceqi.changeidea.answer.ATTRIBUTION_WINDOW_DAYS).
 ATTRIBUTION_WINDOW_DAYS = 730
 
 
@@ -622,13 +619,15 @@ def reading(
     centres = _centre_values(res, points, unit)
     centre = _centre(res)
     if len(centres) == 1:
-        if centre == "median":
-            what = ": half of the points lie above it and half below"
-        else:
-            what = ", the average of the points"
         base = flag(points, "baseline")
-        if base.any() and not base.all():
-            what += f" of the first {int(base.sum())} (the baseline), extended across the chart"
+        partial = bool(base.any() and not base.all())
+        scope = f"the first {int(base.sum())} points (the baseline)" if partial else "the points"
+        if centre == "median":
+            what = f" of {scope}: half of those points lie above it and half below"
+        else:
+            what = f", the average of {scope}"
+        if partial:
+            what += "; it is extended across the chart"
         parts.append(f"The line across the middle is the {centre} ({centres[0][1]}){what}.")
     else:
         listing = "; ".join(f"{p}: {v}" for p, v in centres)

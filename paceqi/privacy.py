@@ -3,6 +3,11 @@
 * :func:`suppress` hides small counts (primary suppression, default below 5) and then hides
   further cells so that no hidden cell can be worked out from row or column totals
   (secondary, or complementary, suppression).
+* :func:`count_text`, :func:`percent` and :func:`redact_text` / :func:`redact_html` apply the
+  same rule to prose, chart labels and percentages: no count of 1 to ``MIN_COUNT - 1``
+  children is published anywhere, and no percentage of fewer than ``MIN_COUNT`` children.
+* :func:`public_path` turns a local path into one fit to print (relative to the project, or
+  the file name), and :func:`handling_marking` gives the marking every report carries.
 * :func:`pseudonymise` replaces child ids with a keyed hash that is stable within one report and
   unlinkable across reports: ``HMAC-SHA256(report_key, authority | child_id)`` where
   ``report_key = HMAC-SHA256(secret, report_id)``. Without the secret, ids in two reports cannot
@@ -13,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html as _html
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -23,12 +30,43 @@ import pandas as pd
 from paceqi._paths import project_root
 from paceqi.errors import OptionsError
 
-__all__ = ["suppress", "pseudonymise", "report_key", "MIN_COUNT", "SECRET_ENV"]
+__all__ = [
+    "suppress",
+    "pseudonymise",
+    "report_key",
+    "is_small",
+    "count_text",
+    "percent",
+    "redact_text",
+    "redact_html",
+    "small_count_phrases",
+    "public_path",
+    "handling_marking",
+    "MIN_COUNT",
+    "MIN_TIMELINE_GROUP",
+    "HANDLING_MARKING",
+    "MARKING_ENV",
+    "SECRET_ENV",
+]
 
 #: Smallest count published by default. Statistical disclosure practice in Scottish and UK
 #: official statistics on children's social work (e.g. Scottish Government Children's Social
 #: Work Statistics suppress counts below 5); configurable per report.
 MIN_COUNT = 5
+
+#: Fewest children for a chart that draws one dated timeline per child (the journeys chart).
+#: A timeline of a handful of children in one small authority can identify each of them even
+#: without counts (dates of becoming looked after, of hearings); four times the count threshold
+#: keeps every drawn journey one of at least 20.
+MIN_TIMELINE_GROUP = 4 * MIN_COUNT
+
+#: Default protective marking printed in every report's masthead and footer (Government
+#: Security Classifications: OFFICIAL-SENSITIVE is the handling caveat for personal data of
+#: vulnerable people). Override with the environment variable :data:`MARKING_ENV`.
+HANDLING_MARKING = "OFFICIAL-SENSITIVE: contains information about looked after children"
+
+#: Environment variable that replaces the handling marking (e.g. for synthetic training data).
+MARKING_ENV = "PACEQI_HANDLING_MARKING"
 
 #: Environment variable holding the pseudonymisation secret.
 SECRET_ENV = "PACEQI_PSEUDONYM_KEY"
@@ -224,3 +262,197 @@ def _workspace_secret() -> bytes:
         with os.fdopen(fd, "wb") as fh:
             fh.write(os.urandom(32).hex().encode("ascii"))
     return path.read_bytes().strip()
+
+
+# -- one rule for prose, labels and percentages --------------------------------------------------
+def is_small(n: object, min_count: int = MIN_COUNT) -> bool:
+    """Return True when ``n`` is a count that must not be published (1 to ``min_count - 1``).
+
+    Examples
+    --------
+    >>> [is_small(n) for n in (0, 1, 4, 5, None)]
+    [False, True, True, False, False]
+    """
+    if n is None or isinstance(n, bool):
+        return False
+    try:
+        value = float(n)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return bool(np.isfinite(value)) and 0 < value < min_count
+
+
+def count_text(n: object, noun: str = "children", min_count: int = MIN_COUNT) -> str:
+    """Return a count with its noun, fit to publish: "12 children", "fewer than 5 children".
+
+    ``noun`` is the plural; ``"child"`` is never printed, since 1 is always suppressed.
+
+    Examples
+    --------
+    >>> count_text(3), count_text(0), count_text(27, "events")
+    ('fewer than 5 children', 'no children', '27 events')
+    """
+    if n is None:
+        return f"an unknown number of {noun}"
+    value = int(n)  # type: ignore[call-overload]
+    if value == 0:
+        return f"no {noun}"
+    if is_small(value, min_count):
+        return f"fewer than {min_count} {noun}"
+    return f"{value:,} {noun}"
+
+
+def percent(numerator: object, denominator: object, min_count: int = MIN_COUNT) -> float | None:
+    """Return ``100 * numerator / denominator``, or None when the denominator is 1 to 4 children.
+
+    A percentage of one to four children reveals each of them ("100 %" of 2 children); the
+    same rule as for counts decides.
+
+    Examples
+    --------
+    >>> percent(3, 20), percent(1, 2), percent(0, 0)
+    (15.0, None, None)
+    """
+    if denominator is None or numerator is None:
+        return None
+    den = float(denominator)  # type: ignore[arg-type]
+    if den <= 0 or is_small(den, min_count):
+        return None
+    return 100.0 * float(numerator) / den  # type: ignore[arg-type]
+
+
+#: Words that may stand between a number and "children" ("3 newly looked after children");
+#: a closed list, so that "2 weeks of children's time" is not read as a count of children.
+_BETWEEN = (
+    "newly|looked|after|accommodated|more|other|further|younger|older|eligible|new|such|"
+    "different|individual|identifiable|named|recent|current|additional|disabled|sibling"
+)
+_WORDS = rf"(?:(?:{_BETWEEN})\s+){{0,3}}"
+_CHILD = r"(?:child\(ren\)|children|child|young people|young person|boys?|girls?|cases?)"
+#: "3 children", "1 child(ren)", "4 newly looked after children", "2 of them children" ...
+_SMALL = {
+    n: re.compile(rf"(?<![\d.,])\b{n}\s+({_WORDS}){_CHILD}(?![A-Za-z])", re.I) for n in range(1, 10)
+}
+#: An absolute local path in prose (warnings, tracebacks): printed as :func:`public_path` gives.
+_ABSOLUTE = re.compile(
+    r"(?<![\w.:/~-])(?:/(?:[\w.+-]+/)+[\w.+-]+|[A-Za-z]:\\(?:[\w .+-]+\\)*[\w.+-]+)"
+)
+_ROWS = re.compile(r"\s*\(rows? \d[\d, ]*(?:and \d+(?: more)?)?\)")
+#: Elements to leave alone, and tags (attribute values may hold ">", e.g. in a data: URI).
+_TEXT_NODES = re.compile(
+    r"""(<(style|script)\b.*?</\2>|<(?:[^>"']|"[^"]*"|'[^']*')*>)""", re.S | re.I
+)
+#: A chart's download link: the SVG itself, percent-encoded (``charts.svgwriter.data_uri``).
+_DATA_SVG = re.compile(r'(href=")(data:image/svg\+xml;charset=utf-8,)([^"]*)(")')
+
+
+def small_count_phrases(text: str, min_count: int = MIN_COUNT) -> list[str]:
+    """Return every phrase in ``text`` that states 1 to ``min_count - 1`` children.
+
+    The check every published page must pass (used by the tests that scan the demo reports).
+
+    Examples
+    --------
+    >>> small_count_phrases("3 children still waiting; 12 children; 1 child(ren) (row 4)")
+    ['3 children', '1 child(ren)']
+    """
+    found = []
+    for n in range(1, min_count):
+        found += [m.group(0) for m in _SMALL[n].finditer(text)]
+    return sorted(found, key=text.find)
+
+
+def redact_text(text: str, min_count: int = MIN_COUNT) -> str:
+    """Replace counts of 1 to ``min_count - 1`` children in prose; drop row lists and paths.
+
+    Absolute local paths (in a warning or a traceback) become :func:`public_path`'s form.
+
+    The last line of defence for text written elsewhere (validation notes, PDSA entries, chart
+    descriptions): a report composes its own sentences with :func:`count_text`.
+
+    Examples
+    --------
+    >>> redact_text("'first_review' has no date for 3 child(ren) (rows 24, 31 and 40)")
+    "'first_review' has no date for fewer than 5 children"
+    >>> redact_text("1 team, 2 children; 12 children; 3 newly looked after children")
+    '1 team, fewer than 5 children; 12 children; fewer than 5 newly looked after children'
+    >>> redact_text("within 2 weeks of children becoming looked after")
+    'within 2 weeks of children becoming looked after'
+    >>> redact_text("File /home/ann/x/fife.csv, line 3; see https://example.org/a/b")
+    'File fife.csv, line 3; see https://example.org/a/b'
+    """
+    text = _ROWS.sub("", text)
+    text = _ABSOLUTE.sub(lambda m: public_path(m.group(0)), text)
+    for n in range(1, min_count):
+        text = _SMALL[n].sub(lambda m: f"fewer than {min_count} {m.group(1)}children", text)
+    return text
+
+
+def redact_html(page: str, min_count: int = MIN_COUNT) -> str:
+    """Apply :func:`redact_text` to every text node of an HTML page (not tags, styles, scripts).
+
+    Examples
+    --------
+    >>> redact_html('<p data-n="3 children">3 children</p>')
+    '<p data-n="3 children">fewer than 5 children</p>'
+    >>> redact_html('<a href="data:image/svg+xml;charset=utf-8,%3Cdesc&gt;3 children%3C/desc>">')
+    '<a href="data:image/svg+xml;charset=utf-8,%3Cdesc>fewer than 5 children%3C/desc>">'
+    """
+    parts = _TEXT_NODES.split(page)
+    out = []
+    skip = False
+    for part in parts:
+        if skip:  # the tag-name group of the split, already emitted with its element
+            skip = False
+            continue
+        if part.startswith("<"):
+            out.append(_redact_tag(part, min_count) if "data:image/svg" in part else part)
+            skip = True
+        else:
+            text = _html.unescape(part)
+            fixed = redact_text(text, min_count)
+            out.append(part if fixed == text else _html.escape(fixed, quote=False))
+    return "".join(out)
+
+
+def _redact_tag(tag: str, min_count: int) -> str:
+    """Redact the text of an SVG carried in a tag's ``data:`` URI (a chart's download copy)."""
+    from urllib.parse import unquote
+
+    def fix(match: re.Match[str]) -> str:
+        svg = unquote(_html.unescape(match.group(3)))  # attribute value, then URI
+        fixed = redact_html(svg, min_count)
+        if fixed == svg:
+            return match.group(0)
+        from paceqi.charts.svgwriter import data_uri
+
+        return match.group(1) + data_uri(fixed) + match.group(4)
+
+    return _DATA_SVG.sub(fix, tag)
+
+
+def public_path(path: object) -> str:
+    """Return a path fit to print: relative to the project when inside it, else the file name.
+
+    Examples
+    --------
+    >>> public_path("/home/someone/extracts/fife.csv")
+    'fife.csv'
+    >>> public_path("data/x.csv")
+    'data/x.csv'
+    """
+    text = str(path)
+    if "://" in text:  # a database URL: never print it (it may carry a password)
+        return text.split("://", 1)[0] + " database"
+    candidate = Path(text)
+    if not candidate.is_absolute():
+        return candidate.as_posix()
+    try:
+        return candidate.resolve().relative_to(project_root().resolve()).as_posix()
+    except (ValueError, OSError):
+        return candidate.name
+
+
+def handling_marking() -> str:
+    """Return the handling marking for published outputs (:data:`MARKING_ENV` or the default)."""
+    return os.environ.get(MARKING_ENV, "").strip() or HANDLING_MARKING

@@ -1,4 +1,4 @@
-"""Each row of the answer's decision table (docs/methods.md §9), on hand-made series.
+"""Each row of the answer's decision table (docs/methods.md §8), on hand-made series.
 
 :func:`judge` reads a real :func:`paceqi.spc` result; :func:`answer` combines the measures of a
 change idea (built here from real results, without an extract).
@@ -212,6 +212,12 @@ def test_mix_check_states_the_test_and_threshold():
     assert pooled["median_since"] < pooled["median_baseline"]  # the pooled median fell ...
     per = table.set_index("route").loc[["home", "adoption"]]
     assert (per["median_since"] > per["median_baseline"]).all()  # ... every route got slower
+    assert m.mix_only == 15 and m.baseline_median == 60  # the mix alone: 60 -> 15 days
+    against = mix_check(
+        _children({"home": 0.7, "adoption": 0.3}, {"home": 0.3, "adoption": 0.7}, waits),
+        pd.Timestamp("2016-01-01"),
+    )
+    assert against.material and against.mix_only > against.baseline_median  # mix pushes waits up
     same = _children({"home": 0.5, "adoption": 0.5}, {"home": 0.52, "adoption": 0.48}, waits)
     assert not mix_check(same, pd.Timestamp("2016-01-01")).material
 

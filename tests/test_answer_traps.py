@@ -158,6 +158,22 @@ def test_route_mix_shift_is_not_an_improvement(tmp_path):
     assert any("route mix changed" in c for c in ans.caveats)
 
 
+def test_a_mix_change_against_a_real_improvement_does_not_qualify_it(tmp_path):
+    def waits(start, rng):  # fewer fast home cases since the test, yet every route got faster
+        after = start >= dt.date(2016, 7, 1)
+        home = rng.random() < (0.3 if after else 0.5)
+        faster = -20 if after else 0
+        if home:
+            return noisy(25 + faster)(rng), "home"
+        return noisy(50 + faster)(rng), "adoption"
+
+    ans = status_of(write_extract(tmp_path, waits))
+    assert ans.mix is not None and ans.mix.material
+    assert ans.mix.mix_only > ans.mix.baseline_median  # the mix alone would lengthen waits
+    assert ans.status in ("yes", "around_start"), ans
+    assert any("route mix changed" in c for c in ans.caveats)
+
+
 def test_tiny_authority_is_too_few(tmp_path):
     path = write_extract(tmp_path, steady, per_quarter=1)
     ans = status_of(path, test_start=dt.date(2014, 10, 1))
@@ -191,3 +207,29 @@ def test_no_test_start_is_not_tested(tmp_path):
     ans = status_of(write_extract(tmp_path, steady), test_start=None)
     assert ans.status == "not_tested"
     assert ans.headline == "Cannot tell: no test of change is recorded"
+
+
+def test_report_answer_section_and_index_figure_agree(tmp_path):
+    from paceqi.changeidea.sections import answer_html, headline, key_figures
+
+    def waits(start, rng):  # the route mix moves to the fast route, no route gets faster
+        after = start >= dt.date(2016, 7, 1)
+        home = rng.random() < (0.7 if after else 0.3)
+        return (noisy(15)(rng), "home") if home else (noisy(60)(rng), "adoption")
+
+    params = report_parameters(
+        authority=AUTHORITY,
+        extract=str(write_extract(tmp_path, waits)),
+        change_idea="two_week_planning_meeting",
+        test_start=TEST_START.isoformat(),
+        as_of=AS_OF,
+    )
+    a = analyse_change_idea(params)
+    ans = answer(a)
+    html = answer_html(a)
+    assert key_figures(a)["answer"] == ans.status == "no_sign"
+    assert headline(a) == ans.headline
+    assert f'data-status="{ans.status}"' in html
+    assert "<strong>No sign of improvement yet</strong>" in html
+    assert "route mix changed" in html and "share of children going home went from" in html
+    assert "by route" in html and "<td>Home</td>" in html and "<td>Adoption</td>" in html

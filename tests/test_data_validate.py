@@ -100,7 +100,8 @@ def test_unknown_stage_and_route():
             "(looked_after, two_week_meeting, first_review, second_review, kinship_assessed, "
             "legal_referral, legal_opinion, permanence_recommended, panel, adm_decision, "
             "scra_referral, advice_hearing, application_lodged, order_granted, home_confirmed, "
-            "cso_home_review) or a label listed under 'stages' in the mapping",
+            "cso_home_review, placement_move, returned_to_care) or a label listed under 'stages' "
+            "in the mapping",
         ),
         (
             4,
@@ -466,3 +467,45 @@ def test_birth_month_after_the_extract_date(tmp_path):
             "date on or before it",
         ),
     ]
+
+
+def test_returned_to_care_before_going_home(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text(
+        "authority,child_id,stage,date,route\n"
+        "A,1,looked_after,2015-01-01,\n"
+        "A,1,home_confirmed,2015-09-01,home\n"
+        "A,1,returned_to_care,2015-06-01,\n"
+        "A,2,looked_after,2015-01-01,\n"
+        "A,2,returned_to_care,2015-06-01,\n"  # going home not recorded: not checked
+        "A,3,looked_after,2015-01-01,\n"
+        "A,3,placement_move,2015-02-01,\n"
+        "A,3,placement_move,2015-05-01,\n"
+        "A,3,home_confirmed,2015-09-01,home\n"
+        "A,3,returned_to_care,2016-01-01,\n"
+    )
+    assert as_tuples(failures(p)) == [
+        (
+            4,
+            "date",
+            "returned_before_home",
+            "row 4, column 'date': 'returned_to_care' is dated before the child's first "
+            "'home_confirmed' date (row 3); expected a return to care after the child went home",
+        ),
+    ]
+
+
+def test_care_events_load_without_a_route(tmp_path):
+    p = tmp_path / "ok.csv"
+    p.write_text(
+        "authority,child_id,stage,date,route\n"
+        "A,3,looked_after,2015-01-01,\n"
+        "A,3,placement_move,2015-02-01,\n"
+        "A,3,placement_move,2015-05-01,\n"
+        "A,3,home_confirmed,2015-09-01,home\n"
+        "A,3,returned_to_care,2016-01-01,\n"
+    )
+    ev = load_extract(p, as_of=AS_OF).events
+    moves = ev[ev["stage"] == "placement_move"]
+    assert moves["occurrence"].tolist() == [1, 2]
+    assert ev.loc[ev["stage"].isin(["placement_move", "returned_to_care"]), "route"].isna().all()

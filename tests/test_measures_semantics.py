@@ -51,11 +51,17 @@ def test_first_decision_is_not_a_route_change():
 
 
 def test_recommendations_later_changed_counts_re_plans_only():
-    f = measure("recommendations_later_changed", route_events(), as_of="2021-01-01")
-    # recommended in 2020 Q1: b (changed later) and c; in Q2: a (never changed)
+    f = measure("recommendations_later_changed", route_events(), as_of="2021-06-30")
+    # recommended in 2020 Q1: b (changed within 12 months) and c; in Q2: a (never changed)
     got = f.set_index("period_label")[["numerator", "denominator"]]
     assert got.loc["2020Q1"].tolist() == [1, 2]
     assert got.loc["2020Q2"].tolist() == [0, 1]
+    # on 2021-01-01 neither Q1 child has had its 12 months: incomplete, nothing counted yet
+    late = measure("recommendations_later_changed", route_events(), as_of="2021-01-01")
+    assert late.set_index("period_label").loc["2020Q1", ["denominator", "immature"]].tolist() == [
+        0,
+        2,
+    ]
 
 
 # -- item 1: per-child maturity of "% within target" ----------------------------------------------

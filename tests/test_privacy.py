@@ -93,3 +93,69 @@ def test_secret_from_environment_and_workspace(monkeypatch, tmp_path):
     assert report_key("r") == k1 and report_key("s") != k1
     with pytest.raises(OptionsError, match="report_id"):
         report_key("")
+
+
+# -- one rule for prose, labels, percentages, paths (issue #14) ---------------------------------
+def test_count_text_and_percent_never_publish_one_to_four_children():
+    from paceqi.privacy import count_text, is_small, percent
+
+    assert [count_text(n) for n in (0, 1, 4, 5, 1234)] == [
+        "no children",
+        "fewer than 5 children",
+        "fewer than 5 children",
+        "5 children",
+        "1,234 children",
+    ]
+    assert count_text(3, "events", min_count=10) == "fewer than 10 events"
+    assert percent(2, 4) is None and percent(1, 5) == 20.0 and percent(0, 0) is None
+    assert not is_small(float("nan")) and is_small(4.0) and not is_small(True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 children still waiting", "fewer than 5 children still waiting"),
+        (
+            "has no date for 1 child(ren) (rows 24, 31 and 8 more)",
+            "has no date for fewer than 5 children",
+        ),
+        ("1 team (the East team), 2 children", "1 team (the East team), fewer than 5 children"),
+        ("4 newly looked after children", "fewer than 5 newly looked after children"),
+        ("of 2 young people (row 7)", "of fewer than 5 children"),
+        ("12 children; 40 children", "12 children; 40 children"),
+        (
+            "within 2 weeks of children becoming looked after",
+            "within 2 weeks of children becoming looked after",
+        ),
+        ("in 2.5 children", "in 2.5 children"),
+    ],
+)
+def test_redact_text_catches_small_counts_in_prose(text, expected):
+    from paceqi.privacy import redact_text, small_count_phrases
+
+    assert redact_text(text) == expected
+    assert small_count_phrases(redact_text(text)) == []
+
+
+def test_redact_html_changes_text_only_and_escapes():
+    from paceqi.privacy import redact_html
+
+    page = (
+        '<style>.a{content:"3 children"}</style><p title="3 children">3 children &amp; <b>x</b></p>'
+    )
+    out = redact_html(page)
+    assert '<style>.a{content:"3 children"}</style>' in out and 'title="3 children"' in out
+    assert '<p title="3 children">fewer than 5 children &amp; <b>x</b></p>' in out
+
+
+def test_public_path_and_marking(monkeypatch, tmp_path):
+    from paceqi._paths import project_root
+    from paceqi.privacy import HANDLING_MARKING, MARKING_ENV, handling_marking, public_path
+
+    assert public_path(project_root() / "data" / "x.csv") == "data/x.csv"
+    assert public_path(tmp_path / "secret" / "fife.csv") == "fife.csv"
+    assert public_path("postgresql://user:pw@host/db") == "postgresql database"
+    monkeypatch.delenv(MARKING_ENV, raising=False)
+    assert handling_marking() == HANDLING_MARKING
+    monkeypatch.setenv(MARKING_ENV, "OFFICIAL: synthetic data")
+    assert handling_marking() == "OFFICIAL: synthetic data"

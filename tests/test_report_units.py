@@ -13,7 +13,7 @@ from paceqi.errors import OptionsError
 from paceqi.report import RECORD_MIMETYPE, read_records, record
 from paceqi.report._files import atomic_write_text
 from paceqi.report.batch import RunResult, content_hash, format_summary
-from paceqi.report.index import icon, index_html, national_html, sparkline, write_index
+from paceqi.report.index import icon, sparkline, write_index
 from paceqi.report.jobs import (
     RunSpec,
     check_json_parameters,
@@ -223,32 +223,6 @@ def result(authority, status="ok", **kw):
         html_path=f"idea/{authority.lower()}.html",
         **kw,
     ).to_dict()
-
-
-def test_index_escapes_everything_and_links_failures():
-    rows = [
-        result("<script>alert(1)</script>", figures={"median_days": 12.25, "variation": "x<y"}),
-        result("Fife", "failed", ename="ValueError", evalue="bad <b>", execution_count=3),
-    ]
-    page = index_html(rows)
-    assert "<script>alert" not in page and "&lt;script&gt;" in page
-    assert "x&lt;y" in page and "bad &lt;b&gt;" in page
-    assert 'href="idea/fife.html#papermill-error-cell"' in page
-    assert "cell 3: ValueError" in page and "12.2" in page
-    assert "1 failed" in page
-
-
-def test_national_roll_up_compares_numbers_and_series():
-    rows = [
-        result("A", figures={"median_days": 10, "monthly": [1, 2, 3]}),
-        result("B", figures={"median_days": 30, "monthly": [3, 2, 1]}),
-        result("C", figures={"median_days": 20}),
-        result("D", "failed"),
-    ]
-    page = national_html(rows)
-    assert page.count("<polyline") == 2
-    assert "Median of authorities</th><td>20.0" in page
-    assert "1 authority without a finished report" in page
 
 
 def test_icons_have_accessible_labels():

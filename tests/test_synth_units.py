@@ -17,11 +17,20 @@ from paceqi.data._synth_journeys import (
     ROUTE_CODES,
     STAGES,
     _codes,
-    _legal_before,
+    _legal,
     day_number,
     simulate,
 )
-from paceqi.data._synth_pdsa import pdsa_document
+from paceqi.data._synth_pdsa import Journeys, pdsa_document
+from paceqi.data._synth_truth import (
+    CLASSES,
+    IDEA_NAMES,
+    IDEAS,
+    RAMP_DAYS,
+    IdeaTruth,
+    assigned_class,
+    factor,
+)
 from paceqi.data.authorities import SCOTTISH_AUTHORITIES
 from paceqi.data.synth import _seed_sequence, _setup
 
@@ -43,54 +52,92 @@ def test_codes_scalar_and_array():
     assert int(_codes("", OUTCOMES)) == 0
 
 
+def _truth(idea: str, cls: str, start: str, size: float | None = None) -> IdeaTruth:
+    spec = next(i for i in IDEAS if i.notebook == idea)
+    day = dt.date.fromisoformat(start)
+    if size is None:
+        size = spec.size if cls in ("effect", "trap_prior") else 0.0
+    effect = day if size else None
+    return IdeaTruth(spec, cls, None if cls == "not_tested" else day, effect, size)
+
+
 @pytest.mark.parametrize("window", [0, 1, 5, 30, 400])
-def test_legal_stages_fit_between_lower_bound_and_decision(window):
+def test_legal_stages_come_before_the_decision_when_there_is_room(window):
     rng = np.random.default_rng(3)
-    lower = np.full(500, 1000, dtype=np.int64)
-    decision = lower + window
-    referral, opinion = _legal_before(rng, 500, lower, decision)
-    assert (referral >= lower).all()
-    assert (opinion >= referral).all()
-    assert (opinion <= decision).all()
+    t0 = np.full(500, 1000, dtype=np.int64)
+    decision = t0 + 14 + window
+    referral, opinion = _legal(rng, 500, t0, decision, lambda d: np.ones(len(d)))
+    assert (referral >= t0 + 14).all()
+    assert (opinion > referral).all()
+    # the caller moves the decision after the opinion when there was no room
+    assert (opinion[referral > t0 + 14] <= decision[referral > t0 + 14]).all()
 
 
-def test_legal_stages_keep_their_own_gaps_when_there_is_room():
+def test_legal_turnaround_shrinks_with_its_factor():
     rng = np.random.default_rng(4)
-    lower = np.zeros(2000, dtype=np.int64)
-    referral, opinion = _legal_before(rng, 2000, lower, lower + 2000)
-    assert 20 <= np.median(opinion - referral) <= 32  # log-normal median 26 days
+    t0 = np.zeros(4000, dtype=np.int64)
+    decision = t0 + 2000
+    r1, o1 = _legal(rng, 4000, t0, decision, lambda d: np.ones(len(d)))
+    rng = np.random.default_rng(4)
+    r2, o2 = _legal(rng, 4000, t0, decision, lambda d: np.full(len(d), 0.5))
+    assert 30 <= np.median(o1 - r1) <= 40  # log-normal median 35 days
+    np.testing.assert_array_equal(r1, r2)  # the referral stays; the opinion comes back sooner
+    assert np.median(o2 - r2) == pytest.approx(np.median(o1 - r1) / 2, abs=1.5)
+
+
+def test_factor_ramps_from_the_effect_start():
+    t = _truth("panel_to_adm", "effect", "2016-01-01")
+    start = day_number("2016-01-01")
+    days = np.array([start - 10, start, start + RAMP_DAYS // 2, start + RAMP_DAYS, start + 999])
+    np.testing.assert_allclose(factor(days, t), [1, 1, 1 - t.size / 2, 1 - t.size, 1 - t.size])
+    np.testing.assert_allclose(factor(days, None), 1)
+    worse = _truth("panel_to_adm", "trap_worsening", "2016-01-01", -0.6)
+    assert factor(days, worse)[-1] == pytest.approx(1.6)
+
+
+def test_assignment_is_fixed_and_covers_every_class():
+    classes = {assigned_class(a, i) for a in SCOTTISH_AUTHORITIES for i in IDEA_NAMES}
+    assert classes == set(CLASSES)
+    # every authority tests something, and does not test something else
+    for a in SCOTTISH_AUTHORITIES:
+        mine = [assigned_class(a, i) for i in IDEA_NAMES]
+        assert "not_tested" in mine and any(c != "not_tested" for c in mine), a
 
 
 def test_no_children_gives_an_empty_frame():
-    df = simulate(np.random.default_rng(1), 0, day_number("2016-01-01"), True, EXTRACT)
+    df = simulate(np.random.default_rng(1), 0, {}, EXTRACT)
     assert df.empty
     assert list(df.columns) == ["child", "stage", "day", "occurrence", "route", "outcome"]
 
 
 def test_pdsa_for_an_authority_without_children_uses_the_default_baseline():
-    empty = np.array([], dtype=float)
+    empty = simulate(np.random.default_rng(1), 0, {}, EXTRACT)
+    ideas = [_truth("two_week_planning_meeting", "no_effect", "2016-03-01")]
     doc = pdsa_document(
-        np.random.default_rng(1), "Orkney Islands", dt.date(2016, 3, 1), False, empty, empty
+        np.random.default_rng(1), "Orkney Islands", ideas, Journeys.from_raw(0, empty, STAGES)
     )
     cycles = doc["change_ideas"][0]["ramps"][0]["cycles"]
     assert 3 <= len(cycles) <= 6
     assert "from 240 towards" in cycles[0]["predictions"][1]
+    assert all(c["study_results"][-1]["met"] is None for c in cycles)  # nothing to quote
 
 
-def test_setup_draws_sizes_dates_and_effects_as_documented():
-    effects, dates = [], []
-    for seed in range(40):
+def test_setup_draws_sizes_and_test_starts_as_documented():
+    starts: dict[str, list[dt.date]] = {i: [] for i in IDEA_NAMES}
+    for seed in range(20):
         for i, name in enumerate(SCOTTISH_AUTHORITIES):
-            n, intro, effect = _setup(
-                name, np.random.default_rng(_seed_sequence(seed, i).spawn(3)[0])
-            )
+            n, truth = _setup(name, np.random.default_rng(_seed_sequence(seed, i).spawn(3)[0]))
             assert n > 0
-            effects.append(effect)
-            dates.append(intro)
-    assert 0.55 <= np.mean(effects) <= 0.65  # TWM_EFFECT_SHARE, 1280 draws
-    assert min(dates) >= P.TWM_FROM and max(dates) <= P.TWM_TO
-    assert {d.day for d in dates} == {1}
-    assert len({d.year for d in dates}) == 4
+            assert list(truth) == list(IDEA_NAMES)
+            for idea, t in truth.items():
+                assert t.cls == assigned_class(name, idea)  # the class never depends on the seed
+                if t.test_start is not None:
+                    starts[idea].append(t.test_start)
+    for spec in IDEAS:
+        got = starts[spec.notebook]
+        assert min(got) >= spec.window[0] and max(got) <= spec.window[1]
+        assert {d.day for d in got} == {1}
+        assert len({d.year for d in got}) >= 2
 
 
 def test_seed_sequences_are_keyed_by_authority_index():
@@ -109,8 +156,18 @@ def _check_invariants(df: pd.DataFrame, n: int) -> None:
     assert t0.index.is_unique
     assert (df["day"].to_numpy() >= t0.loc[df["child"]].to_numpy()).all()
     assert (df["day"] <= EXTRACT).all()
-    # within each route, later stages (catalogue order) never come before earlier ones
-    assert not (df.groupby(["child", "route"], sort=False)["stage"].diff() < 0).any()
+    # within each route, later stages (catalogue order) never come before earlier ones, except
+    # kinship options ruled in or out before a review, and a CSO ending after its review
+    grp = df.groupby(["child", "route"], sort=False)["stage"]
+    back = grp.diff() < 0
+    steps = set(zip(grp.shift()[back].astype(int), df.loc[back, "stage"], strict=True))
+    s = STAGES.index
+    allowed = {
+        (s("kinship_assessed"), s("first_review")),
+        (s("kinship_assessed"), s("second_review")),
+        (s("cso_home_review"), s("home_confirmed")),
+    }
+    assert steps <= allowed
     # undecided only up to the first recommendation
     first_pr = df[df["stage"] == PR].groupby("child")["day"].min()
     und = df[df["route"] == UNDECIDED]
@@ -127,31 +184,74 @@ def _check_invariants(df: pd.DataFrame, n: int) -> None:
     seed=st.integers(0, 2**32 - 1),
     n=st.integers(1, 300),
     intro=st.dates(dt.date(2013, 1, 1), dt.date(2020, 6, 1)),
-    effect=st.booleans(),
+    cls=st.sampled_from(CLASSES),
 )
-def test_journey_invariants_hold_for_any_seed(seed, n, intro, effect):
-    df = simulate(np.random.default_rng(seed), n, day_number(intro), effect, EXTRACT)
+def test_journey_invariants_hold_for_any_seed(seed, n, intro, cls):
+    start = intro.replace(day=1).isoformat()
+    size = -0.5 if cls == "trap_worsening" else None
+    truth = {i: _truth(i, cls, start, size) for i in IDEA_NAMES}
+    df = simulate(np.random.default_rng(seed), n, truth, EXTRACT)
     _check_invariants(df, n)
 
 
 def test_catalogue_routes_allow_every_generated_route():
     cat = load_catalogue()
-    df = simulate(np.random.default_rng(11), 2000, day_number("2016-01-01"), True, EXTRACT)
+    truth = {i: _truth(i, "effect", "2016-01-01") for i in IDEA_NAMES}
+    df = simulate(np.random.default_rng(11), 2000, truth, EXTRACT)
     pairs = set(zip(df["stage"], df["route"], strict=True))
     for stage, route in pairs:
+        if ROUTE_CODES[route] == "":  # care events carry no route
+            assert STAGES[stage] in ("placement_move", "returned_to_care")
+            continue
         assert ROUTE_CODES[route] in cat[STAGES[stage]].routes, (STAGES[stage], ROUTE_CODES[route])
 
 
 def test_effect_shortens_early_stages_only_after_introduction():
     intro = day_number("2016-01-01")
     out = {}
-    for effect in (False, True):
-        df = simulate(np.random.default_rng(5), 4000, intro, effect, EXTRACT)
+    for cls in ("no_effect", "effect"):
+        twm = "two_week_planning_meeting"
+        truth = {twm: _truth(twm, cls, "2016-01-01")}
+        df = simulate(np.random.default_rng(5), 4000, truth, EXTRACT)
         la = df[df["stage"] == 0].set_index("child")["day"]
         fr = df[df["stage"] == STAGES.index("first_review")].set_index("child")["day"]
         gap = (fr - la.reindex(fr.index)).dropna()
-        late = la.reindex(gap.index) >= intro + P.TWM_EFFECT_RAMP_DAYS
-        out[effect] = (gap[~late].median(), gap[late].median())
-    assert abs(out[False][0] - out[False][1]) <= 2
-    assert abs(out[True][0] - out[False][0]) <= 2  # before the introduction: the same
-    assert out[True][1] <= out[True][0] - 5  # after: the first review comes sooner
+        late = la.reindex(gap.index) >= intro + RAMP_DAYS
+        out[cls] = (gap[~late].median(), gap[late].median())
+    assert abs(out["no_effect"][0] - out["no_effect"][1]) <= 3
+    assert abs(out["effect"][0] - out["no_effect"][0]) <= 2  # before the introduction: the same
+    assert out["effect"][1] <= out["effect"][0] - 5  # after: the first review comes sooner
+
+
+@pytest.mark.parametrize("spec", IDEAS, ids=lambda s: s.notebook)
+def test_each_idea_shrinks_only_its_own_gap(spec):
+    # the same seed with and without the idea's effect: its gap shrinks by about its size
+    # for children anchored after the full ramp; the gaps before the effect are identical
+    start = "2014-01-01"
+    base = simulate(np.random.default_rng(7), 3000, {}, EXTRACT)
+    truth = {spec.notebook: _truth(spec.notebook, "effect", start)}
+    eff = simulate(np.random.default_rng(7), 3000, truth, EXTRACT)
+    a, b = spec.gap
+
+    def gaps(df):
+        first = df[df["occurrence"] == 1]
+        s_ = first[first["stage"] == STAGES.index(a)].set_index("child")["day"]
+        e_ = first[first["stage"] == STAGES.index(b)].set_index("child")["day"]
+        g = (e_ - s_.reindex(e_.index)).dropna()
+        anchor = s_.reindex(g.index) + spec.anchor_offset
+        return g, anchor
+
+    g0, anchor0 = gaps(base)
+    g1, anchor1 = gaps(eff)
+    cut = day_number(start)
+    full = cut + RAMP_DAYS
+    late = EXTRACT - 700
+    pre0 = g0[anchor0 < cut - 30].median()
+    pre1 = g1[anchor1 < cut - 30].median()
+    assert pre1 == pytest.approx(pre0, rel=0.05)
+    post0 = g0[(anchor0 >= full) & (anchor0 <= late)].median()
+    post1 = g1[(anchor1 >= full) & (anchor1 <= late)].median()
+    if spec.notebook == "cso_home_review":  # only the delay after the two years shrinks
+        assert post0 - post1 > 0.5 * spec.size * (post0 - 730)
+    else:
+        assert post1 / post0 < 1 - 0.6 * spec.size, (post0, post1)

@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/img/make_examples.py
 
-Uses paceqi.spc when it is installed, else the hand-made results of tests/charts/conftest.py.
+The SPC results come from paceqi.spc on the small vectors of tests/charts/conftest.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tests" / "charts"))
 
-from conftest import AFTER, BEFORE, make_result  # noqa: E402
+from conftest import AFTER, BEFORE  # noqa: E402
 
 from paceqi.charts import (  # noqa: E402
     assurance_icon,
@@ -32,16 +32,13 @@ MONTHS = pd.date_range("2016-01-01", periods=24, freq="MS")
 
 
 def _result(y, **kw):
-    try:
-        from paceqi.spc import spc
-    except ImportError:
-        return make_result(y, **kw)
-    kw.pop("shift", None)
+    from paceqi.spc import spc
+
     return spc(y, x=MONTHS[: len(y)], **kw)
 
 
 def main() -> None:
-    res = _result(BEFORE + AFTER, direction="decrease", shift=range(12, 24))
+    res = _result(BEFORE + AFTER, direction="decrease", target=120)
     notes = pd.DataFrame({
         "date": ["2016-12-05", "2017-01-20", "2017-02-06", "2017-03-24", "2017-06-01"],
         "label": ["", "", "", "", "New case system"],
@@ -50,7 +47,8 @@ def main() -> None:
     })  # fmt: skip
     charts = {
         "spc_run.svg": spc_chart(res, notes, title="Days from looked after to permanence "
-                                 "recommendation", y_label="days", target_label="PACE aim"),
+                                 "recommendation", y_label="days",
+                                 target_label="aim: 120 days"),
         "small_multiples.svg": small_multiples(
             {"Authority A": res, "Authority B": _result(BEFORE + BEFORE),
              "Authority C": _result(AFTER + AFTER)}, y_label="days"),

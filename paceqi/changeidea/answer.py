@@ -4,7 +4,7 @@
 :class:`Answer`: a status from a fixed vocabulary (:data:`STATUSES`), a headline led by the
 primary outcome measure with its numbers, and the caveats. The report's first screen, the
 headline and the batch index's key figures all come from this one record, so they cannot
-disagree. The decision table, with its sources, is in docs/methods.md §9; every constant below
+disagree. The decision table, with its sources, is in docs/methods.md §8; every constant below
 is cited there and beside it.
 
 Each measure is judged by :func:`judge` on its chart's points against the **frozen baseline**
@@ -42,7 +42,7 @@ __all__ = [
     "MIX_MIN_SHARE_CHANGE",
 ]
 
-#: The answer vocabulary, in the order of the decision table (docs/methods.md §9).
+#: The answer vocabulary, in the order of the decision table (docs/methods.md §8).
 STATUSES = (
     "not_tested",
     "too_few",
@@ -146,6 +146,13 @@ class MixCheck:
         The route whose share changed most.
     share_before, share_since : float or None
         That route's share in the baseline and since the test.
+    mix_only : float or None
+        The baseline median re-weighted to the test period's route mix (each baseline child
+        weighted by its route's share since / share before): what the median would have been
+        from the change of mix alone. Compared with the baseline median it says which way the
+        mix pushed the pooled figure.
+    baseline_median : float or None
+        The same children's plain (unweighted) median.
     """
 
     material: bool
@@ -154,6 +161,8 @@ class MixCheck:
     route: str | None = None
     share_before: float | None = None
     share_since: float | None = None
+    mix_only: float | None = None
+    baseline_median: float | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +197,7 @@ class Answer:
     mix : MixCheck or None
         The route-mix check of the primary outcome.
     rule : str
-        The decision-table row that decided the answer (docs/methods.md §9), e.g. ``"R5"``.
+        The decision-table row that decided the answer (docs/methods.md §8), e.g. ``"R5"``.
     """
 
     status: str
@@ -300,7 +309,7 @@ def judge(
     period: str | None = None,
     label: str = "the measure",
 ) -> Judgement:
-    """Judge one measure's chart against its frozen baseline (decision table, docs/methods.md §9).
+    """Judge one measure's chart against its frozen baseline (decision table, docs/methods.md §8).
 
     Parameters
     ----------
@@ -554,8 +563,10 @@ def _child_frame(m: Any) -> pd.DataFrame | None:
     if day is None:
         return None
     out = f.assign(when=pd.to_datetime(f[day]))
-    if "censored" in out:
-        out = out[~out["censored"].fillna(False).astype(bool)]
+    for column in ("incomplete", "censored"):  # the points the chart's median uses
+        if column in out:
+            out = out[~out[column].fillna(False).astype(bool)]
+            break
     return out[out["route"].notna()]
 
 
@@ -591,14 +602,21 @@ def mix_check(frame: pd.DataFrame, cut: pd.Timestamp) -> MixCheck | None:
     if table.shape != (table.shape[0], 2) or table.shape[0] < 2:
         return None
     shares = table / table.sum(axis=0)
-    change = (shares["since"] - shares["baseline"]).abs()
-    route = str(change.idxmax())
+    signed = shares["since"] - shares["baseline"]
+    change = signed.abs()
+    # the route whose share changed most; of two equal changes, the one that grew
+    route = str(signed[change >= change.max() - 1e-12].idxmax())
     try:
         p = float(chi2_contingency(table.to_numpy(), correction=False)[1])
     except ValueError:
         p = None
     largest = float(change.max())
     material = p is not None and p < MIX_ALPHA and largest >= MIX_MIN_SHARE_CHANGE
+    before = frame[frame["when"] < cut]
+    weight = (shares["since"] / shares["baseline"]).reindex(before["route"].astype(str))
+    values = before["y"].to_numpy(dtype=float)
+    mix_only = _weighted_median(values, weight.to_numpy(dtype=float))
+    plain = _weighted_median(values, np.ones(len(values)))
     return MixCheck(
         material,
         p,
@@ -606,7 +624,20 @@ def mix_check(frame: pd.DataFrame, cut: pd.Timestamp) -> MixCheck | None:
         route,
         float(shares.loc[route, "baseline"]),
         float(shares.loc[route, "since"]),
+        mix_only,
+        plain,
     )
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
+    """Return the weighted median (the value where the cumulative weight reaches half)."""
+    ok = ~np.isnan(values) & ~np.isnan(weights) & (weights > 0)
+    if not ok.any():
+        return None
+    order = np.argsort(values[ok], kind="stable")
+    v, w = values[ok][order], weights[ok][order]
+    cum = np.cumsum(w)
+    return float(v[np.searchsorted(cum, cum[-1] / 2)])
 
 
 def by_route(frame: pd.DataFrame, cut: pd.Timestamp, min_cell: int = 5) -> pd.DataFrame:
@@ -650,15 +681,26 @@ def _route_order(frame: pd.DataFrame) -> list[str]:
     return [r for r in ROUTE_ORDER if r in present] + sorted(present - set(ROUTE_ORDER))
 
 
-def _within_routes_improved(table: pd.DataFrame, good: int) -> bool:
-    """Whether any route with a median in both periods moved the better way."""
-    routes = table[table["route"] != "all routes"].dropna(
-        subset=["median_baseline", "median_since"]
-    )
-    if routes.empty:
-        return False
-    diff = routes["median_since"] - routes["median_baseline"]
-    return bool(((diff * good) > 0).any())
+def _within_routes_improved(
+    frame: pd.DataFrame, cut: pd.Timestamp, good: int, min_cell: int = 5
+) -> bool:
+    """Whether some route's own waits moved the better way, beyond chance.
+
+    For each route with at least ``min_cell`` children in both periods: one-sided Mann-Whitney
+    test of the children since the test against those before, at :data:`MIX_ALPHA` divided by
+    the number of routes tested (Bonferroni).
+    """
+    from scipy.stats import mannwhitneyu
+
+    tests = []
+    for route in _route_order(frame):
+        part = frame[frame["route"].astype(str) == route]
+        before = part.loc[part["when"] < cut, "y"].astype(float).dropna()
+        since = part.loc[part["when"] >= cut, "y"].astype(float).dropna()
+        if len(before) >= min_cell and len(since) >= min_cell:
+            alternative = "greater" if good > 0 else "less"
+            tests.append(float(mannwhitneyu(since, before, alternative=alternative).pvalue))
+    return bool(tests) and min(tests) < MIX_ALPHA / len(tests)
 
 
 # -- the whole change idea ---------------------------------------------------------------------
@@ -750,7 +792,7 @@ def _fmt(value: float | None, unit: str) -> str:
 def answer(a: Any) -> Answer:
     """Answer "has the change led to an improvement?" for one change idea and authority.
 
-    The decision table (docs/methods.md §9), first matching row wins:
+    The decision table (docs/methods.md §8), first matching row wins:
 
     - R0 ``not_tested``: no test start (no PDSA cycle, no ``test_start``).
     - R1 ``too_few``: no primary outcome, or it could not be analysed, or fewer than
@@ -805,7 +847,7 @@ def answer(a: Any) -> Answer:
     unit = "%" if primary.definition.default_chart in ("p", "pp") else "days"
     pct, target_label, target_m = _within_target(a)
     aim = _aim(a, target_m)
-    caveats = list(j.notes)
+    caveats = list(j.notes) + list(getattr(primary, "notes", ()))  # e.g. pooled periods
     status = j.status
     rule = {"too_few": "R1", "too_early": "R2", "began_before": "R3", "worse": "R4",
             "yes": "R5", "around_start": "R5", "no_sign": "R6"}[status]  # fmt: skip
@@ -817,8 +859,13 @@ def answer(a: Any) -> Answer:
         str(primary.result.options.direction) if primary.result is not None else "", 0
     )
     if status in ("yes", "around_start"):
-        if mix is not None and mix.material:
-            table = by_route(frame, baseline_cut(a.test_start, None), a.params.min_cell)
+        mix_helps = (
+            mix is not None
+            and mix.mix_only is not None
+            and mix.baseline_median is not None
+            and (mix.mix_only - mix.baseline_median) * good > 0
+        )
+        if mix is not None and mix.material and mix_helps:
             mix_text = (
                 f"The route mix changed between the baseline and the test period: the share of "
                 f"{ROUTE_WORDS.get(mix.route or '', mix.route)} went from "
@@ -826,15 +873,16 @@ def answer(a: Any) -> Answer:
                 f"{mix.p_value:.3g}). Waits differ several-fold by route, so part or all of the "
                 "change may come from the mix."
             )
-            if _within_routes_improved(table, good):
+            cut = baseline_cut(a.test_start, None)
+            if _within_routes_improved(frame, cut, good, a.params.min_cell):
                 status, rule = "partly", "R5-mix"
-                caveats.insert(0, mix_text + " Within at least one route the median improved.")
+                caveats.insert(0, mix_text + " Within at least one route the waits improved too.")
             else:
                 status, rule = "no_sign", "R5-mix-only"
                 caveats.insert(
                     0,
-                    mix_text + " Within routes the median did not improve: no sign that the "
-                    "change shortened waits.",
+                    mix_text + " Within routes the waits did not improve (one-sided rank-sum "
+                    "test per route): no sign that the change shortened waits.",
                 )
         worse_bal = [m for m in a.family("balancing") if judged[m.name].status == "worse"]
         if worse_bal and status in ("yes", "around_start", "partly"):
@@ -842,12 +890,31 @@ def answer(a: Any) -> Answer:
             caveats.insert(0, f"Improved, but at a cost: {names} got worse.")
             status, rule = "partly", rule + "-cost"
         process = a.family("process")
-        if process and not any(judged[m.name].status in ("yes", "around_start") for m in process):
+        if (
+            status != "no_sign"
+            and process
+            and not any(judged[m.name].status in ("yes", "around_start") for m in process)
+        ):
             caveats.append(
                 "No process measure shows the change itself happening, so the improvement may "
                 "have another cause."
             )
-    elif status in ("no_sign", "too_early"):
+    elif (
+        status == "no_sign"
+        and mix is not None
+        and mix.material
+        and frame is not None
+        and _within_routes_improved(frame, baseline_cut(a.test_start, None), good,
+                                    a.params.min_cell)
+    ):  # fmt: skip
+        caveats.insert(
+            0,
+            "Within routes the waits improved (one-sided rank-sum test per route), but the "
+            f"route mix changed (share of {ROUTE_WORDS.get(mix.route or '', mix.route)}: "
+            f"{mix.share_before:.0%} to {mix.share_since:.0%}) and the pooled figure did not "
+            "show a sustained change: compare the routes in the table.",
+        )
+    if status in ("no_sign", "too_early"):
         better = [
             m.definition.label
             for m in a.family("process") + a.family("outcome")
@@ -859,6 +926,7 @@ def answer(a: Any) -> Answer:
                 "but the primary outcome has not."
             )
     if mix is not None and mix.material and not rule.startswith("R5-mix"):
+        # the mix moved the other way (or the answer is not an improvement): a caveat only
         caveats.append(
             f"The route mix changed (share of {ROUTE_WORDS.get(mix.route or '', mix.route)}: "
             f"{mix.share_before:.0%} to {mix.share_since:.0%}); compare the routes in the table."

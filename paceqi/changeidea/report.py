@@ -35,6 +35,8 @@ class ChangeIdeaReport:
     def __init__(self, analysis: ChangeIdeaAnalysis) -> None:
         self.analysis = analysis
         self._segments: Any = None
+        self._figures: Any = None
+        self._answered = False
 
     def segment_summary(self) -> Any:
         """Return the per-segment, per-route table (computed once; see :mod:`.segments`)."""
@@ -53,9 +55,30 @@ class ChangeIdeaReport:
         """Show every segment of the journey by route: Kaplan–Meier median days with 95% CI."""
         return Section(sections.segments_html(self.analysis, self.segment_summary()))
 
+    def key_figures(self) -> Any:
+        """Return the report's :class:`~paceqi.report.keyfigures.KeyFigures` (computed once).
+
+        A report that showed :meth:`answer` is a test-of-change report (``kind="test"``); one
+        that did not (the baseline journeys report) records ``kind="baseline"``.
+        """
+        if self._figures is None:
+            from paceqi.changeidea.summary import key_figures
+
+            kind = "test" if self._answered else "baseline"
+            self._figures = key_figures(self.analysis, self.segment_summary(), kind=kind)
+        return self._figures
+
     def answer(self) -> Section:
-        """Answer "has the change led to an improvement?", then give the evidence."""
-        return Section(sections.answer_html(self.analysis))
+        """Answer first: the answer with its numbers, the summary table, what to do next."""
+        from paceqi.changeidea.summary import next_html, summary_html
+
+        self._answered = True
+        figures = self.key_figures()
+        return Section(
+            sections.answer_html(self.analysis)
+            + summary_html(self.analysis, figures)
+            + next_html(figures)
+        )
 
     def aim(self) -> Section:
         """Show the aim and the driver path to this change idea."""
@@ -86,12 +109,17 @@ class ChangeIdeaReport:
         return Section(sections.method_html(self.analysis))
 
     def record(self) -> dict[str, Any]:
-        """Record the key figures for the batch index and national roll-up; return them."""
-        from paceqi.report._record import record
+        """Record the key figures for the batch index and national roll-up; return them.
 
-        figures = sections.key_figures(self.analysis)
-        for name, value in figures.items():
-            record(name, value)
+        One record, :data:`paceqi.report.keyfigures.RECORD_NAME`, holding
+        :meth:`KeyFigures.to_dict`: the index and the roll-up read it back, never recompute it.
+        """
+        from paceqi.report._record import record
+        from paceqi.report.keyfigures import RECORD_NAME
+
+        figures = self.key_figures().to_dict()
+        record(RECORD_NAME, figures)
+        record("rules", figures["rules"])  # the provenance footer's rule set
         return figures
 
     def explore(self) -> Any:

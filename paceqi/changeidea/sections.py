@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 
 from paceqi.changeidea.analysis import MIN_BASELINE, ChangeIdeaAnalysis, MeasureAnalysis
+from paceqi.changeidea.summary import measure_anchor
+from paceqi.privacy import count_text, public_path
 
 __all__ = [
     "answer_html",
@@ -62,10 +64,11 @@ def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | N
         from paceqi.charts import to_svg
 
         svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
-    name = _slug(_svg_title(svg) or caption) + ".svg"
+    label = _svg_title(svg) or caption
+    link = download_link(svg, _slug(label) + ".svg", name=label)
     return (
-        f'<figure class="paceqi-chart">{svg}<figcaption>{_e(caption)} '
-        f"{download_link(svg, name)}</figcaption></figure>{data}"
+        f'<figure class="paceqi-chart" style="margin:1em 0">{svg}<figcaption>{_e(caption)} '
+        f"{link}</figcaption></figure>{data}"
     )
 
 
@@ -87,12 +90,15 @@ def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
     """Return what a measure's chart shows besides the result (target, n, incomplete).
 
     The target is the measure's ``target_days`` on charts of days (on proportion charts it is
-    part of the measure's definition, not a level to reach). n is the result's own ``n`` or,
-    for medians per period, the children behind each median. Points of incomplete cohorts come
-    from the measure frame's ``incomplete`` (or ``immature``/``partial``) column.
+    part of the measure's definition, not a level to reach). Points standing for fewer than
+    ``min_cell`` children are drawn hollow (one child per point needs no such warning). Points
+    of incomplete cohorts come from the measure frame's ``incomplete`` column, a point being
+    incomplete when any row it stands for is.
     """
+    import numpy as np
+
     res = m.result
-    out: dict[str, Any] = {"min_n": a.params.min_cell}
+    out: dict[str, Any] = {}
     target = m.definition.target_days
     if target is None and "target_days" in m.frame:
         known = pd.to_numeric(m.frame["target_days"], errors="coerce").dropna().unique()
@@ -101,29 +107,56 @@ def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
         months = round(float(target) / 30.4)
         words = f" ({months} months)" if float(target) >= 60 else ""
         out.update(target=float(target), target_label=f"target {int(target)} days{words}")
-    x = res.points["x"]
-    if m.per_period and "x_date" in m.frame and "censored" in m.frame:
-        from paceqi.changeidea.analysis import _period_medians
-
-        counts = _period_medians(m.frame, a.params.period).set_index("x")["children"]
-        out["n"] = x.map(counts).to_numpy(dtype=float)
-    for col in ("incomplete", "immature", "partial"):
-        if col in m.frame and "x" in m.frame and not m.per_period:
-            flags = m.frame.groupby("x")[col].any()
-            out["incomplete"] = x.map(flags).fillna(False).astype(bool).to_numpy()
-            break
+    n = pd.to_numeric(res.points.get("n"), errors="coerce") if "n" in res.points else None
+    if n is not None and n.notna().any() and not (n.dropna() == 1).all():
+        out["min_n"] = a.params.min_cell
+    elif n is not None:
+        out["n"] = np.full(len(res.points), np.nan)  # one child a point: nothing to show
+    if "incomplete" in m.frame and len(m.frame):
+        when = "start_date" if m.per_period and "start_date" in m.frame else "x"
+        rows = pd.to_datetime(m.frame[when], errors="coerce")
+        xs = pd.to_datetime(res.points["x"], errors="coerce")
+        if rows.notna().all() and xs.notna().all() and xs.is_monotonic_increasing:
+            slot = np.searchsorted(xs.to_numpy(), rows.to_numpy(), side="right") - 1
+            flagged = m.frame["incomplete"].fillna(False).astype(bool).to_numpy()
+            out["incomplete"] = np.isin(np.arange(len(xs)), slot[flagged & (slot >= 0)])
     return out
 
 
 def _table(frame: pd.DataFrame, caption: str | None = None) -> str:
-    head = "".join(f'<th scope="col">{_e(str(c))}</th>' for c in frame.columns)
+    """Return an HTML table: numbers right-aligned, text left, every cell's text privacy-checked.
+
+    Wrapped in a box that scrolls sideways on a narrow screen (the page itself never does).
+    """
+    from paceqi.privacy import redact_text
+
+    numeric = [' class="num"' if _numeric(frame[c]) else "" for c in frame.columns]
+    head = "".join(
+        f'<th scope="col"{num}>{_e(str(c))}</th>'
+        for c, num in zip(frame.columns, numeric, strict=True)
+    )
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_e(_cell(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{num}>{_e(redact_text(_cell(v)))}</td>"
+            for v, num in zip(row, numeric, strict=True)
+        )
+        + "</tr>"
         for row in frame.itertuples(index=False)
     )
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     body = f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
-    return f'<table class="paceqi-table">{cap}{body}</table>'
+    return f'<div class="pq-scroll"><table class="paceqi-table">{cap}{body}</table></div>'
+
+
+def _numeric(column: pd.Series) -> bool:
+    """Return whether a column holds numbers (or "fewer than N" counts): right-aligned."""
+    text = column.dropna().map(_cell)
+    text = text[text != ""]
+    if text.empty:
+        return False
+    pattern = r"(fewer than \d+|not reached|[\d.,]+( \([\d., ]+(to|–) ([\d.,]+|not reached)\))?)"
+    return bool(text.str.fullmatch(pattern).all())
 
 
 def _cell(v: Any) -> str:
@@ -375,14 +408,13 @@ def pdsa_source_html(a: ChangeIdeaAnalysis) -> str:
 
 def pdsa_problem_html(a: ChangeIdeaAnalysis) -> str:
     """Return the banner for the top of a report when a named PDSA store could not be read."""
-    from paceqi.charts import theme
-
     src = a.pdsa_source
     if src is None or src.problem is None:
         return ""
+    from paceqi.charts.theme import ERROR_TEXT
+
     return (
-        f'<div class="pdsa-problem" role="alert" style="border:2px solid {theme.ERROR_TEXT};'
-        "padding:8px;"
+        f'<div class="pdsa-problem" role="alert" style="border:2px solid {ERROR_TEXT};padding:8px;'
         f'margin:8px 0"><strong>PDSA records not read.</strong> {_e(src.problem)}</div>'
     )
 
@@ -397,8 +429,8 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
         title = m.definition.label
         if m.per_period:
             title += f" (median per {a.params.period})"
-        head = f"<h3>{_e(title)}</h3>"
-        definition = f'<p class="definition">{_e(m.definition.operational_definition.strip())}</p>'
+        head = f'<h3 id="{measure_anchor(m)}">{_e(title)}</h3>'
+        definition = f'<p class="definition">{_e(_definition_text(a, m))}</p>'
         if m.result is None:
             blocks.append(
                 f'{head}<p class="caveat">Not analysed: {_e(m.problem or "")}.</p>{definition}'
@@ -420,15 +452,17 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
                 "gap still running at the extract date is left out."
             )
         elif m.n_censored and m.per_period:
+            waiting = count_text(m.n_censored, "children", a.params.min_cell)
             text += (
                 f" Each point is the median days of the children who started in that "
-                f"{a.params.period} (start cohort), the {m.n_censored} children still waiting "
+                f"{a.params.period} (start cohort), the {waiting} still waiting "
                 "counted with their days so far; grey points are incomplete cohorts (recent "
                 "starters not yet followed long enough), left out of the median and the rules."
             )
         elif m.n_censored:
+            waiting = count_text(m.n_censored, "children", a.params.min_cell)
             text += (
-                f" Children are placed at their start date; {m.n_censored} children still "
+                f" Children are placed at their start date; {waiting} still "
                 "waiting are drawn as hollow points with the days waited so far. Grey points "
                 "are incomplete (started too recently to count), left out of the median and "
                 "the rules."
@@ -438,10 +472,10 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             annotations=a.annotations,
             title=title,
             y_label=_y_label(m),
+            x_label=m.x_label or None,  # the time order of the series (paceqi.measures)
             **_chart_extras(a, m),
         )
-        if m.x_label and hasattr(fig, "caption"):  # the time order of the series (measures)
-            fig.caption.insert(0, f"Time axis: {m.x_label}.")
+        text = " ".join([text, *m.notes])  # small numbers: pooled periods, run-chart fallback
         blocks.append(
             f"{head}{_figure(fig, alt, title=title, desc=alt)}<p>{_e(text)}</p>{definition}"
         )
@@ -450,37 +484,74 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
     return "".join(blocks)
 
 
+def _complete_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Points a median may use: complete children (start cohort, waits so far included).
+
+    Same rule as the charts (:func:`paceqi.measures.child_series`): incomplete children are
+    left out; a complete child still waiting counts with the days so far. A series without the
+    flag leaves out its censored points.
+    """
+    if "incomplete" in frame:
+        return frame[~frame["incomplete"].astype(bool)]
+    return frame[~frame["censored"]] if "censored" in frame else frame
+
+
+def _definition_text(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> str:
+    """Return the operational definition, worded for the period its chart is drawn by."""
+    text = m.definition.operational_definition.strip()
+    if m.definition.period in ("month", "quarter") and a.params.period != m.definition.period:
+        text = text.replace(f"in the {m.definition.period}", f"in the {a.params.period}")
+    return text
+
+
 def _y_label(m: MeasureAnalysis) -> str:
     return "Proportion of children" if m.definition.default_chart == "p" else "Days"
 
 
 def journeys_html(a: ChangeIdeaAnalysis) -> str:
-    """Journeys of the children who became looked after since the test started."""
+    """Journeys of the children who became looked after in the test period.
+
+    The window is the test period (first PDSA cycle's start to the last cycle's end; to the
+    extract date when the test has no end); without a recorded test, the most recent children.
+    One dated timeline per child is drawn only for a group of at least
+    :data:`paceqi.privacy.MIN_TIMELINE_GROUP` children.
+    """
+    from paceqi.changeidea.summary import test_end
     from paceqi.charts import journeys_chart, to_svg
     from paceqi.measures import journeys
-    from paceqi.privacy import pseudonymise
+    from paceqi.privacy import MIN_TIMELINE_GROUP, pseudonymise
 
     frame = journeys(a.events, as_of=a.as_of)
+    first = frame.groupby("child_id")["start_date"].transform("min")
     if a.test_start is not None:
-        first = frame.groupby("child_id")["start_date"].transform("min")
-        frame = frame[first >= pd.Timestamp(a.test_start)]
+        start = pd.Timestamp(a.test_start)
+        end_iso = test_end(a)
+        end = pd.Timestamp(end_iso) if end_iso else pd.Timestamp(a.as_of)
+        frame = frame[(first >= start) & (first <= end)]
+        window = f"between {start:%d %B %Y} and {end:%d %B %Y} (the test period)"
+        title = f"Journeys of children looked after {start:%b %Y} to {end:%b %Y}"
+    else:
+        window = "most recently (no test of change is recorded)"
+        title = "Journeys of the most recent children"
     n = int(frame["child_id"].nunique())
-    if n < a.params.min_cell:
+    group = max(MIN_TIMELINE_GROUP, a.params.min_cell)
+    if n < group:
         return (
-            f"<p>Fewer than {a.params.min_cell} children became looked after in the test period: "
-            "their journeys are not shown, to protect their privacy.</p>"
+            f"<p>{_e(count_text(n, 'children', a.params.min_cell).capitalize())} became looked "
+            f"after {_e(window)}. Journeys are drawn one child at a time only for a group of "
+            f"at least {group} children, so that no child can be recognised from them.</p>"
         )
     frame = pseudonymise(frame, _report_id(a))
     recent = frame.groupby("child_id")["start_date"].min().nlargest(MAX_JOURNEYS).index
     shown = frame[frame["child_id"].isin(recent)]
     alt = (
         f"Journeys of the {shown['child_id'].nunique()} most recent of {n} children who became "
-        "looked after since the test started; open bars are children still waiting"
+        f"looked after {window}; open bars are children still waiting"
     )
     lanes = shown.rename(columns={"start_date": "date", "stage_order": "order"}).assign(
         censored=shown.groupby("child_id")["open"].transform("any")
     )
-    fig = journeys_chart(lanes, as_of=a.as_of, title="Journeys since the test started")
+    fig = journeys_chart(lanes, as_of=a.as_of, title=title)
     return _figure(to_svg(fig, title="Journeys", desc=alt), alt)
 
 
@@ -529,7 +600,9 @@ def data_quality_html(a: ChangeIdeaAnalysis) -> str:
     if notes is None or notes.empty:
         return "<p>No data-quality notes: every check passed.</p>"
     return _table(
-        notes[["column", "check", "message"]].rename(columns=str.capitalize), "Data-quality notes"
+        notes[["column", "check", "message"]].rename(columns=str.capitalize),
+        "Data-quality notes (small counts and row numbers are left out here; "
+        "`paceqi validate` lists the rows for the data officer)",
     )
 
 
@@ -544,7 +617,7 @@ def method_html(a: ChangeIdeaAnalysis) -> str:
     return (
         f"<p>Rule set: {_e(RULE_SET_TEXT[a.params.rules])}. {_e(base)} Children still waiting "
         f"at the extract date ({a.as_of:%d %B %Y}) are shown but left out of medians and limits. "
-        f"Data: {_e(a.extract.source)} (SHA-256 {_e(a.extract.sha256[:12])}…).</p>"
+        f"Data: {_e(public_path(a.extract.source))} (SHA-256 {_e(a.extract.sha256[:12])}…).</p>"
     )
 
 
@@ -563,40 +636,11 @@ def published_count(n: Any, min_cell: int) -> int | str:
     return f"fewer than {min_cell}" if 0 < n < min_cell else n
 
 
-def key_figures(a: ChangeIdeaAnalysis) -> dict[str, Any]:
-    """Figures for the batch index and the national roll-up (recorded by the notebook).
+def key_figures(a: ChangeIdeaAnalysis) -> Any:
+    """Return the report's :class:`~paceqi.report.keyfigures.KeyFigures` (see :mod:`.summary`)."""
+    from paceqi.changeidea.summary import key_figures as compute
 
-    ``answer`` is the report's answer status (:data:`paceqi.changeidea.answer.STATUSES`), from
-    the same :class:`~paceqi.changeidea.answer.Answer` the report's headline shows.
-    ``pct_within_target`` is since the test started when there is a test start (else the last
-    12 points).
-    """
-    from paceqi.changeidea.answer import answer
-
-    small = a.params.min_cell
-    figures: dict[str, Any] = {"children": published_count(a.events["child_id"].nunique(), small)}
-    ans = answer(a)
-    figures["answer"] = ans.status
-    main = _main_measure(a)
-    if main is not None:
-        done = main.frame[~main.frame["censored"]] if "censored" in main.frame else main.frame
-        figures["median_days"] = float(done["y"].median()) if len(done) else None
-        figures["children_waiting"] = published_count(main.n_censored, small)
-        last = main.result.summary.iloc[-1]
-        figures["variation"] = last["variation"]
-        figures["assurance"] = last["assurance"]
-    if ans.within_target is not None:
-        figures["pct_within_target"] = ans.within_target
-    else:
-        for m in a.family("outcome"):
-            if m.definition.default_chart == "p" and len(m.frame) and "n" in m.frame:
-                recent = m.frame.tail(12)
-                figures["pct_within_target"] = round(
-                    100 * recent["y"].sum() / max(recent["n"].sum(), 1), 1
-                )
-                break
-    figures["rules"] = a.params.rules
-    return figures
+    return compute(a)
 
 
 # -- the diagnostic: every segment, every route, where is the delay ------------------------------

@@ -1,4 +1,7 @@
-"""Journeys swimlane: one lane per (pseudonymised) child, stages as markers, waits shown."""
+"""Journeys swimlane: one lane per (pseudonymised) child, stages as markers, waits shown.
+
+Written straight to SVG (:mod:`paceqi.charts.svgwriter`), like the SPC chart.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from paceqi.charts import _figure, theme
+from paceqi.charts import theme
+from paceqi.charts.scales import LinearScale
+from paceqi.charts.spcsvg import (
+    FONT,
+    LINE,
+    PAD,
+    SMALL,
+    TITLE,
+    WIDTH,
+    SVGChart,
+    _legend,
+    _x_ticks,
+)
+from paceqi.charts.svgwriter import SVG, marker, text_width, wrap
 from paceqi.errors import OptionsError
 
 __all__ = ["journeys_chart"]
@@ -16,7 +31,8 @@ __all__ = ["journeys_chart"]
 JOURNEY_COLUMNS = ("child_id", "stage", "date")
 #: Lanes shown at most; more children are summarised in the caption.
 MAX_CHILDREN = 60
-LANE_HEIGHT = 0.2  # inches per child
+#: Height of one child's lane (viewBox units; the labels are 12 units high).
+LANE = 14.0
 
 
 #: Column names of ``paceqi.journeys()`` (the measures module) accepted for this chart's own.
@@ -68,7 +84,7 @@ def journeys_chart(
     stages: list[str] | None = None,
     title: str | None = None,
     max_children: int = MAX_CHILDREN,
-) -> Figure:
+) -> SVGChart:
     """Draw each child's journey as a swimlane.
 
     Parameters
@@ -94,7 +110,8 @@ def journeys_chart(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    SVGChart
+        ``.to_svg()`` (also :func:`paceqi.charts.to_svg`), ``.caption``; displays in Jupyter.
 
     Raises
     ------
@@ -106,9 +123,9 @@ def journeys_chart(
     >>> import pandas as pd
     >>> j = pd.DataFrame({"child_id": ["A1", "A1", "B2"], "stage": ["looked_after", "panel",
     ...                   "looked_after"], "date": ["2017-01-05", "2017-09-01", "2017-03-01"]})
-    >>> fig = journeys_chart(j, as_of="2018-01-01", end_stage="panel")
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['A1', 'B2']
+    >>> chart = journeys_chart(j, as_of="2018-01-01", end_stage="panel")
+    >>> chart.caption
+    ['2 children; 1 still waiting for panel at 01 January 2018.']
     """
     frame = _check(journeys)
     if as_of is not None:
@@ -136,76 +153,98 @@ def journeys_chart(
         censored = pd.Series(False, index=frame["child_id"].unique())
     first = frame.groupby("child_id", sort=False)["date"].min().sort_values(kind="stable")
     shown = list(first.index[:max_children])
-    height = 1.6 + LANE_HEIGHT * len(shown)
-    with _figure.themed():
-        fig = _figure.new_figure(theme.FIG_WIDTH, height)
-        ax = fig.add_subplot()
-        for lane, child in enumerate(shown):
-            rows = frame[frame["child_id"] == child]
-            start, end = rows["date"].min(), rows["date"].max()
-            if censored.get(child, False):
-                ax.plot(
-                    [start, as_of_ts],
-                    [lane, lane],
-                    color=theme.GREY,
-                    linewidth=1.2,
-                    linestyle="--",
-                    label="_waiting",
-                    zorder=1,
-                )
-                ax.annotate(
-                    "",
-                    xy=(as_of_ts, lane),
-                    xytext=(max(end, as_of_ts - (as_of_ts - start) * 0.05), lane),
-                    arrowprops={"arrowstyle": "-|>", "color": theme.GREY, "lw": 1.2},
-                    label="_still waiting",
-                )
-            else:
-                ax.plot(
-                    [start, end],
-                    [lane, lane],
-                    color=theme.GREY,
-                    linewidth=1.2,
-                    label="_journey",
-                    zorder=1,
-                )
-        for i, stage in enumerate(order):
-            rows = frame[(frame["stage"] == stage) & frame["child_id"].isin(shown)]
-            lanes = rows["child_id"].map({c: k for k, c in enumerate(shown)})
-            ax.plot(
-                rows["date"],
-                lanes,
-                linestyle="none",
-                marker=theme.STAGE_MARKERS[i % len(theme.STAGE_MARKERS)],
-                color=theme.STAGE_COLOURS[i % len(theme.STAGE_COLOURS)],
-                markersize=5,
-                label=str(labels.get(stage, str(stage).replace("_", " ").capitalize())),
-                zorder=3,
-            )
-        ax.plot(
-            [], [], color=theme.GREY, linestyle="--", label="still waiting (to the extract date)"
-        )
-        ax.set_yticks(range(len(shown)), [str(c) for c in shown])
-        ax.set_ylim(len(shown) - 0.5, -0.5)
-        ax.tick_params(axis="y", labelsize=theme.FONT_SIZE - 2)
-        ax.grid(axis="x", color=theme.PALE, linewidth=0.8)
-        ax.set_axisbelow(True)
-        _figure.date_axis(ax)
-        if title:
-            ax.set_title(title, loc="left", parse_math=False)
-        _figure.legend_below(ax)
-        n_all, n_wait = (
-            len(first),
-            int(censored.reindex(first.index).fillna(False).astype(bool).sum()),
-        )
-        lines = [f"{n_all} children; {n_wait} still waiting{waiting_for} at {as_of_ts:%d %B %Y}."]
-        if n_all > len(shown):
-            lines.append(f"Showing the {len(shown)} earliest-starting children of {n_all}.")
-        _figure.add_caption(fig, lines)
-    _figure.set_alt_text(
-        fig,
-        title or "Children's journeys",
-        f"Swimlane chart of {n_all} children's journeys through {len(order)} stages; "
+    n_all = len(first)
+    n_wait = int(censored.reindex(first.index).fillna(False).astype(bool).sum())
+    lines = [f"{n_all} children; {n_wait} still waiting{waiting_for} at {as_of_ts:%d %B %Y}."]
+    if n_all > len(shown):
+        lines.append(f"Showing the {len(shown)} earliest-starting children of {n_all}.")
+    stage_names = [
+        str(labels.get(stage, str(stage).replace("_", " ").capitalize())) for stage in order
+    ]
+    svg = _draw(frame, shown, censored, order, stage_names, as_of_ts, title, lines)
+    return SVGChart(
+        svg_body=svg,
+        title=title or "Children's journeys",
+        desc=f"Swimlane chart of {n_all} children's journeys through {len(order)} stages; "
         f"{n_wait} still waiting{waiting_for} at {as_of_ts:%B %Y}.",
+        caption=lines,
     )
-    return fig
+
+
+def _draw(
+    frame: pd.DataFrame,
+    shown: list[Any],
+    censored: pd.Series,
+    order: list[str],
+    stage_names: list[str],
+    as_of_ts: pd.Timestamp,
+    title: str | None,
+    caption: list[str],
+) -> SVG:
+    svg = SVG(WIDTH, 0)
+    top = PAD
+    title_lines = wrap(title, WIDTH - 2 * PAD, TITLE) if title else []
+    for i, line in enumerate(title_lines):
+        svg.text(PAD, top + TITLE + i * (TITLE + 4), line, size=TITLE)
+    top += len(title_lines) * (TITLE + 4) + (8 if title_lines else 0)
+    ids = [str(c) for c in shown]
+    left = PAD + max((text_width(t, FONT) for t in ids), default=0) + 8
+    right = WIDTH - PAD - 8
+    plot_top = top
+    plot_bottom = top + LANE * max(len(shown), 1)
+    sel = frame[frame["child_id"].isin(shown)]
+    lo = sel["date"].min() if len(sel) else as_of_ts
+    d0, d1 = float(lo.value), float(max(as_of_ts, sel["date"].max() if len(sel) else lo).value)
+    span = max(d1 - d0, 1.0)
+    sx = LinearScale(d0 - 0.02 * span, d1 + 0.02 * span, left, right)
+    grid = svg.css("g", f"stroke:{theme.PALE};stroke-width:.8")
+    axis = svg.css("a", f"stroke:{theme.GREY};stroke-width:1")
+    ticks = _x_ticks([sx.d0, sx.d1], True, sx, right)
+    svg.open(grid)
+    for pos, _ in ticks:
+        svg.line(pos, plot_top, pos, plot_bottom)
+    svg.close()
+    svg.line(left, plot_bottom, right, plot_bottom, axis)
+    for pos, label in ticks:
+        svg.line(pos, plot_bottom, pos, plot_bottom + 4, axis)
+        svg.text(pos, plot_bottom + 6 + FONT, label, anchor="middle")
+    done = svg.css("j", f"fill:none;stroke:{theme.GREY};stroke-width:1.2")
+    wait = svg.css("w", f"fill:none;stroke:{theme.GREY};stroke-width:1.2;stroke-dasharray:4 3")
+    head = svg.css("wh", f"fill:{theme.GREY}")
+    by_child = dict(list(sel.groupby("child_id", sort=False)))
+    end_x = sx(as_of_ts.value)
+    for lane, child in enumerate(shown):
+        y = plot_top + LANE * (lane + 0.5)
+        svg.text(left - 6, y + FONT * 0.35, str(child), anchor="end")
+        rows = by_child[child]
+        start, end = sx(rows["date"].min().value), sx(rows["date"].max().value)
+        if censored.get(child, False):
+            svg.line(start, y, end_x - 5, y, wait)
+            svg.raw(marker(">", end_x - 3, y, 3.5, head))
+        else:
+            svg.line(start, y, end, y, done)
+    lane_of = {c: k for k, c in enumerate(shown)}
+    legend: list[tuple[str, str, str]] = []
+    for i, stage in enumerate(order):
+        rows = sel[sel["stage"] == stage]
+        shape = theme.STAGE_MARKERS[i % len(theme.STAGE_MARKERS)]
+        colour = theme.STAGE_COLOURS[i % len(theme.STAGE_COLOURS)]
+        width = 2 if shape in ("X", "P") else 0.8
+        cls = svg.css(f"st{i}", f"fill:{colour};stroke:{colour};stroke-width:{width}")
+        legend.append((f"marker:{shape}", cls, stage_names[i]))
+        if not len(rows):
+            continue
+        svg.open(cls)
+        for d, child in zip(rows["date"], rows["child_id"], strict=True):
+            y = plot_top + LANE * (lane_of[child] + 0.5)
+            svg.raw(marker(shape, sx(d.value), y, 3.2))
+        svg.close()
+    legend.append(("line", wait, "still waiting (to the extract date)"))
+    y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=plot_bottom + 6 + FONT + 18)
+    for line in caption:
+        for part in wrap(line, WIDTH - 2 * PAD, SMALL):
+            y_cursor += LINE
+            svg.text(PAD, y_cursor, part)
+    svg.height = y_cursor + PAD
+    svg.parts.insert(0, f'<rect width="100%" height="100%" fill="{theme.BACKGROUND}"/>')
+    return svg

@@ -9,9 +9,9 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from paceqi.charts import _figure, theme
-from paceqi.charts._result import chart_type, check_result
 from paceqi.charts.spc import _rules_line, spc_figure
 from paceqi.errors import OptionsError
+from paceqi.spcread import chart_type, check_result
 
 __all__ = ["small_multiples"]
 
@@ -51,11 +51,8 @@ def small_multiples(
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> import pandas as pd
-    >>> pts = pd.DataFrame({"x": range(4), "y": [3.0, 5, 4, 6], "cl": 4.5,
-    ...                     "point_type": "common_cause"})
-    >>> r = SimpleNamespace(points=pts, summary=pd.DataFrame(), options=None)
+    >>> import paceqi
+    >>> r = paceqi.spc([3.0, 5, 4, 6])
     >>> fig = small_multiples({"Angus": r, "Fife": r})
     >>> [ax.get_title() for ax in fig.axes]
     ['Angus', 'Fife']

@@ -1,4 +1,7 @@
-"""PDSA ramp timeline: each cycle a bar from start to end, numbered, with its act decision."""
+"""PDSA ramp timeline: each cycle a bar from start to end, numbered, with its act decision.
+
+Written straight to SVG (:mod:`paceqi.charts.svgwriter`), like the SPC chart.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
-from paceqi.charts import _figure, theme
+from paceqi.charts import theme
+from paceqi.charts.scales import LinearScale
+from paceqi.charts.spcsvg import FONT, PAD, TITLE, WIDTH, SVGChart, _legend, _x_ticks
+from paceqi.charts.svgwriter import _PREFIX, SVG, text_width, wrap
 from paceqi.errors import OptionsError
 
 __all__ = ["ramp_chart"]
@@ -22,8 +26,9 @@ _ALIASES = {
     "act": ("act", "act_decision", "decision"),
     "label": ("label", "title", "objective"),
 }
-#: Average width of a character of the notes, in points (DejaVu Sans at FONT_SIZE - 1).
-CHAR_WIDTH = 4.9
+#: Height of one cycle (a line of words over its bar) and of its bar, in viewBox units.
+ROW = 34.0
+BAR = 10.0
 ACT_WORDS = {"adopt": "adopt", "adapt": "adapt", "abandon": "abandon", "pending": "no decision yet"}
 
 
@@ -67,7 +72,7 @@ def ramp_chart(
     as_of: Any = None,
     title: str | None = None,
     show_labels: bool = False,
-) -> Figure:
+) -> SVGChart:
     """Draw a PDSA ramp: cycles as bars in time, numbered, coloured and hatched by act decision.
 
     Parameters
@@ -88,7 +93,9 @@ def ramp_chart(
 
     Returns
     -------
-    matplotlib.figure.Figure
+    SVGChart
+        ``.to_svg()`` (also :func:`paceqi.charts.to_svg`), ``.caption`` (one line per cycle:
+        its name and outcome); displays in Jupyter.
 
     Raises
     ------
@@ -100,9 +107,8 @@ def ramp_chart(
     >>> import pandas as pd
     >>> c = pd.DataFrame({"cycle_no": [1, 2], "start_date": ["2017-01-09", "2017-02-06"],
     ...                   "end_date": ["2017-01-30", None], "act": ["adapt", None]})
-    >>> fig = ramp_chart(c, as_of="2017-03-01")
-    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_label() == "_cycle")
-    ['PDSA 1', 'PDSA 2']
+    >>> ramp_chart(c, as_of="2017-03-01").caption
+    ['PDSA 1: adapt', 'PDSA 2: no decision yet (running)']
     """
     if not isinstance(cycles, pd.DataFrame):
         raise OptionsError(f"cycles: expected a DataFrame, got {type(cycles).__name__}")
@@ -131,7 +137,7 @@ def ramp_chart(
     latest = pd.concat([start, end]).max()
     as_of_ts = pd.Timestamp(as_of) if as_of is not None else latest
     running = end.isna()
-    end = end.fillna(as_of_ts)
+    end = end.fillna(max(as_of_ts, start.max()))
     ramps = (
         frame["ramp"].astype(str) if "ramp" in frame.columns else pd.Series("", index=frame.index)
     )
@@ -139,87 +145,112 @@ def ramp_chart(
     first = start.groupby(ramps).transform("min")
     order = np.lexsort((start.to_numpy(), ramps.to_numpy(), first.to_numpy()))
     several = ramps.nunique() > 1
-    with _figure.themed():
-        fig = _figure.new_figure(theme.FIG_WIDTH, 1.6 + 0.32 * len(frame))
-        ax = fig.add_subplot()
-        for lane, i in enumerate(order):
-            act = acts.iloc[i]
-            width = max(end.iloc[i] - start.iloc[i], pd.Timedelta(days=1))
-            ax.barh(
-                lane,
-                width,
-                left=start.iloc[i],
-                height=0.6,
-                color=theme.ACT_COLOURS[act],
-                hatch=theme.ACT_HATCHES[act],
-                edgecolor=theme.INK,
-                linewidth=0.6,
-                alpha=0.85,
-                label="_cycle",
-            )
-            cycle = frame[cols["cycle_no"]].iloc[i]
-            _figure.plain_text(
-                ax,
-                start.iloc[i],
-                lane - 0.38,
-                _figure.shorten(f"{ramps.iloc[i]}: PDSA {cycle}", 40)
-                if several
-                else f"PDSA {cycle}",
-                ha="left",
-                va="bottom",
-                fontsize=theme.FONT_SIZE - 1,
-                label="_cycle",
-            )
-            note = ACT_WORDS[act] + (" (running)" if running.iloc[i] else "")
-            note += _predictions(frame.iloc[i])
-            if show_labels and cols["label"] and pd.notna(frame[cols["label"]].iloc[i]):
-                note += " · " + _figure.shorten(frame[cols["label"]].iloc[i], 40)
-            _figure.plain_text(
-                ax,
-                start.iloc[i] + width,
-                lane,
-                "  " + note,
-                ha="left",
-                va="center",
-                fontsize=theme.FONT_SIZE - 1,
-                label="_act",
-            )
-            if lane and ramps.iloc[order[lane - 1]] == ramps.iloc[i]:
-                prev = order[lane - 1]
-                ax.annotate(
-                    "",
-                    xy=(start.iloc[i], lane - 0.3),
-                    xytext=(end.iloc[prev], lane - 0.7),
-                    arrowprops={"arrowstyle": "->", "color": theme.GREY, "lw": 0.8},
-                )
-        ax.set_yticks([])
-        ax.set_ylim(len(frame) - 0.4, -0.9)
-        ax.spines["left"].set_visible(False)
-        # Room on the right for the longest note: its width in points as a share of the axes.
-        longest = max((len(t.get_text()) for t in ax.texts if t.get_label() == "_act"), default=0)
-        share = min(longest * CHAR_WIDTH / (theme.FIG_WIDTH * 72 * 0.95), 0.6)
-        right = max(end.max(), as_of_ts)
-        span = right - start.min() + pd.Timedelta(days=3)
-        ax.set_xlim(start.min() - pd.Timedelta(days=3), right + span * (share / (1 - share)))
-        _figure.date_axis(ax)
-        if title:
-            ax.set_title(title, loc="left", parse_math=False)
-        present = [a for a in (*theme.ACT_DECISIONS, "pending") if a in set(acts)]
-        handles = [
-            Patch(
-                facecolor=theme.ACT_COLOURS[a],
-                hatch=theme.ACT_HATCHES[a],
-                edgecolor=theme.INK,
-                label=ACT_WORDS[a],
-            )
-            for a in present
-        ]
-        _figure.legend_below(ax, handles)
+    rows = []
+    for i in order:
+        act = acts.iloc[i]
+        cycle = frame[cols["cycle_no"]].iloc[i]
+        name = _figure_shorten(f"{ramps.iloc[i]}: PDSA {cycle}", 40) if several else f"PDSA {cycle}"
+        note = ACT_WORDS[act] + (" (running)" if running.iloc[i] else "")
+        note += _predictions(frame.iloc[i])
+        if show_labels and cols["label"] and pd.notna(frame[cols["label"]].iloc[i]):
+            note += " · " + _figure_shorten(frame[cols["label"]].iloc[i], 40)
+        rows.append((i, act, name, note))
+    present = [a for a in (*theme.ACT_DECISIONS, "pending") if a in set(acts)]
+    svg = _draw(rows, start, end, ramps, present, title)
     counts = ", ".join(f"{int((acts == a).sum())} {ACT_WORDS[a]}" for a in present)
-    _figure.set_alt_text(
-        fig,
-        title or "PDSA ramp",
-        f"PDSA ramp of {len(frame)} cycles from {start.min():%B %Y} to {end.max():%B %Y}: "
-        f"{counts}.",
+    return SVGChart(
+        svg_body=svg,
+        title=title or "PDSA ramp",
+        desc=f"PDSA ramp of {len(frame)} cycles from {start.min():%B %Y} to "
+        f"{end.max():%B %Y}: {counts}.",
+        caption=[f"{name}: {note}" for _, _, name, note in rows],
     )
-    return fig
+
+
+def _figure_shorten(text: Any, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _draw(
+    rows: list[tuple[int, str, str, str]],
+    start: pd.Series,
+    end: pd.Series,
+    ramps: pd.Series,
+    present: list[str],
+    title: str | None,
+) -> SVG:
+    """Each cycle on two lines: its name and outcome in words, then its bar on the time axis.
+
+    The axis runs from the first start to the last end (a running cycle ends at the as-of
+    date), so it fits the cycles; the words never need room on the time axis.
+    """
+    svg = SVG(WIDTH, 0)
+    top = PAD
+    title_lines = wrap(title, WIDTH - 2 * PAD, TITLE) if title else []
+    for i, line in enumerate(title_lines):
+        svg.text(PAD, top + TITLE + i * (TITLE + 4), line, size=TITLE)
+    top += len(title_lines) * (TITLE + 4) + (6 if title_lines else 0)
+    left, right = PAD + 4, WIDTH - PAD - 4
+    d0, d1 = float(start.min().value), float(end.max().value)
+    span = max(d1 - d0, 86_400e9)
+    sx = LinearScale(d0 - 0.02 * span, d1 + 0.02 * span, left, right)
+    plot_top = top
+    plot_bottom = top + ROW * len(rows)
+    grid = svg.css("g", f"stroke:{theme.PALE};stroke-width:.8")
+    axis = svg.css("a", f"stroke:{theme.GREY};stroke-width:1")
+    ticks = _x_ticks([sx.d0, sx.d1], True, sx, right)
+    svg.open(grid)
+    for pos, _ in ticks:
+        svg.line(pos, plot_top, pos, plot_bottom)
+    svg.close()
+    svg.line(left, plot_bottom, right, plot_bottom, axis)
+    for k, (pos, label) in enumerate(ticks):
+        svg.line(pos, plot_bottom, pos, plot_bottom + 4, axis)
+        w = text_width(label, FONT)
+        anchor = "end" if pos + w / 2 > WIDTH - 2 else "start" if k == 0 and pos < w / 2 else None
+        svg.text(pos, plot_bottom + 6 + FONT, label, anchor=anchor or "middle")
+    styles = _act_styles(svg)
+    link = svg.css("k", f"fill:none;stroke:{theme.GREY};stroke-width:.8")
+    prev: tuple[float, float, str] | None = None
+    for lane, (i, act, name, note) in enumerate(rows):
+        y = plot_top + ROW * lane
+        svg.text(left, y + FONT + 1, f"{name} · {note}")
+        a = sx(start.iloc[i].value)
+        b = max(sx(end.iloc[i].value), a + 2)
+        bar_y = y + FONT + 5
+        svg.rect(a, bar_y, b - a, BAR, styles[act])
+        if prev is not None and prev[2] == ramps.iloc[i]:
+            mid = bar_y + BAR / 2
+            svg.path([(prev[0], prev[1] + BAR), (prev[0], mid), (a, mid)], link)
+        prev = (b, bar_y, ramps.iloc[i])
+    legend = [("rect", styles[a], ACT_WORDS[a]) for a in present]
+    y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=plot_bottom + 6 + FONT + 18)
+    svg.height = y_cursor + PAD
+    svg.parts.insert(0, f'<rect width="100%" height="100%" fill="{theme.BACKGROUND}"/>')
+    return svg
+
+
+def _act_styles(svg: SVG) -> dict[str, str]:
+    """Return a class per act decision: colour plus hatching (an SVG pattern), as the theme."""
+    out = {}
+    defs = []
+    for act, colour in theme.ACT_COLOURS.items():
+        hatch = theme.ACT_HATCHES[act]
+        if hatch:
+            lines = {
+                "//": "M0 8L8 0M-2 2L2 -2M6 10L10 6",
+                "xx": "M0 8L8 0M0 0L8 8",
+                "--": "M0 4H8",
+            }[hatch]
+            defs.append(
+                f'<pattern id="{_PREFIX}h{act}" width="8" height="8" '
+                f'patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="{colour}"/>'
+                f'<path d="{lines}" stroke="{theme.INK}" stroke-width=".8"/></pattern>'
+            )
+            fill = f"url(#{_PREFIX}h{act})"
+        else:
+            fill = colour
+        out[act] = svg.css(f"r{act[:3]}", f"fill:{fill};stroke:{theme.INK};stroke-width:.6")
+    svg.raw("<defs>" + "".join(defs) + "</defs>")
+    return out

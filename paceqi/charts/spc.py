@@ -12,7 +12,8 @@ from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from paceqi.charts import _figure, theme
-from paceqi.charts._result import (
+from paceqi.errors import OptionsError
+from paceqi.spcread import (
     PROPORTION_CHARTS,
     RUN_CHARTS,
     caveats,
@@ -26,7 +27,6 @@ from paceqi.charts._result import (
     rules_name,
     x_values,
 )
-from paceqi.errors import OptionsError
 
 if TYPE_CHECKING:
     from paceqi.charts.spcsvg import SPCChart
@@ -113,6 +113,7 @@ def spc_chart(
     *,
     title: str | None = None,
     y_label: str | None = None,
+    x_label: str | None = None,
     target: float | None = None,
     target_label: str | None = None,
     n: Any = None,
@@ -138,6 +139,9 @@ def spc_chart(
         description. Drawn only when ``x`` holds dates.
     title, y_label : str, optional
         Chart title and y-axis label (shown as typed).
+    x_label : str, optional
+        What the time axis orders the points by (e.g. "Date the child became looked after"),
+        written as the first line of the caption.
     target : float, optional
         The aim or target, drawn as a labelled line (default ``res.options.target``).
     target_label : str, optional
@@ -183,7 +187,7 @@ def spc_chart(
 
     points = check_result(res).reset_index(drop=True)
     notes = check_annotations(annotations)
-    extra = []
+    extra = [f"Time axis: {x_label}."] if x_label else []
     if len(notes) and not x_values(points)[1]:
         extra.append("Annotations are not shown: the x axis does not hold dates.")
     if len(points) > MANY_POINTS:
@@ -259,11 +263,8 @@ def spc_figure(
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> import pandas as pd
-    >>> pts = pd.DataFrame({"x": range(4), "y": [3.0, 5, 4, 6], "cl": 4.5,
-    ...                     "point_type": "common_cause"})
-    >>> res = SimpleNamespace(points=pts, summary=pd.DataFrame(), options=None)
+    >>> import paceqi
+    >>> res = paceqi.spc([3.0, 5, 4, 6])
     >>> fig = spc_figure(res, title="Days waited")
     >>> fig.axes[0].get_title(loc="left")
     'Days waited'

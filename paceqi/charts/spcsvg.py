@@ -22,7 +22,10 @@ import numpy as np
 import pandas as pd
 
 from paceqi.charts import theme
-from paceqi.charts._result import (
+from paceqi.charts.flags import Flag, Mark, layout_flags
+from paceqi.charts.scales import LinearScale, date_ticks, nice_ticks
+from paceqi.charts.svgwriter import SVG, data_uri, esc, marker, num, text_width, wrap
+from paceqi.spcread import (
     PROPORTION_CHARTS,
     RUN_CHARTS,
     caveats,
@@ -34,15 +37,15 @@ from paceqi.charts._result import (
     phase_name,
     x_values,
 )
-from paceqi.charts.flags import Flag, Mark, layout_flags
-from paceqi.charts.scales import LinearScale, date_ticks, nice_ticks
-from paceqi.charts.svgwriter import SVG, data_uri, esc, num, text_width, wrap
 
-__all__ = ["SPCChart", "draw_spc", "WIDTH", "FONT", "SMALL"]
+__all__ = ["SVGChart", "SPCChart", "draw_spc", "download_link", "WIDTH", "FONT", "SMALL"]
 
-#: Width of the viewBox. The SVG scales to its container; on a 390 px phone screen text of
-#: SMALL units is drawn at SMALL * 390 / WIDTH = 9 px.
-WIDTH = 520.0
+#: Width of the viewBox. The SVG scales to its container (at most MAX_WIDTH): on a 390 px
+#: phone screen, whose report column is 358 px wide (1 rem padding each side), text of SMALL
+#: units is drawn at SMALL * 358 / WIDTH = 9.1 px.
+WIDTH = 470.0
+#: Widest the chart is drawn on a large screen (text of 12 units is then 14.7 px).
+MAX_WIDTH = "36rem"
 #: Font sizes (viewBox units): ticks, legend, caption and flags; title.
 FONT = 12.0
 SMALL = 12.0
@@ -61,13 +64,49 @@ _TYPE_CLASS = {kind: f"m{i}" for i, kind in enumerate(theme.POINT_TYPES)}
 
 
 @dataclass
-class SPCChart:
+class SVGChart:
+    """A chart written straight to SVG: its body, accessible title and description, caption.
+
+    ``to_svg()`` (also :func:`paceqi.charts.to_svg`) returns the ``<svg>`` element; the chart
+    displays itself in Jupyter.
+    """
+
+    svg_body: SVG
+    title: str
+    desc: str
+    caption: list[str] = field(default_factory=list)
+
+    def _full_desc(self, desc: str) -> str:
+        return desc
+
+    def to_svg(
+        self, *, title: str | None = None, desc: str | None = None, id_prefix: str | None = None
+    ) -> str:
+        """Return the ``<svg>`` element (accessible title and description, prefixed ids)."""
+        title = self.title if title is None else title
+        desc = self._full_desc(self.desc if desc is None else desc)
+        body = "".join(self.svg_body.parts)
+        prefix = id_prefix or "pq" + hashlib.sha1(body.encode()).hexdigest()[:8] + "-"
+        return self.svg_body.render(
+            title=title,
+            desc=desc,
+            prefix=prefix,
+            font=f"font-family:{_FONTS};font-size:{num(FONT)}px;fill:{theme.INK}",
+            style=f"width:100%;max-width:{MAX_WIDTH};height:auto",
+        )
+
+    def _repr_svg_(self) -> str:
+        return self.to_svg()
+
+
+@dataclass
+class SPCChart(SVGChart):
     """A drawn SPC chart: the SVG and what a page shows with it.
 
     Attributes
     ----------
     title, desc : str
-        The accessible title and description (the alt text, with the PDSA cycles listed).
+        The accessible title and description (the alt text; the PDSA cycles are added).
     flags : list of Flag
         The placed PDSA/annotation flags (boxes in viewBox units), left to right.
     table : pandas.DataFrame
@@ -76,33 +115,14 @@ class SPCChart:
         The caption lines under the chart (cycles, annotations, caveats, rule set).
     """
 
-    svg_body: SVG
-    title: str
-    desc: str
-    flags: list[Flag]
-    table: pd.DataFrame
-    caption: list[str]
+    flags: list[Flag] = field(default_factory=list)
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
     cycles: list[str] = field(default_factory=list)
 
-    def to_svg(
-        self, *, title: str | None = None, desc: str | None = None, id_prefix: str | None = None
-    ) -> str:
-        """Return the ``<svg>`` element (accessible title and description, prefixed ids)."""
-        title = self.title if title is None else title
-        desc = self.desc if desc is None else desc
+    def _full_desc(self, desc: str) -> str:
         if self.cycles and "PDSA cycle" not in desc:
-            desc = f"{desc} {' '.join(self.cycles)}".strip()
-        body = "".join(self.svg_body.parts)
-        prefix = id_prefix or "pq" + hashlib.sha1(body.encode()).hexdigest()[:8] + "-"
-        return self.svg_body.render(
-            title=title,
-            desc=desc,
-            prefix=prefix,
-            font=f"font-family:{_FONTS};font-size:{num(FONT)}px;fill:{theme.INK}",
-        )
-
-    def _repr_svg_(self) -> str:
-        return self.to_svg()
+            return f"{desc} {' '.join(self.cycles)}".strip()
+        return desc
 
     def table_html(self, summary: str = "Data behind the chart") -> str:
         """Return the plotted values as a collapsed ``<details>`` table."""
@@ -122,14 +142,18 @@ class SPCChart:
 _FONTS = ",".join(f"'{f}'" if " " in f else f for f in theme.FONT_FAMILY)
 
 
-def download_link(svg: str, filename: str, text: str = "Download the chart (SVG)") -> str:
+def download_link(
+    svg: str, filename: str, text: str = "Download the chart (SVG)", name: str = ""
+) -> str:
     """Return an ``<a download>`` link carrying ``svg`` itself (a ``data:`` URI; no script).
 
-    The file gets the XML namespace the inline element may leave out, so it opens on its own.
+    The SVG declares its namespace, so the downloaded file opens on its own. ``name`` (the
+    chart's title) makes the link's accessible name unique on a page of several charts.
     """
+    label = f' aria-label="{esc(f"Download the chart {name} (SVG)")}"' if name else ""
     return (
-        f'<a class="paceqi-download" download="{esc(filename)}" href="{data_uri(svg)}">'
-        f"{esc(text)}</a>"
+        f'<a class="paceqi-download" download="{esc(filename)}"{label} '
+        f'href="{data_uri(svg)}">{esc(text)}</a>'
     )
 
 
@@ -347,6 +371,8 @@ def draw_spc(
     legend: list[tuple[str, str, str]] = []
     if cycles:
         legend.append(("rect", css["test"], "test period (PDSA cycles)"))
+    if flags:
+        svg.open(svg.css("fl", ""))  # the flag layer (tests read the boxes back from it)
     for f in flags:
         lo_x, hi_x = f.span
         mid = (f.left + f.right) / 2
@@ -359,6 +385,8 @@ def draw_spc(
             svg.path([(lo_x, plot_top), (hi_x, plot_top)], css["bracket"])
         for mk in f.marks:
             svg.path([(mk.x, plot_top), (mk.x, plot_top + 6)], css["tick"])
+    if flags:
+        svg.close()
     if cycles:
         legend.append(("flag", css["flag"], "PDSA cycle starts (numbered)"))
     if others:
@@ -403,7 +431,8 @@ def draw_spc(
         ty = sy(target_v)
         svg.line(left, ty, right, ty, css["target"])
         label = target_label or "target"
-        svg.text(right - 2, ty - 3, f"{label}: {fmt_value(target_v)}", anchor="end", cls=css["tt"])
+        shown = label if target_label else f"{label}: {fmt_tick(target_v)}"
+        svg.text(right - 2, ty - 3, shown, anchor="end", cls=css["tt"])
         legend.append(("line", css["target"], label))
 
     # -- points -----------------------------------------------------------------------------
@@ -421,7 +450,7 @@ def draw_spc(
     finite_y = np.isfinite(y)
     hover = m <= MANY_POINTS  # above, the hover texts would cost more than the budget allows
     for kind in theme.POINT_TYPES:
-        sel = np.flatnonzero((kinds == kind) & ~excluded & finite_y)
+        sel = np.flatnonzero((kinds == kind) & ~excluded & ~incomplete & finite_y)
         signal = kind != "common_cause"
         if not len(sel) or (not signal and m > MANY_POINTS):
             continue
@@ -430,19 +459,25 @@ def draw_spc(
         r = R_SIGNAL if signal else R_COMMON
         for i in sel:
             hollow = low_n[i]
-            grey = incomplete[i]
-            extra = css["hollow"] if hollow else css["grey"] if grey else None
-            tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], grey, hollow)
-            svg.raw(_marker(_SHAPES[kind], px[i], py[i], r, extra, tip if hover else ""))
+            extra = css["hollow"] if hollow else None
+            tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], False, hollow)
+            svg.raw(marker(_SHAPES[kind], px[i], py[i], r, extra, tip if hover else ""))
         svg.close()
     for kind in shown_types:
         legend.append(("marker:" + kind, css[_TYPE_CLASS[kind]], theme.POINT_LABELS[kind]))
-    ex = np.flatnonzero(excluded & finite_y)
+    inc = np.flatnonzero(incomplete & finite_y)
+    if len(inc):
+        svg.open(css["grey"])
+        for i in inc:
+            tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], True, low_n[i])
+            svg.raw(marker("o", px[i], py[i], R_COMMON + 0.6, None, tip if hover else ""))
+        svg.close()
+    ex = np.flatnonzero(excluded & ~incomplete & finite_y)
     if len(ex):
         svg.open(css["excluded"])
         for i in ex:
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], False, False)
-            svg.raw(_marker("o", px[i], py[i], R_SIGNAL, None, tip + "; excluded"))
+            svg.raw(marker("o", px[i], py[i], R_SIGNAL, None, tip + "; excluded"))
         svg.close()
         legend.append(("marker:o", css["excluded"], "excluded from calculations"))
     caption_extra: list[str] = []
@@ -452,7 +487,6 @@ def draw_spc(
             f"Hollow points stand for fewer than {min_n}: read them with care, one or two "
             "children can move them a long way."
         )
-    inc = np.flatnonzero(incomplete & finite_y)
     if len(inc):
         svg.text(px[inc[0]], min(py[inc]) - 8, "incomplete", size=SMALL, cls=css["grey_t"])
         legend.append(("marker:o", css["greyleg"], "incomplete (data still arriving)"))
@@ -462,7 +496,7 @@ def draw_spc(
         )
 
     # -- legend and caption -----------------------------------------------------------------
-    y_cursor = plot_bottom + 6 + FONT + 10
+    y_cursor = plot_bottom + 6 + FONT + 18
     y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=y_cursor)
     caption: list[str] = []
     cycle_texts: list[str] = []
@@ -474,7 +508,9 @@ def draw_spc(
         listed = "; ".join(f"{o['letter']}: {o['label']} ({_day(o['date'])})" for o in others)
         caption.append(f"Events: {listed}.")
         cycle_texts.append(f"Events: {listed}.")
-    caption += caption_extra + [c.text for c in caveats(res)] + extra_caption + [rules_line]
+    axis = [line for line in extra_caption if line.startswith("Time axis:")]
+    rest = [line for line in extra_caption if line not in axis]
+    caption = axis + caption + caption_extra + [c.text for c in caveats(res)] + rest + [rules_line]
     for line in caption:
         for part in wrap(line, WIDTH - 2 * PAD, SMALL):
             y_cursor += LINE
@@ -568,27 +604,6 @@ def _step(svg: SVG, px: np.ndarray, py: np.ndarray, cls: str) -> None:
     svg.path(xy, cls)
 
 
-def _marker(shape: str, x: float, y: float, r: float, cls: str | None, tip: str) -> str:
-    c = f' class="{cls}"' if cls else ""
-    t = f"<title>{esc(tip)}</title>" if tip else ""
-    if shape == "o":
-        return f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(r)}"{c}>{t}</circle>'
-    if shape == "D":
-        k = r * 1.25
-        d = f"M{num(x)} {num(y - k)}l{num(k)} {num(k)} {num(-k)} {num(k)} {num(-k)} {num(-k)}z"
-    elif shape == "X":
-        k = r * 0.9
-        a, b = num(2 * k), num(-2 * k)
-        d = f"M{num(x - k)} {num(y - k)}l{a} {a}m0 {b}l{b} {a}"
-    elif shape == "^":
-        k = r * 1.2
-        d = f"M{num(x)} {num(y - k)}l{num(k)} {num(1.7 * k)}h{num(-2 * k)}z"
-    else:  # "v"
-        k = r * 1.2
-        d = f"M{num(x)} {num(y + k)}l{num(k)} {num(-1.7 * k)}h{num(-2 * k)}z"
-    return f'<path d="{d}"{c}>{t}</path>'
-
-
 def _tip(
     period: str,
     value: str,
@@ -649,7 +664,7 @@ def _legend(
             shape = kind.split(":", 1)[1]
             shape = _SHAPES.get(shape, shape)
             r = R_SIGNAL
-            svg.raw(_marker(shape, x + 9, mid, r, cls, ""))
+            svg.raw(marker(shape, x + 9, mid, r, cls, ""))
         svg.text(x + 22, y, label)
         x += w + 12
     svg.close()

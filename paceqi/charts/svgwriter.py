@@ -22,7 +22,7 @@ import re
 from html import escape
 from typing import Any
 
-__all__ = ["SVG", "text_width", "wrap", "num", "esc", "data_uri"]
+__all__ = ["SVG", "text_width", "wrap", "num", "esc", "data_uri", "marker"]
 
 #: DejaVu Sans advance widths of the characters 32..126, in 1/1000 em (from the font's hmtx).
 _WIDTHS = (
@@ -212,7 +212,10 @@ class SVG:
 
     def render(self, *, title: str, desc: str, prefix: str, font: str = "", style: str = "") -> str:
         """Return the ``<svg>`` element with ``role="img"``, ``<title>`` and ``<desc>``."""
-        rules = "".join(f".{prefix}{name}{{{rule}}}" for name, rule in self.rules.items())
+        rules = "".join(
+            f".{prefix}{name}{{{rule.replace(_PREFIX, prefix)}}}"
+            for name, rule in self.rules.items()
+        )
         if font:
             rules = f"text{{{font}}}" + rules
         body = "".join(self.parts).replace(_PREFIX, prefix)
@@ -244,3 +247,63 @@ def _attrs(cls: str | None, attrs: dict[str, Any]) -> str:
             continue
         out += f' {key.rstrip("_").replace("_", "-")}="{esc(value)}"'
     return out
+
+
+def marker(shape: str, x: float, y: float, r: float, cls: str | None = None, tip: str = "") -> str:
+    """Return one marker as SVG: matplotlib's marker codes ``o s D ^ v < > X P * h p``.
+
+    ``tip`` becomes the marker's ``<title>`` (shown on hover, read by screen readers).
+
+    Examples
+    --------
+    >>> marker("o", 1, 2, 3)
+    '<circle cx="1" cy="2" r="3"/>'
+    """
+    c = f' class="{cls}"' if cls else ""
+    t = f"<title>{esc(tip)}</title>" if tip else ""
+    end = f">{t}</circle>" if t else "/>"
+    if shape == "o":
+        return f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(r)}"{c}{end}'
+    if shape == "X":
+        k = r * 0.9
+        a, b = num(2 * k), num(-2 * k)
+        d = f"M{num(x - k)} {num(y - k)}l{a} {a}m0 {b}l{b} {a}"
+    elif shape == "P":
+        k = r * 1.1
+        d = f"M{num(x - k)} {num(y)}h{num(2 * k)}M{num(x)} {num(y - k)}v{num(2 * k)}"
+    else:
+        d = "M" + "L".join(f"{num(px)} {num(py)}" for px, py in _polygon(shape, x, y, r)) + "z"
+    end = f">{t}</path>" if t else "/>"
+    return f'<path d="{d}"{c}{end}'
+
+
+def _polygon(shape: str, x: float, y: float, r: float) -> list[tuple[float, float]]:
+    """Corners of the filled marker shapes (y grows downwards)."""
+    if shape == "s":
+        k = r * 0.9
+        return [(x - k, y - k), (x + k, y - k), (x + k, y + k), (x - k, y + k)]
+    if shape == "D":
+        k = r * 1.25
+        return [(x, y - k), (x + k, y), (x, y + k), (x - k, y)]
+    turn = {"^": -90, "v": 90, "<": 180, ">": 0}
+    if shape in turn:
+        k, a0 = r * 1.2, math.radians(turn[shape])
+        return [
+            (x + k * math.cos(a0 + i * 2 * math.pi / 3), y + k * math.sin(a0 + i * 2 * math.pi / 3))
+            for i in range(3)
+        ]
+    if shape == "*":
+        pts = []
+        for i in range(10):
+            k = r * (1.3 if i % 2 == 0 else 0.55)
+            a = math.radians(-90 + 36 * i)
+            pts.append((x + k * math.cos(a), y + k * math.sin(a)))
+        return pts
+    sides = 5 if shape == "p" else 6  # "p" pentagon, "h" (and anything else) hexagon
+    return [
+        (
+            x + r * 1.1 * math.cos(math.radians(-90 + i * 360 / sides)),
+            y + r * 1.1 * math.sin(math.radians(-90 + i * 360 / sides)),
+        )
+        for i in range(sides)
+    ]

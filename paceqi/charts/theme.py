@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from paceqi.spc.types import Assurance, PointType, Variation
+
 __all__ = [
     "POINT_TYPES",
     "VARIATIONS",
@@ -64,26 +66,12 @@ __all__ = [
 
 # -- the closed vocabularies (DESIGN.md "QI statistics"; NHSRplotthedots' names) -------------
 
-#: ``res.points.point_type`` values.
-POINT_TYPES: tuple[str, ...] = (
-    "common_cause",
-    "special_cause_improvement",
-    "special_cause_concern",
-    "special_cause_neutral_high",
-    "special_cause_neutral_low",
-)
+#: ``res.points.point_type`` values (the engine's :class:`paceqi.spc.PointType`).
+POINT_TYPES: tuple[str, ...] = tuple(p.value for p in PointType)
 #: ``res.summary.variation`` values (the variation icon of a phase).
-VARIATIONS: tuple[str, ...] = (
-    "common_cause",
-    "improvement_high",
-    "improvement_low",
-    "concern_high",
-    "concern_low",
-    "neutral_high",
-    "neutral_low",
-)
+VARIATIONS: tuple[str, ...] = tuple(v.value for v in Variation)
 #: ``res.summary.assurance`` values (the assurance icon of a phase; none without a target).
-ASSURANCES: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent")
+ASSURANCES: tuple[str, ...] = tuple(a.value for a in Assurance)
 #: ``annotations.kind`` values (the PDSA store's annotation kinds).
 ANNOTATION_KINDS: tuple[str, ...] = ("pdsa_start", "pdsa_end", "system_change", "data_issue")
 #: PDSA act decisions (IHI worksheet: adopt / adapt / abandon).
@@ -192,6 +180,8 @@ DIAGRAM_NOTE = "#444444"
 DIAGRAM_CONNECTOR = "#555555"
 #: Inline validation messages in forms (WCAG AA on white).
 ERROR_TEXT = "#B00020"
+#: Border of warnings in notebook widgets (a dark orange, 5.2:1 on white).
+WARNING_BORDER = "#B35900"
 
 #: Stage markers in journeys (shape first, colour second; cycled when there are more stages).
 STAGE_MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X", "*", "<", ">", "h", "p")

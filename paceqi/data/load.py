@@ -35,6 +35,7 @@ from paceqi.data.validate import (
     check_duplicate_children,
     check_duplicate_events,
     check_future_dates,
+    check_returned_before_home,
 )
 from paceqi.errors import OptionsError
 
@@ -161,6 +162,7 @@ def _row_checks(
     valid = ev.loc[(ev["child_id"] != "") & ev["stage"].notna() & ev["date"].notna()]
     check_future_dates(valid, as_of, problems)
     check_before_looked_after(valid, problems)
+    check_returned_before_home(valid, problems)
     keys = ["_kid"]
     if layout == "wide":
         has_id = ids["child_id"] != ""

@@ -17,6 +17,7 @@ __all__ = [
     "PLANS_COLUMNS",
     "PLANS_REQUIRED",
     "ID_COLUMNS",
+    "CARE_EVENTS",
 ]
 
 
@@ -53,3 +54,10 @@ PLANS_COLUMNS = (
     "reason",
 )
 PLANS_REQUIRED = ("authority", "child_id", "plan_seq", "route", "decided_date")
+
+#: Optional care events: stage codes of the catalogue that are not steps of a plan. An extract
+#: may leave them out; when present they carry no route (blank) and feed balancing measures
+#: (docs/data.md, "Optional care events"). ``placement_move`` repeats (occurrence 1, 2, ...)
+#: each time the child moves placement; ``returned_to_care`` marks a child coming back into care
+#: after going home (after ``home_confirmed``; validation check ``returned_before_home``).
+CARE_EVENTS = ("placement_move", "returned_to_care")

@@ -2,10 +2,12 @@
 
 The data are **synthetic**: no real child is described. They are realistic enough to exercise
 every part of paceqi - skewed stage gaps, route changes, re-presentations to panel, missing
-dates, children still waiting at the extract date (censored) - and each authority has a date on
-which it introduced the Two Week Planning Meeting. In some authorities (``twm_effect``) the
-early stages shorten afterwards; in the others nothing changes, so run charts show real signals
-and real absences of signal.
+dates, children still waiting at the extract date (censored), placement moves and returns to
+care - and they carry a *known truth*: for every change idea of the demo batch, each authority
+either does not test it, tests it with no effect, tests it with a real ramped effect of a stated
+size, or is a deliberate trap (``paceqi.data._synth_truth``). The truth is written to
+``truth.csv`` so that the reports' answers can be scored against it
+(``benchmarks/bench_verdicts.py``).
 
 Determinism: every authority draws from its own stream,
 ``numpy.random.SeedSequence(seed, spawn_key=(i,))`` (the same as
@@ -15,11 +17,12 @@ depend on which other authorities are generated, and the same seed writes byte-i
 
 Output layout of :func:`write_synthetic` (other parts of paceqi rely on it)::
 
-    DIR/manifest.yaml          seed, extract_date, generator, authorities: [{name, slug,
-                               children, twm_introduced, twm_effect, extract, pdsa}]
+    DIR/manifest.yaml          seed, extract_date, generator, truth, authorities: [{name,
+                               slug, children, tests, extract, pdsa}]
     DIR/extracts/<slug>.csv    long canonical events (authority, child_id, stage, date,
                                occurrence, route, outcome), sorted by child then date
-    DIR/pdsa/<slug>.yaml       PDSA YAML v1: the authority's Two Week Planning Meeting ramp
+    DIR/pdsa/<slug>.yaml       PDSA YAML v1: one ramp per change idea the authority tests
+    DIR/truth.csv              the known truth, one row per authority and change idea
     DIR/README.txt             says the data are synthetic
 """
 
@@ -38,13 +41,23 @@ import yaml
 
 from paceqi.data import _synth_params as P
 from paceqi.data._synth_journeys import OUTCOMES, ROUTE_CODES, STAGES, day_number, simulate
-from paceqi.data._synth_pdsa import pdsa_document
+from paceqi.data._synth_pdsa import Journeys, pdsa_document
+from paceqi.data._synth_truth import (
+    IDEA_NAMES,
+    NOT_TESTED,
+    RAMP_DAYS,
+    IdeaTruth,
+    assigned_class,
+    draw_truth,
+)
 from paceqi.data.authorities import SCOTTISH_AUTHORITIES, authority_slug
 from paceqi.data.schema import EVENTS_COLUMNS
 from paceqi.errors import OptionsError
 
 __all__ = [
     "DEFAULT_SEED",
+    "TRUTH_FILE",
+    "TRUTH_COLUMNS",
     "EXTRACT_DATE",
     "SynthAuthority",
     "generate_authority",
@@ -54,6 +67,9 @@ __all__ = [
 
 DEFAULT_SEED = P.DEFAULT_SEED
 EXTRACT_DATE = P.EXTRACT_DATE
+
+#: The truth file written beside the extracts (docs/synth.md, "The truth file").
+TRUTH_FILE = "truth.csv"
 
 #: Sub-streams of an authority's seed sequence, in spawn order.
 _SETUP, _CHILDREN, _PDSA = range(3)
@@ -71,23 +87,68 @@ class SynthAuthority:
         Authority name (as in ``SCOTTISH_AUTHORITIES``) and its file-name stem.
     children : int
         Number of children in the extract.
-    twm_introduced : datetime.date
-        When the Two Week Planning Meeting was introduced.
-    twm_effect : bool
-        Whether the meeting shortens the early stages in this authority.
+    truth : dict of str to IdeaTruth
+        Per change idea (notebook name): its class, test start, effect start and size.
     events : pandas.DataFrame
         Long canonical events (``EVENTS_COLUMNS``), ``date`` as ISO strings.
     pdsa : dict
         The PDSA YAML v1 document.
+    counts : dict of str to tuple of int
+        Per change idea: children whose gap started before / after the effect (or test) start
+        and reached its end by the extract date (what "large enough to detect" is judged on).
     """
 
     name: str
     slug: str
     children: int
-    twm_introduced: dt.date
-    twm_effect: bool
+    truth: dict[str, IdeaTruth]
     events: pd.DataFrame
     pdsa: dict[str, Any]
+    counts: dict[str, tuple[int, int]]
+
+    def truth_rows(self) -> list[dict[str, Any]]:
+        """Return the authority's rows of ``truth.csv`` (:data:`TRUTH_COLUMNS`)."""
+        rows = []
+        for idea, t in self.truth.items():
+            before, after = self.counts[idea]
+            rows.append(
+                {
+                    "authority": self.name,
+                    "slug": self.slug,
+                    "change_idea": idea,
+                    "class": t.cls,
+                    "measures": ";".join(t.spec.measures),
+                    "gap_start": t.spec.gap[0],
+                    "gap_end": t.spec.gap[1],
+                    "size": f"{t.size:.2f}",
+                    "effect_start": t.effect_start.isoformat() if t.effect_start else "",
+                    "ramp_days": RAMP_DAYS if t.effect_start else "",
+                    "test_start": t.test_start.isoformat() if t.test_start else "",
+                    "children": self.children,
+                    "n_before": before,
+                    "n_after": after,
+                }
+            )
+        return rows
+
+
+#: Columns of ``truth.csv`` (docs/synth.md, "The truth file").
+TRUTH_COLUMNS = (
+    "authority",
+    "slug",
+    "change_idea",
+    "class",
+    "measures",
+    "gap_start",
+    "gap_end",
+    "size",
+    "effect_start",
+    "ramp_days",
+    "test_start",
+    "children",
+    "n_before",
+    "n_after",
+)
 
 
 def resolve_authorities(names: Iterable[str] | None) -> tuple[str, ...]:
@@ -137,14 +198,25 @@ def _seed_sequence(seed: int, key: int) -> np.random.SeedSequence:
 
 
 def _programme_picks(seed: int) -> tuple[str, str]:
-    """Pick the authority with an abandoned PDSA cycle and the one with missing study text."""
+    """Pick the authority with an abandoned PDSA cycle and the one with missing study text.
+
+    The abandoned cycle is a Two Week Planning Meeting variation, so it is picked among the
+    authorities that test the meeting; the missing write-up among those that test anything.
+    """
     rng = np.random.default_rng(_seed_sequence(seed, _PROGRAMME_KEY))
-    a, b = rng.choice(len(SCOTTISH_AUTHORITIES), 2, replace=False)
-    return SCOTTISH_AUTHORITIES[a], SCOTTISH_AUTHORITIES[b]
+    twm = [a for a in SCOTTISH_AUTHORITIES if _tests(a, "two_week_planning_meeting")]
+    any_idea = [a for a in SCOTTISH_AUTHORITIES if any(_tests(a, i) for i in IDEA_NAMES)]
+    a = twm[int(rng.integers(len(twm)))]
+    rest = [x for x in any_idea if x != a]
+    return a, rest[int(rng.integers(len(rest)))]
+
+
+def _tests(authority: str, idea: str) -> bool:
+    return assigned_class(authority, idea) != NOT_TESTED
 
 
 def generate_authority(name: str, seed: int = DEFAULT_SEED) -> SynthAuthority:
-    """Generate one authority's synthetic events and PDSA ramp.
+    """Generate one authority's synthetic events, PDSA ramps and truth.
 
     Parameters
     ----------
@@ -165,44 +237,50 @@ def generate_authority(name: str, seed: int = DEFAULT_SEED) -> SynthAuthority:
     """
     (name,) = resolve_authorities([name])
     setup_ss, child_ss, pdsa_ss = _seed_sequence(seed, SCOTTISH_AUTHORITIES.index(name)).spawn(3)
-    n, introduced, effect = _setup(name, np.random.default_rng(setup_ss))
-    raw = simulate(
-        np.random.default_rng(child_ss),
-        n,
-        day_number(introduced),
-        effect,
-        day_number(P.EXTRACT_DATE),
-    )
+    n, truth = _setup(name, np.random.default_rng(setup_ss))
+    raw = simulate(np.random.default_rng(child_ss), n, truth, day_number(P.EXTRACT_DATE))
     events = _canonical(name, n, raw)
+    journeys = Journeys.from_raw(n, raw, STAGES)
     abandoned, missing_study = _programme_picks(seed)
     pdsa = pdsa_document(
         np.random.default_rng(pdsa_ss),
         name,
-        introduced,
-        effect,
-        *_first_days(n, raw),
-        abandoned=name == abandoned,
+        [t for t in truth.values() if t.tested],
+        journeys,
+        abandoned="two_week_planning_meeting" if name == abandoned else None,
         missing_study=name == missing_study,
     )
     return SynthAuthority(
         name=name,
         slug=authority_slug(name),
         children=n,
-        twm_introduced=introduced,
-        twm_effect=effect,
+        truth=truth,
         events=events,
         pdsa=pdsa,
+        counts={idea: _counts(journeys, t) for idea, t in truth.items()},
     )
 
 
-def _setup(name: str, rng: np.random.Generator) -> tuple[int, dt.date, bool]:
-    """Draw an authority's number of children, meeting start date and whether it has an effect."""
+def _setup(name: str, rng: np.random.Generator) -> tuple[int, dict[str, IdeaTruth]]:
+    """Draw an authority's number of children and its change ideas' test start dates."""
     years = (P.LOOKED_AFTER_TO - P.LOOKED_AFTER_FROM).days / 365.25
-    n = int(rng.poisson(P.POPULATION_THOUSANDS[name] * P.ENTRY_RATE_PER_1000 * years))
-    months = (P.TWM_TO.year - P.TWM_FROM.year) * 12 + P.TWM_TO.month - P.TWM_FROM.month + 1
-    m = int(rng.integers(months))
-    introduced = dt.date(P.TWM_FROM.year + m // 12, m % 12 + 1, 1)
-    return n, introduced, bool(rng.random() < P.TWM_EFFECT_SHARE)
+    mean = P.LOOKED_AFTER_2016[name] * P.ENTRY_RATE_PER_LOOKED_AFTER * years
+    n = int(rng.poisson(mean))
+    return n, draw_truth(name, rng)
+
+
+def _counts(journeys: Journeys, t: IdeaTruth) -> tuple[int, int]:
+    """Children whose gap's anchor fell before / on or after the split date and who reached its end.
+
+    The anchor is the gap's start stage (plus ``anchor_offset``); the split is the effect start
+    (or the test start, for ideas without an effect; 1 January 2016 when untested).
+    """
+    start, end = t.spec.gap
+    s, e = journeys.first[start] + t.spec.anchor_offset, journeys.first[end]
+    split = t.effect_start or t.test_start or dt.date(2016, 1, 1)
+    day = day_number(split)
+    done = ~np.isnan(s) & ~np.isnan(e) & (e >= s)
+    return int((done & (s < day)).sum()), int((done & (s >= day)).sum())
 
 
 def _canonical(name: str, n: int, raw: pd.DataFrame) -> pd.DataFrame:
@@ -222,18 +300,6 @@ def _canonical(name: str, n: int, raw: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out[list(EVENTS_COLUMNS)]
-
-
-def _first_days(n: int, raw: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Per child: day looked after and day of the first recommendation (NaN if none)."""
-    la = np.full(n, np.nan)
-    pr = np.full(n, np.nan)
-    stage, occ = raw["stage"].to_numpy(), raw["occurrence"].to_numpy()
-    first_la = stage == STAGES.index("looked_after")
-    first_pr = (stage == STAGES.index("permanence_recommended")) & (occ == 1)
-    la[raw["child"].to_numpy()[first_la]] = raw["day"].to_numpy()[first_la]
-    pr[raw["child"].to_numpy()[first_pr]] = raw["day"].to_numpy()[first_pr]
-    return la, pr
 
 
 def write_synthetic(
@@ -268,7 +334,7 @@ def write_synthetic(
     >>> with tempfile.TemporaryDirectory() as d:
     ...     written = write_synthetic(d, seed=7, authorities=["Shetland Islands"])
     ...     sorted(p.name for p in Path(d).iterdir())
-    ['README.txt', 'extracts', 'manifest.yaml', 'pdsa']
+    ['README.txt', 'extracts', 'manifest.yaml', 'pdsa', 'truth.csv']
     """
     names = resolve_authorities(authorities)
     root = Path(out)
@@ -281,6 +347,8 @@ def write_synthetic(
     for a in written:
         _write_csv(root / "extracts" / f"{a.slug}.csv", a.events)
         _dump_yaml(root / "pdsa" / f"{a.slug}.yaml", a.pdsa)
+    truth = pd.DataFrame([r for a in written for r in a.truth_rows()], columns=TRUTH_COLUMNS)
+    _write_csv(root / TRUTH_FILE, truth.astype(str))
     _dump_yaml(root / "manifest.yaml", _manifest(seed, written))
     (root / "README.txt").write_text(_README.format(seed=seed), encoding="utf-8")
     return written
@@ -301,13 +369,13 @@ def _manifest(seed: int, written: list[SynthAuthority]) -> dict[str, Any]:
         "seed": int(seed),
         "extract_date": P.EXTRACT_DATE.isoformat(),
         "generator": f"paceqi {__version__}",
+        "truth": TRUTH_FILE,
         "authorities": [
             {
                 "name": a.name,
                 "slug": a.slug,
                 "children": a.children,
-                "twm_introduced": a.twm_introduced.isoformat(),
-                "twm_effect": a.twm_effect,
+                "tests": [i for i, t in a.truth.items() if t.tested],
                 "extract": f"extracts/{a.slug}.csv",
                 "pdsa": f"pdsa/{a.slug}.yaml",
             }
@@ -336,11 +404,13 @@ Everything in this folder was made up by `paceqi synth` (seed {seed}). The autho
 are real Scottish council areas, but every child, date, route and PDSA cycle is invented.
 Do not use these files as evidence about any authority.
 
-manifest.yaml     seed, extract date and, per authority, the number of children, when the
-                  Two Week Planning Meeting was introduced, whether it had an effect in the
-                  simulation (twm_effect), and where its files are
+manifest.yaml     seed, extract date and, per authority, the number of children, the change
+                  ideas it tests and where its files are
 extracts/*.csv    long canonical events: authority, child_id, stage, date, occurrence, route,
                   outcome (one row per stage a child reached; children still waiting at the
                   extract date have no later stages and must be treated as censored)
-pdsa/*.yaml       the authority's PDSA ramp for the Two Week Planning Meeting (PDSA YAML v1)
+pdsa/*.yaml       the authority's PDSA ramps, one per change idea it tests (PDSA YAML v1)
+truth.csv         what really happens in the simulation, per authority and change idea:
+                  class (effect, no_effect, not_tested, trap_*), the stage gap and measures
+                  it moves, the size and start of the effect (docs/synth.md)
 """

@@ -17,9 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "synth",
         help="write a synthetic demo extract and PDSA cycles for the Scottish authorities",
         description=(
-            "Write synthetic (invented) permanence journeys and Two Week Planning Meeting PDSA "
-            "ramps for the 32 Scottish authorities: DIR/manifest.yaml, DIR/extracts/<slug>.csv, "
-            "DIR/pdsa/<slug>.yaml and DIR/README.txt. The same seed writes identical files."
+            "Write synthetic (invented) permanence journeys and PDSA ramps for the 32 Scottish "
+            "authorities, with a known truth of which change ideas work where: "
+            "DIR/manifest.yaml, DIR/extracts/<slug>.csv, DIR/pdsa/<slug>.yaml, DIR/truth.csv "
+            "and DIR/README.txt. The same seed writes identical files."
         ),
     )
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
@@ -45,11 +46,15 @@ def run(args: argparse.Namespace) -> int:
 
     written = write_synthetic(args.out, seed=args.seed, authorities=args.authorities)
     for a in written:
-        effect = "effect" if a.twm_effect else "no effect"
+        tested = [t for t in a.truth.values() if t.tested]
+        effects = sum(t.cls == "effect" for t in tested)
         print(
             f"{a.name}: {a.children} children, {len(a.events)} events, "
-            f"two week meeting from {a.twm_introduced.isoformat()} ({effect}) -> "
-            f"extracts/{a.slug}.csv, pdsa/{a.slug}.yaml"
+            f"tests {len(tested)} change idea{'s' if len(tested) != 1 else ''} "
+            f"({effects} with an effect) -> extracts/{a.slug}.csv, pdsa/{a.slug}.yaml"
         )
-    print(f"Wrote {len(written)} authorities to {args.out} (seed {args.seed}; synthetic data)")
+    print(
+        f"Wrote {len(written)} authorities and truth.csv to {args.out} "
+        f"(seed {args.seed}; synthetic data)"
+    )
     return 0

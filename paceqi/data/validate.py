@@ -28,6 +28,7 @@ Checks (the ``check`` names are stable; tests pin each message):
 ``bad_occurrence``         an occurrence that is not a whole number of 1 or more
 ``future_date``            a date after the extract date
 ``before_looked_after``    a stage dated before the child became looked after
+``returned_before_home``   a return to care dated before the child's first ``home_confirmed``
 ``duplicate_child``        a child id on more than one row of a wide extract
 ``duplicate_event``        the same event (child, stage, date or occurrence) twice in a long one
 =========================  ===================================================================
@@ -52,11 +53,14 @@ __all__ = [
     "row_list",
     "check_future_dates",
     "check_before_looked_after",
+    "check_returned_before_home",
     "check_duplicate_children",
     "check_duplicate_events",
 ]
 
 LOOKED_AFTER = "looked_after"
+HOME_CONFIRMED = "home_confirmed"
+RETURNED_TO_CARE = "returned_to_care"
 
 
 def _frame(rows: list[dict[str, object]] | None = None) -> pd.DataFrame:
@@ -339,6 +343,34 @@ def check_before_looked_after(ev: pd.DataFrame, problems: Problems) -> None:
         + "); expected it on or after that date"
     )
     problems.add_rows("before_looked_after", early["_row"], early["_col"], text)
+
+
+def check_returned_before_home(ev: pd.DataFrame, problems: Problems) -> None:
+    """Report a return to care (``returned_to_care``) dated before the child went home.
+
+    Only children with a ``home_confirmed`` date are checked: a child whose going home is not
+    recorded may still have returned to care (the missing date is the extract's gap, not an
+    impossible order).
+    """
+    keys = ["_kid"]
+    home = ev.loc[ev["stage"] == HOME_CONFIRMED]
+    back = ev.loc[ev["stage"] == RETURNED_TO_CARE]
+    if home.empty or back.empty:
+        return
+    first = home.sort_values("date").drop_duplicates(keys)[[*keys, "date", "_row"]]
+    first = first.rename(columns={"date": "_home_date", "_row": "_home_row"})
+    merged = back.merge(first, on=keys, how="inner")
+    early = merged.loc[merged["date"] < merged["_home_date"]]
+    if early.empty:
+        return
+    same = early["_row"] == early["_home_row"]
+    where = np.where(same, "on this row", "row " + early["_home_row"].astype(str))
+    text = (
+        "'returned_to_care' is dated before the child's first 'home_confirmed' date ("
+        + pd.Series(where, index=early.index)
+        + "); expected a return to care after the child went home"
+    )
+    problems.add_rows("returned_before_home", early["_row"], early["_col"], text)
 
 
 def check_duplicate_children(

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from paceqi.catalogue import Catalogue
+from paceqi.measures.journeys import TERMINAL_STAGES
 
 __all__ = [
     "JOURNEY_END_STAGES",
@@ -34,7 +35,8 @@ __all__ = [
 
 #: Stages that end a child's permanence journey: after them no earlier stage is awaited
 #: (shared DOMAIN.md rows 15-16: home confirmed = CSO terminated / ceased to be looked after).
-JOURNEY_END_STAGES = ("home_confirmed", "order_granted")
+#: The same stages close a journey in :func:`paceqi.measures.journeys`.
+JOURNEY_END_STAGES: tuple[str, ...] = tuple(TERMINAL_STAGES)
 
 #: The route of a child whose plan is not decided yet: every stage may still happen to them.
 UNDECIDED = "undecided"
@@ -126,7 +128,7 @@ def exit_stages(
     >>> from paceqi.catalogue import load_catalogue
     >>> later, ended = exit_stages(load_catalogue(), "looked_after", "adm_decision")
     >>> later[:3], ended
-    (('scra_referral', 'advice_hearing', 'application_lodged'), ('home_confirmed', 'order_granted'))
+    (('scra_referral', 'advice_hearing', 'application_lodged'), ('order_granted', 'home_confirmed'))
     """
     if end not in catalogue:
         return (), ()

@@ -164,6 +164,8 @@ def x_axis_label(
         return f"Date {start} (start cohort; grey: incomplete)"
     if cohort == "end":
         return f"{period.capitalize()} the result became known"
+    if d.kind == "proportion_reached" and d.target_days is None:
+        return f"{period.capitalize()} {start} (start cohort)"
     return f"{period.capitalize()} {start} (start cohort; grey: incomplete)"
 
 

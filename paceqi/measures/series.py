@@ -245,11 +245,17 @@ def _count_by_period(
 
 
 def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFrame:
-    """Share of each start-date cohort that has reached the end stage by ``as_of``.
+    """Share of each start-date cohort that reached the end stage (within a window, if given).
 
-    For balancing measures such as "% of recommendations later changed" (end = a derived
-    ``route_change`` event). Columns as :func:`within_target` with ``numerator`` = reached,
-    ``denominator`` = the whole cohort, ``waiting_*`` = 0 and ``reached_after_target`` = 0.
+    For balancing measures such as "% of recommendations changed within 12 months" (end = a
+    derived ``route_change`` event). Columns as :func:`within_target`.
+
+    With a target in ``iv`` (``target_days``, e.g. 365) the share is of children followed for
+    the whole window: numerator = reached within it; a child whose window has not passed yet
+    (``start + target > as_of``) is ``immature`` and left out, and their period is
+    ``incomplete`` (the same maturity rule as :func:`within_target`: a recent cohort has had
+    less time for the event, so counting it would look like an improvement). Without a
+    target: numerator = reached by ``as_of``, denominator = the whole cohort.
 
     Examples
     --------
@@ -261,19 +267,32 @@ def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFra
     """
     check_choice(period, "period", PERIODS)
     _require(iv, ("authority", "start_date", "reached", "as_of"))
+    reached = iv["reached"].to_numpy(dtype=bool)
+    target = (
+        pd.to_numeric(iv["target_days"], errors="coerce").to_numpy(dtype=float)
+        if "target_days" in iv
+        else np.full(len(iv), np.nan)
+    )
+    windowed = ~np.isnan(target)
+    elapsed = (pd.to_datetime(iv["as_of"]) - pd.to_datetime(iv["start_date"])).dt.days.to_numpy()
+    mature = ~windowed | (elapsed >= np.where(windowed, target, 0))
+    days = iv["days"].to_numpy() if windowed.any() else np.zeros(len(iv))
+    in_window = ~windowed | (days <= np.where(windowed, target, 0))
     counts = {
-        "numerator": iv["reached"].to_numpy(dtype=bool),
+        "numerator": mature & reached & in_window,
+        "denominator": mature,
+        "immature": ~mature,
         "children": np.ones(len(iv), dtype=bool),
     }
     out = _count_by_period(iv, iv["start_date"].to_numpy(dtype="datetime64[D]"), period, counts)
-    out["denominator"] = out["children"]
-    out["proportion"] = out["numerator"] / out["denominator"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["proportion"] = out["numerator"] / out["denominator"].where(out["denominator"] > 0)
     out["reached_after_target"] = 0
     out["waiting_past_target"] = 0
     out["waiting_within_target"] = 0
-    for c in ("missed", "exited", "immature"):
-        out[c] = 0
-    out["incomplete"] = False
+    out["missed"] = 0
+    out["exited"] = 0
+    out["incomplete"] = out["immature"] > 0
     out["partial"] = _partial(out["period"], period, iv)
     out["x"], out["y"], out["n"] = out["period"], out["numerator"], out["denominator"]
     return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
@@ -312,8 +331,8 @@ def child_series(iv: pd.DataFrame, *, horizon: int | None = None) -> pd.DataFram
 
     Children still waiting are kept (``censored=True``, ``days`` = days so far, a lower bound).
     A child who started less than ``horizon`` days before ``as_of`` is ``incomplete``: chart
-    them greyed and keep them out of the centre line, limits and rules (their cohort can show
-    only its fast cases so far). A complete child still waiting has waited at least
+    them apart ("incomplete") and keep them out of the centre line, limits and rules (their
+    cohort can show only its fast cases so far). A complete child still waiting has waited at least
     ``horizon`` days, longer than most finished waits, so their days so far are used as they
     are. Children who moved on without the end stage (``exit`` set) are not waits for it and
     are left out (see ``paceqi.measures.still_waiting`` for data-quality counts).

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from paceqi.catalogue import Catalogue
-from paceqi.measures._inputs import default_catalogue, events_and_as_of
+from paceqi.measures._inputs import check_routes, default_catalogue, events_and_as_of
 from paceqi.measures.applicability import EXIT_LATER_STAGE
 from paceqi.measures.definitions import MeasureDefinition
 from paceqi.measures.intervals import _resolve_target, interval_core
@@ -83,7 +83,7 @@ def still_waiting(
     frame, as_of_ts = events_and_as_of(events, as_of)
     cat = catalogue if catalogue is not None else default_catalogue()
     target = _resolve_target(cat, start, end, target_days, False)
-    route_filter = tuple(routes) if routes is not None else None
+    route_filter = check_routes(routes)
     iv = interval_core(frame, start, end, as_of_ts, route_filter, target, False, catalogue=cat)
     return iv[iv["censored"] & iv["exit"].isna()].reset_index(drop=True)
 

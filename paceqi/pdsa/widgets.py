@@ -34,7 +34,10 @@ __all__ = ["PredictionRow", "CycleForm", "CyclePicker", "RampView", "DiagramView
 
 _FULL = {"width": "100%"}
 _ERROR = f'<span style="color:{theme.ERROR_TEXT}">{{}}</span>'
-_WARN = f'<div role="alert" style="border-left:4px solid {theme.ORANGE};padding:4px 8px">{{}}</div>'
+_WARN = (
+    f'<div role="alert" style="border-left:4px solid {theme.WARNING_BORDER};padding:4px 8px">'
+    "{}</div>"
+)
 _MET = (("not yet", "not yet"), ("yes", "yes"), ("no", "no"))
 #: Fields the form does not show (kept by the store itself).
 _HIDDEN = ("predictions_recorded_at", "cycle_no")

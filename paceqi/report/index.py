@@ -1,52 +1,92 @@
-"""The batch's front pages: ``index.html`` and ``national.html``.
+"""The batch's front pages: ``index.html`` (who is improving) and ``national.html`` (Scotland).
 
-``index.html`` lists every report with its status and key figures; ``national.html`` compares
-authorities side by side. Both pages are built only from the JSON results the batch writes
-next to each report (``<notebook>/<slug>.json``, see :class:`paceqi.report.batch.RunResult`),
-so they list every report in the output folder, including those not re-run this time. They
-are self-contained (inline CSS and SVG, no scripts, no external URL); every value is escaped.
+Both pages are built only from the JSON results the batch writes next to each report
+(``<notebook>/<slug>.json``, see :class:`paceqi.report.batch.RunResult`), and within them only
+from each report's recorded :class:`~paceqi.report.keyfigures.KeyFigures`: an index cell shows
+the report's own answer and numbers, never a recomputation. The HTML is in Jinja templates
+(``templates/pages/``, autoescaped); this module prepares what they show. Every count and
+percentage passes the privacy rule of :mod:`paceqi.privacy`; every page carries the handling
+marking. The pages are self-contained (inline CSS and SVG, no script): the index groups the
+reports by answer and filters "test recorded / not recorded" with CSS alone.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import json
 import math
+import re
+import statistics
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from paceqi.charts import theme
+from paceqi.privacy import MIN_COUNT, count_text, handling_marking, percent
 from paceqi.report._files import atomic_write_text
+from paceqi.report.keyfigures import STATUSES, KeyFigures
 
-__all__ = ["write_index", "load_results", "index_html", "national_html", "FIGURE_LABELS"]
+__all__ = [
+    "write_index",
+    "load_results",
+    "index_html",
+    "national_html",
+    "idea_title",
+    "icon",
+    "sparkline",
+    "STATUS_TEXT",
+    "STATUS_LABEL",
+]
 
-#: Display names of the figures notebooks are asked to record (docs/batch.md).
-FIGURE_LABELS: dict[str, str] = {
-    "median_days": "Median days",
-    "pct_within_target": "% within target",
-    "children_waiting": "Children still waiting",
-    "children": "Children",
+#: Each answer's short label in an index cell, and what it means (the legend). The keys are
+#: the verdict's statuses (:data:`paceqi.report.keyfigures.STATUSES`) plus the index's own.
+STATUS_LABEL: dict[str, tuple[str, str]] = {
+    "failed": ("Failed", "The report did not finish: open it to see the failing step."),
+    "yes": ("Yes", "A sustained improvement of the primary outcome after the test started."),
+    "around_start": (
+        "Yes, around the start",
+        "A sustained improvement beginning around the test start.",
+    ),
+    "partly": ("Partly", "Part of the outcome improved after the test started."),
+    "too_early": ("Too early", "Too few points since the test started to see a shift."),
+    "no_sign": (
+        "No sign yet",
+        "Enough points since the test started, and no sustained improvement.",
+    ),
+    "worse": ("Worse", "The primary outcome got worse after the test started."),
+    "began_before": ("Began before", "The improvement began before the test started."),
+    "too_few": ("Too few data", "Too few data to judge the primary outcome."),
+    "not_tested": (
+        "No test",
+        "No test of change is recorded, so before and after cannot be compared.",
+    ),
+    "baseline": (
+        "Baseline",
+        "A baseline report: where the delay sits before any change is tested.",
+    ),
+    "none": ("No answer recorded", "The report finished but recorded no key figures."),
 }
-#: Records that are not key figures (shown as icons, or in the report footer).
-_NOT_FIGURES = {"variation", "assurance", "provenance", "rules"}
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;
-margin:0 auto;max-width:72rem;padding:0 1rem 2rem;line-height:1.45}
-header{border-bottom:3px solid #0072B2;padding:.75rem 0 .5rem;margin-bottom:1rem}
-h1{font-size:1.6rem;margin:.25rem 0}h2{font-size:1.25rem;margin:1.5rem 0 .5rem}
-a{color:#0072B2}table{border-collapse:collapse;font-size:.92rem;font-variant-numeric:tabular-nums}
-th,td{border-bottom:1px solid #d0d0d0;padding:.3rem .6rem;text-align:right;vertical-align:middle}
-th{background:#f2f2f2}td.l,th.l{text-align:left}.ok{color:#006b45}.failed{color:#b00020;font-weight:600}
-.err{color:#555;font-size:.85rem;text-align:left;max-width:28rem}.summary{color:#555}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.75rem}
-.card{border:1px solid #d0d0d0;padding:.4rem .5rem;font-size:.85rem}.card b{display:block}
-svg.icon{vertical-align:middle}footer{margin-top:2rem;color:#555;font-size:.8rem}
-@media print{body{max-width:none}a{color:inherit;text-decoration:none}table{break-inside:auto}
-tr{break-inside:avoid}}
-"""
+STATUS_TEXT = {key: text for key, (_, text) in STATUS_LABEL.items()}
+_ORDER = {
+    s: i
+    for i, s in enumerate(
+        (
+            "failed",
+            "yes",
+            "around_start",
+            "partly",
+            "too_early",
+            "no_sign",
+            "worse",
+            "began_before",
+            "too_few",
+            "not_tested",
+            "baseline",
+            "none",
+        )
+    )
+}
 
 
 def load_results(folder: str | Path) -> list[dict[str, Any]]:
@@ -63,40 +103,46 @@ def load_results(folder: str | Path) -> list[dict[str, Any]]:
     return sorted(results, key=lambda r: (str(r["notebook"]), str(r["authority"]).lower()))
 
 
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+@lru_cache(maxsize=64)
+def idea_title(notebook: str) -> str:
+    """Return a change idea's human title: its notebook's ``# `` heading, before any colon.
+
+    Falls back to the measures file's ``label``, then to the name with spaces.
+
+    Examples
+    --------
+    >>> idea_title("two_week_planning_meeting")
+    'Two Week Planning Meeting'
+    """
+    from paceqi._paths import notebooks_dir, parameters_dir
+    from paceqi.report.render import notebook_title
+
+    path = notebooks_dir() / "change_ideas" / f"{notebook}.ipynb"
+    try:
+        found = notebook_title(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        found = None
+    if found:
+        return found
+    try:
+        import yaml
+
+        doc = yaml.safe_load((parameters_dir() / "measures" / f"{notebook}.yaml").read_text())
+        if isinstance(doc, dict) and doc.get("label"):
+            return str(doc["label"])
+    except (OSError, ValueError, ImportError):
+        pass
+    return notebook.replace("_", " ")
 
 
-def _label(name: str) -> str:
-    return FIGURE_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_series(value: Any) -> bool:
-    return isinstance(value, list) and len(value) >= 2 and all(_is_number(v) for v in value)
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else ("yes" if value else "no")
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    if isinstance(value, list):
-        return ""
-    return str(value)
-
-
-def icon(kind: str, value: Any) -> str:
+def icon(kind: str, value: Any, size: int = 24) -> str:
     """Return the inline SVG icon of a variation or assurance value (escaped text if unknown).
 
     The icons are the ones every chart and report uses (:mod:`paceqi.charts.icons`), keyed to
     the ``paceqi.spc`` vocabulary (``res.summary.variation`` / ``.assurance``).
     """
+    import html
+
     from paceqi.charts.icons import assurance_icon, variation_icon
     from paceqi.errors import OptionsError
 
@@ -104,105 +150,28 @@ def icon(kind: str, value: Any) -> str:
         return ""
     draw = variation_icon if kind == "variation" else assurance_icon
     try:
-        svg = draw(str(value), size=24)
+        svg = draw(str(value), size=size)
     except OptionsError:
-        return _e(value)
+        return html.escape(str(value))
     # inline SVG in HTML needs no namespace; keep the page free of any URL
     return svg.replace(' xmlns="http://www.w3.org/2000/svg"', "")
 
 
-def _figure_names(results: Iterable[dict[str, Any]], series: bool = False) -> list[str]:
-    names: dict[str, None] = {}
-    for r in results:
-        for name, value in (r.get("figures") or {}).items():
-            if name in _NOT_FIGURES:
-                continue
-            if (series and _is_series(value)) or (not series and _is_number(value)):
-                names.setdefault(name, None)
-    return list(names)
+def _symbol(kind: str, value: str) -> tuple[str, str, str] | None:
+    """(id, viewBox, inner SVG) of an icon, to define once and ``<use>`` in every cell."""
+    svg = icon(kind, value)
+    found = re.match(r'<svg[^>]*viewBox="([^"]+)"[^>]*>(.*)</svg>$', svg, re.S)
+    if not found:
+        return None
+    inner = re.sub(r"<title>.*?</title>", "", found.group(2), flags=re.S)
+    return f"{kind[0]}-{value}", found.group(1), inner
 
 
-def _status_cell(r: dict[str, Any]) -> str:
-    href = r.get("html_path") or ""
-    if r.get("status") == "ok":
-        return f'<td class="l ok"><a href="{_e(href)}">ok</a></td>'
-    target = f"{href}#papermill-error-cell" if href else ""
-    link = f'<a href="{_e(target)}">failed</a>' if target else "failed"
-    return f'<td class="l failed">{link}</td>'
+def _icon_text(kind: str, value: str | None) -> str:
+    from paceqi.charts.icons import ASSURANCE_TEXT, VARIATION_TEXT
 
-
-def _error_cell(r: dict[str, Any]) -> str:
-    if r.get("status") == "ok":
-        return '<td class="err"></td>'
-    where = f"cell {r['execution_count']}: " if r.get("execution_count") else ""
-    text = f"{where}{r.get('ename') or 'Error'}: {r.get('evalue') or ''}"
-    return f'<td class="err">{_e(text[:300])}</td>'
-
-
-def _page(title: str, body: str, other: tuple[str, str] | None = None) -> str:
-    when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    nav = f' · <a href="{_e(other[0])}">{_e(other[1])}</a>' if other else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{_e(title)}</h1></header><main>{body}</main>"
-        f"<footer>Written by paceqi {_e(_version())} on {when}{nav}</footer></body></html>\n"
-    )
-
-
-def _version() -> str:
-    from paceqi import __version__
-
-    return __version__
-
-
-def _groups(results: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for r in results:
-        groups.setdefault(str(r["notebook"]), []).append(r)
-    return groups
-
-
-def index_html(results: Sequence[dict[str, Any]]) -> str:
-    """Return the index page: one table per change idea, one row per authority."""
-    n_fail = sum(r.get("status") != "ok" for r in results)
-    parts = [
-        f'<p class="summary">{len(results)} reports: {len(results) - n_fail} ok, '
-        f'<span class="{"failed" if n_fail else ""}">{n_fail} failed</span>.</p>'
-    ]
-    for notebook, rows in _groups(results).items():
-        figures = _figure_names(rows)
-        has_var = any("variation" in (r.get("figures") or {}) for r in rows)
-        has_ass = any("assurance" in (r.get("figures") or {}) for r in rows)
-        head = ['<th class="l" scope="col">Authority</th>', '<th class="l" scope="col">Report</th>']
-        head += [f'<th scope="col">{_e(_label(f))}</th>' for f in figures]
-        head += ['<th scope="col">Variation</th>'] if has_var else []
-        head += ['<th scope="col">Assurance</th>'] if has_ass else []
-        head += ['<th class="l" scope="col">Problem</th>']
-        body = []
-        for r in rows:
-            figs = r.get("figures") or {}
-            cells = [f'<th class="l" scope="row">{_e(r["authority"])}</th>', _status_cell(r)]
-            cells += [f"<td>{_e(_fmt(figs.get(f)))}</td>" for f in figures]
-            cells += [f"<td>{icon('variation', figs.get('variation'))}</td>"] if has_var else []
-            cells += [f"<td>{icon('assurance', figs.get('assurance'))}</td>"] if has_ass else []
-            cells.append(_error_cell(r))
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        title = notebook.replace("_", " ").capitalize()
-        parts.append(
-            f'<h2 id="{_e(notebook)}">{_e(title)}</h2><table><thead><tr>{"".join(head)}</tr>'
-            f"</thead><tbody>{''.join(body)}</tbody></table>"
-        )
-    return _page("paceqi reports", "".join(parts), ("national.html", "National roll-up"))
-
-
-def _bar(value: float, top: float, width: int = 160) -> str:
-    length = 0 if top <= 0 else max(1, round(width * max(value, 0) / top))
-    return (
-        f'<svg width="{width}" height="12" role="presentation" aria-hidden="true">'
-        f'<rect width="{length}" height="12" fill="{theme.BLUE}"/></svg>'
-    )
+    texts = VARIATION_TEXT if kind == "variation" else ASSURANCE_TEXT
+    return texts.get(value or "", "")
 
 
 def sparkline(values: Sequence[float], width: int = 160, height: int = 40) -> str:
@@ -215,9 +184,7 @@ def sparkline(values: Sequence[float], width: int = 160, height: int = 40) -> st
         return round(height - 3 - (v - lo) / span * (height - 6), 1)
 
     points = " ".join(f"{round(i * step, 1)},{y(v)}" for i, v in enumerate(values))
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    median = statistics.median(values)
     return (
         f'<svg width="{width}" height="{height}" role="presentation" aria-hidden="true">'
         f'<line x1="0" x2="{width}" y1="{y(median)}" y2="{y(median)}" stroke="{theme.GREY}" '
@@ -226,70 +193,305 @@ def sparkline(values: Sequence[float], width: int = 160, height: int = 40) -> st
     )
 
 
-def national_html(results: Sequence[dict[str, Any]]) -> str:
-    """Return the national roll-up: each recorded figure compared across authorities."""
-    parts = []
-    for notebook, rows in _groups(results).items():
-        ok_rows = [r for r in rows if r.get("status") == "ok"]
-        title = notebook.replace("_", " ").capitalize()
-        parts.append(f'<h2 id="{_e(notebook)}">{_e(title)}</h2>')
-        missing = len(rows) - len(ok_rows)
-        if missing:
-            parts.append(
-                f'<p class="summary">{missing} authorit{"y" if missing == 1 else "ies"} '
-                'without a finished report (see the <a href="index.html">index</a>).</p>'
-            )
-        figures = _figure_names(ok_rows)
-        if figures:
-            head = '<th class="l" scope="col">Authority</th>' + "".join(
-                f'<th scope="col" colspan="2">{_e(_label(f))}</th>' for f in figures
-            )
-            tops = {
-                f: max(
-                    [abs(r["figures"][f]) for r in ok_rows if _is_number(r["figures"].get(f))]
-                    or [0]
-                )
-                for f in figures
+# -- formatting shared by both pages ------------------------------------------------------------
+def _value(value: float | None, unit: str) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return (
+        f"{value:.0f}%"
+        if unit == "%"
+        else f"{value:.0f} days"
+        if unit == "days"
+        else f"{value:.1f}"
+    )
+
+
+def _numbers(k: KeyFigures) -> str:
+    """Return the cell's numbers: the primary measure before → since the test."""
+    if k.kind == "baseline":
+        return ""
+    if k.baseline is None and k.latest is None:
+        return ""
+    return f"{_value(k.baseline, k.unit)} → {_value(k.latest, k.unit)}"
+
+
+def _error(r: dict[str, Any]) -> str:
+    where = f"cell {r['execution_count']}: " if r.get("execution_count") else ""
+    return f"{where}{r.get('ename') or 'Error'}: {r.get('evalue') or ''}"[:300]
+
+
+def _cell(r: dict[str, Any]) -> dict[str, Any]:
+    href = str(r.get("html_path") or "")
+    k = KeyFigures.from_result(r) if r.get("status") == "ok" else None
+    if r.get("status") != "ok":
+        status = "failed"
+    elif k is None:
+        status = "none"
+    elif k.kind == "baseline":
+        status = "baseline"
+    else:
+        status = k.status
+    headline = k.headline if k else ""
+    if k and k.kind == "baseline":
+        headline = f"Longest past target: {k.delay}" if k.delay else "No stage past its target"
+    return {
+        "notebook": r["notebook"],
+        "authority": r["authority"],
+        "href": href if status != "failed" else (f"{href}#papermill-error-cell" if href else ""),
+        "status": status,
+        "label": STATUS_LABEL[status][0],
+        "css": _css(status),
+        "order": _ORDER[status],
+        "headline": headline,
+        "numbers": _numbers(k) if k else "",
+        "variation": k.variation if k and k.kind == "test" else None,
+        "assurance": k.assurance if k and k.kind == "test" else None,
+        "test": "yes" if k and k.test_recorded else "no",
+        "error": _error(r) if status == "failed" else "",
+    }
+
+
+def _css(status: str) -> str:
+    return "pq-" + status.replace("_", "-")
+
+
+def _ideas(results: Sequence[dict[str, Any]], cells: Sequence[dict[str, Any]]) -> list[dict]:
+    names: dict[str, None] = {}
+    for r in results:
+        names.setdefault(str(r["notebook"]), None)
+    baseline = {c["notebook"] for c in cells if c["status"] == "baseline"}
+    tests = {n: sum(c["test"] == "yes" for c in cells if c["notebook"] == n) for n in names}
+    ordered = sorted(names, key=lambda n: (n in baseline, -tests[n], idea_title(n).lower()))
+    return [{"notebook": n, "title": idea_title(n)} for n in ordered]
+
+
+def _env() -> Any:
+    import jinja2
+
+    from paceqi._paths import templates_dir
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / "pages")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["count"] = lambda n, noun="children": count_text(n, noun)
+    return env
+
+
+def _common(title: str) -> dict[str, Any]:
+    from paceqi import __version__
+
+    return {
+        "title": title,
+        "marking": handling_marking(),
+        "version": __version__,
+        "written": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "min_count": MIN_COUNT,
+    }
+
+
+def index_html(results: Sequence[dict[str, Any]]) -> str:
+    """Return the index page: one grid of authorities × change ideas, each cell a report's answer.
+
+    Parameters
+    ----------
+    results : list of dict
+        Batch results (:func:`load_results`).
+    """
+    cells = [_cell(r) for r in results]
+    ideas = _ideas(results, cells)
+    by_key = {(c["authority"], c["notebook"]): c for c in cells}
+    authorities = sorted({c["authority"] for c in cells}, key=str.lower)
+    rows = [
+        {"authority": a, "cells": [by_key.get((a, i["notebook"])) for i in ideas]}
+        for a in authorities
+    ]
+    used = {("variation", c["variation"]) for c in cells if c["variation"]}
+    used |= {("assurance", c["assurance"]) for c in cells if c["assurance"]}
+    symbols = [s for kind, value in sorted(used) if (s := _symbol(kind, value))]
+    texts = {f"{kind[0]}-{value}": _icon_text(kind, value) for kind, value in used}
+    groups = []
+    for status in sorted({c["status"] for c in cells}, key=_ORDER.__getitem__):
+        members = sorted(
+            (c for c in cells if c["status"] == status),
+            key=lambda c: (idea_title(c["notebook"]).lower(), c["authority"].lower()),
+        )
+        groups.append({"label": STATUS_LABEL[status][0], "css": _css(status), "cells": members})
+    legend = [
+        {"label": label, "css": _css(s), "text": text}
+        for s, (label, text) in STATUS_LABEL.items()
+        if any(c["status"] == s for c in cells)
+    ]
+    icon_legend = [{"id": f"{k[0]}-{v}", "text": texts[f"{k[0]}-{v}"]} for k, v in sorted(used)]
+    failed = [c for c in cells if c["status"] == "failed"]
+    return (
+        _env()
+        .get_template("index.html.j2")
+        .render(
+            **_common("paceqi reports: who is improving?"),
+            ideas=ideas,
+            rows=rows,
+            groups=groups,
+            legend=legend,
+            icon_legend=icon_legend,
+            symbols=symbols,
+            icon_texts=texts,
+            failed=failed,
+            n_reports=len(cells),
+            n_failed=len(failed),
+            n_test=sum(c["test"] == "yes" for c in cells),
+        )
+    )
+
+
+# -- national roll-up ---------------------------------------------------------------------------
+def _pooled(items: Iterable[tuple[int | None, int | None]]) -> tuple[int, int]:
+    n = within = 0
+    for a, b in items:
+        n += a or 0
+        within += b or 0
+    return n, within
+
+
+def _n(n: int | None) -> str:
+    """Return a count for a table cell: the number, or "fewer than 5" (:mod:`paceqi.privacy`)."""
+    if not n:
+        return "0"
+    text = count_text(n, "children")
+    return text.removesuffix(" children")
+
+
+def _pct(within: int | None, n: int | None) -> str:
+    value = percent(within, n)
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    found = [v for v in values if v is not None and math.isfinite(v)]
+    return statistics.median(found) if found else None
+
+
+def _idea_rollup(notebook: str, figures: list[tuple[str, KeyFigures]]) -> dict[str, Any]:
+    tests = [(a, k) for a, k in figures if k.test_recorded]
+    before_n, before_within = _pooled((k.before_n, k.before_within) for _, k in tests)
+    after_n, after_within = _pooled((k.after_n, k.after_within) for _, k in tests)
+    ranked = []
+    for authority, k in figures:
+        after = percent(k.after_within, k.after_n)
+        before = percent(k.before_within, k.before_n)
+        ranked.append(
+            {
+                "authority": authority,
+                "label": STATUS_LABEL[k.status][0],
+                "css": _css(k.status),
+                "test": k.test_recorded,
+                "before": "–" if before is None else f"{before:.0f}%",
+                "after": "–" if after is None else f"{after:.0f}%",
+                "change": "–"
+                if before is None or after is None
+                else f"{after - before:+.0f} points",
+                "before_n": _n(k.before_n) if k.test_recorded else "",
+                "after_n": _n(k.after_n) if k.test_recorded else "",
+                "sort": -1.0 if after is None else after,
+                "primary": f"{_value(k.baseline, k.unit)} → {_value(k.latest, k.unit)}",
             }
-            body = []
-            for r in ok_rows:
-                figs = r.get("figures") or {}
-                cells = [f'<th class="l" scope="row">{_e(r["authority"])}</th>']
-                for f in figures:
-                    value = figs.get(f)
-                    bar = _bar(value, tops[f]) if _is_number(value) else ""
-                    cells.append(f'<td>{_e(_fmt(value))}</td><td class="l">{bar}</td>')
-                body.append("<tr>" + "".join(cells) + "</tr>")
-            medians = []
-            for f in figures:
-                values = sorted(r["figures"][f] for r in ok_rows if _is_number(r["figures"].get(f)))
-                if values:
-                    m = len(values) // 2
-                    med = values[m] if len(values) % 2 else (values[m - 1] + values[m]) / 2
-                    medians.append(f"<td>{_e(_fmt(float(med)))}</td><td></td>")
-                else:
-                    medians.append("<td></td><td></td>")
-            body.append(
-                '<tr><th class="l" scope="row">Median of authorities</th>'
-                + "".join(medians)
-                + "</tr>"
-            )
-            parts.append(
-                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            )
-        for name in _figure_names(ok_rows, series=True):
-            cards = []
-            for r in ok_rows:
-                value = (r.get("figures") or {}).get(name)
-                if _is_series(value):
-                    cards.append(
-                        f'<div class="card"><b>{_e(r["authority"])}</b>{sparkline(value)}'
-                        f"<span>last {_e(_fmt(value[-1]))}</span></div>"
-                    )
-            parts.append(f'<h3>{_e(_label(name))}</h3><div class="grid">{"".join(cards)}</div>')
-        if not figures and not ok_rows:
-            parts.append("<p>No finished reports yet.</p>")
-    return _page("paceqi national roll-up", "".join(parts), ("index.html", "All reports"))
+        )
+    ranked.sort(key=lambda r: (-r["sort"], r["authority"].lower()))
+    statuses = {s: sum(k.status == s for _, k in figures) for s in _ORDER if s in STATUSES}
+    return {
+        "notebook": notebook,
+        "title": idea_title(notebook),
+        "primary": next((k.primary for _, k in figures if k.primary), ""),
+        "authorities": len(figures),
+        "with_test": len(tests),
+        "statuses": [(STATUS_LABEL[s][0], _css(s), n) for s, n in statuses.items() if n],
+        "before_n": _n(before_n),
+        "after_n": _n(after_n),
+        "before_pct": _pct(before_within, before_n),
+        "after_pct": _pct(after_within, after_n),
+        "before_median": _value(_median(k.before_median for _, k in tests), "days"),
+        "after_median": _value(_median(k.after_median for _, k in tests), "days"),
+        "ranked": ranked,
+    }
+
+
+def _stages(per_authority: dict[str, KeyFigures]) -> list[dict[str, Any]]:
+    table: dict[str, list[Any]] = {}
+    for k in per_authority.values():
+        for s in k.stages:
+            table.setdefault(s.segment, []).append(s)
+    rows = []
+    for segment, stages in table.items():
+        medians = [s.median_days for s in stages if s.median_days is not None]
+        target = _median(s.target_days for s in stages)
+        over = sum(
+            1
+            for s in stages
+            if s.median_days is not None and s.target_days is not None
+            if s.median_days > s.target_days
+        )
+        median = _median(medians)
+        rows.append(
+            {
+                "segment": segment,
+                "median": _value(median, "days"),
+                "target": _value(target, "days") if target is not None else "no target",
+                "over": (median - target) if median is not None and target is not None else None,
+                "past": over,
+                "authorities": len(stages),
+                "children": _n(sum(s.children or 0 for s in stages)),
+            }
+        )
+    rows.sort(key=lambda r: (r["over"] is None, -(r["over"] or 0)))
+    for r in rows:
+        r["over"] = "" if r["over"] is None else f"{r['over']:+.0f} days"
+    return rows
+
+
+def national_html(results: Sequence[dict[str, Any]]) -> str:
+    """Return the national roll-up: Scotland figures, before/after by change idea, by stage.
+
+    Parameters
+    ----------
+    results : list of dict
+        Batch results (:func:`load_results`).
+    """
+    figures: dict[str, list[tuple[str, KeyFigures]]] = {}
+    failed = 0
+    for r in results:
+        k = KeyFigures.from_result(r) if r.get("status") == "ok" else None
+        if k is None:
+            failed += r.get("status") != "ok"
+            continue
+        figures.setdefault(str(r["notebook"]), []).append((str(r["authority"]), k))
+    per_authority: dict[str, KeyFigures] = {}
+    for notebook in sorted(figures):  # the baseline report's stages first, else any report
+        for authority, k in figures[notebook]:
+            if k.kind == "baseline" or authority not in per_authority:
+                per_authority[authority] = k
+    ideas = [
+        _idea_rollup(n, rows)
+        for n, rows in sorted(figures.items(), key=lambda kv: idea_title(kv[0]).lower())
+        if any(k.kind == "test" for _, k in rows)
+    ]
+    children = sum(k.children or 0 for k in per_authority.values())
+    return (
+        _env()
+        .get_template("national.html.j2")
+        .render(
+            **_common("paceqi national roll-up: Scotland"),
+            authorities=len(per_authority),
+            children=count_text(children),
+            n_failed=failed,
+            ideas=ideas,
+            stages=_stages(per_authority),
+            tested=[i for i in ideas if i["with_test"]],
+            untested=[i for i in ideas if not i["with_test"]],
+        )
+    )
 
 
 def write_index(folder: str | Path) -> Path:

@@ -4,7 +4,11 @@ One :class:`Renderer` (one ``HTMLExporter``) is reused for every report: buildin
 environment costs ~0.2 s, a reused exporter ~10-20 ms per report (``/work/shared/JUPYTER.md``
 §2.7). Code, prompts, the ``parameters``/``injected-parameters`` cells and ``record`` outputs are
 removed; papermill's error banner is kept so a failed run renders as a readable error page.
-After rendering, a contents list is built from the ``<h2>``/``<h3>`` headings.
+After rendering, a contents list is built from the ``<h2>``/``<h3>`` headings (collapsed, so the
+first screen is the answer), and the privacy rule (:mod:`paceqi.privacy`) is applied to every
+text node of the page: no count of 1-4 children, no row-number list, no absolute path (path
+parameters are printed relative to the project, or as file names). Every page carries the
+handling marking (:func:`paceqi.privacy.handling_marking`) in its masthead and footer.
 """
 
 from __future__ import annotations
@@ -73,8 +77,9 @@ def add_contents(page: str) -> str:
     main = _HEADING.sub(visit, main)
     if entries:
         toc = (
-            '<nav class="pq-toc" aria-labelledby="pq-toc-title">'
-            f'<p id="pq-toc-title" class="pq-toc-title">Contents</p>{_toc_list(entries)}</nav>'
+            '<nav class="pq-toc" aria-labelledby="pq-toc-title"><details>'
+            '<summary id="pq-toc-title" class="pq-toc-title">Contents'
+            f"</summary>{_toc_list(entries)}</details></nav>"
         )
     else:
         toc = ""
@@ -119,17 +124,20 @@ class Renderer:
     ----------
     template_dir : path, optional
         Folder holding ``paceqi/`` (default: the project's ``templates/``).
+    marking : str, optional
+        Handling marking for masthead and footer (default:
+        :func:`paceqi.privacy.handling_marking`).
 
     Notes
     -----
     Not thread-safe: use one per thread (the batch keeps one per kernel-pool thread).
     """
 
-    def __init__(self, template_dir: str | Path | None = None) -> None:
-        from nbconvert import HTMLExporter
+    def __init__(self, template_dir: str | Path | None = None, marking: str | None = None) -> None:
         from traitlets.config import Config
 
         from paceqi._paths import templates_dir
+        from paceqi.report.export import HTMLExporter
 
         folder = Path(template_dir) if template_dir is not None else templates_dir()
         if not (folder / "paceqi" / "index.html.j2").is_file():
@@ -148,6 +156,7 @@ class Renderer:
         config.HTMLExporter.template_name = "paceqi"
         config.HTMLExporter.embed_images = True
         self.template_dir = folder
+        self.marking = marking
         self._exporter = HTMLExporter(config=config)
 
     def render(self, nb: Any, title: str | None = None) -> str:
@@ -155,10 +164,48 @@ class Renderer:
         import copy
         import warnings
 
+        from paceqi.privacy import handling_marking, redact_html
+
         nb = copy.deepcopy(nb)
-        resources = {"metadata": {"name": title or "paceqi report"}}
+        _publish_parameters(nb)
+        resources = {
+            "metadata": {"name": notebook_title(nb) or title or "paceqi report"},
+            "paceqi_marking": self.marking or handling_marking(),
+        }
         with warnings.catch_warnings():
             # outputs carrying only a custom mimetype would warn; records are removed anyway
             warnings.simplefilter("ignore", UserWarning)
             body, _ = self._exporter.from_notebook_node(nb, resources=resources)
-        return add_contents(body)
+        return redact_html(add_contents(body))
+
+
+def notebook_title(nb: Any) -> str | None:
+    """Return the human title of a report notebook: its first ``# `` heading, before any colon.
+
+    Examples
+    --------
+    >>> notebook_title({"cells": [{"cell_type": "markdown", "source": "# Court and SCRA: x"}]})
+    'Court and SCRA'
+    """
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        for line in source.splitlines():
+            if line.startswith("# "):
+                return line[2:].split(":", 1)[0].strip() or None
+    return None
+
+
+def _publish_parameters(nb: Any) -> None:
+    """Print every path parameter relative to the project (or as a file name), never absolute."""
+    from paceqi.privacy import public_path
+
+    meta = nb.get("metadata", {})
+    for holder in (meta.get("paceqi", {}), meta.get("papermill", {})):
+        params = holder.get("parameters") if isinstance(holder, dict) else None
+        if isinstance(params, dict):
+            for name, value in list(params.items()):
+                if isinstance(value, str) and ("/" in value or "\\" in value):
+                    params[name] = public_path(value)

@@ -1,14 +1,12 @@
-"""Plain matplotlib charts of the teaching simulations.
+"""Charts of the teaching simulations (matplotlib figures, so notebooks export them as PNG).
 
 Each function reads a simulation result and returns a :class:`matplotlib.figure.Figure`; it
-computes nothing statistical itself (centre lines and limits come from the ``paceqi.spc``
-result when one is given). Colours are matplotlib's default cycle references (``C0``, ``C1``
-...) so that the project theme (``paceqi.charts.theme``) can restyle them.
-
-After the chart helpers are merged, :func:`rules_figure`, :func:`red_beads_figure`,
-:func:`pdsa_figure` (with the cycle annotations) and the left panel of
-:func:`journey_figure` are the places to call ``paceqi.charts.spc_chart`` instead of drawing
-the series here.
+computes nothing statistical itself. The SPC charts (:func:`rules_figure`,
+:func:`red_beads_figure`) are drawn by the project's chart code,
+:func:`paceqi.charts.spc_figure`, from the ``paceqi.spc`` result (centre line, limits, phases,
+signals and the rule set in the caption); this module adds what only the exercise knows (the
+true change point, the periods of the red bead experiment). The other charts are plain
+matplotlib with the default colour cycle.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from paceqi.charts import spc_figure
 from paceqi.teach.funnel import RULE_LABELS
 
 __all__ = [
@@ -74,21 +73,13 @@ def rules_figure(comparison: Any, *, true_change_x: int | None = None) -> Figure
     matplotlib.figure.Figure
     """
     rules = list(comparison.summary["rules"])
-    fig, axes = _new(len(rules), 1, figsize=(8, 2.6 * len(rules)), sharex=True, squeeze=False)
+    fig, axes = _new(len(rules), 1, figsize=(8, 2.8 * len(rules)), sharex=True, squeeze=False)
     for ax, r in zip(axes[:, 0], rules, strict=True):
-        pts = comparison.points[comparison.points["rules"] == r]
-        ax.plot(pts["x"], pts["y"], marker="o", ms=4, lw=1, color="C0")
-        res_pts = comparison.results[r].points
-        for col, style in (("cl", "-"), ("lcl", ":"), ("ucl", ":")):
-            if col in res_pts.columns and res_pts[col].notna().any():
-                ax.plot(pts["x"], res_pts[col].to_numpy(), ls=style, color="0.35", lw=1)
-        sig = pts[pts["signal"]]
-        ax.scatter(sig["x"], sig["y"], color="C3", zorder=3, s=36, label="signal")
-        if true_change_x is not None:
-            ax.axvline(true_change_x - 0.5, ls="--", color="C2", lw=1, label="true change")
         row = comparison.summary.set_index("rules").loc[r]
         verdict = "signal" if row["signal"] else "no signal"
-        ax.set_title(f"{r}: {verdict}", loc="left", fontsize=10)
+        spc_figure(comparison.results[r], ax=ax, title=f"{r}: {verdict}")
+        if true_change_x is not None:
+            ax.axvline(true_change_x - 0.5, ls="--", color="C2", lw=1, label="true change")
     axes[-1, 0].set_xlabel("point")
     return fig
 
@@ -129,22 +120,24 @@ def red_beads_figure(beads: pd.DataFrame, result: Any | None = None) -> Figure:
     beads : pandas.DataFrame
         The experiment (output of :mod:`paceqi.teach.red_beads`).
     result : SPCResult, optional
-        ``paceqi.spc(chart="p")`` of :func:`~paceqi.teach.red_beads.p_chart_data`; its
-        ``points`` columns ``cl, lcl, ucl`` are drawn.
+        ``paceqi.spc(chart="p")`` of :func:`~paceqi.teach.red_beads.p_chart_data`, drawn by
+        :func:`paceqi.charts.spc_figure` (limits, phases, signals); without it the
+        proportions alone.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    # a pyplot figure (drawn into by spc_figure): Jupyter's inline backend displays those
     fig, ax = _new(figsize=(9, 3.6))
-    x = np.arange(1, len(beads) + 1)
-    p = beads["red"].to_numpy() / beads["paddle"].to_numpy()
-    ax.plot(x, p, marker="o", ms=4, lw=1, color="C0")
-    if result is not None:
-        pts = result.points
-        for col, style in (("cl", "-"), ("lcl", ":"), ("ucl", ":")):
-            if col in pts.columns:
-                ax.step(x, pts[col].to_numpy(dtype=float), where="mid", ls=style, color="0.35")
+    if result is None:
+        x = np.arange(1, len(beads) + 1)
+        ax.plot(x, beads["red"].to_numpy() / beads["paddle"].to_numpy(), marker="o", ms=4, lw=1)
+        ax.set(title="Red beads per dip", ylabel="proportion red")
+    else:
+        title = "Red beads per dip: P chart (centre line, 3-sigma limits), signals marked"
+        spc_figure(result, ax=ax, title=title, y_label="proportion red")
+    ax.set_xlabel("dip (worker-day in working order)")
     periods = pd.unique(beads["period"])
     for period in periods[1:]:
         first = int(np.flatnonzero(beads["period"].to_numpy() == period)[0]) + 1
@@ -157,11 +150,6 @@ def red_beads_figure(beads: pd.DataFrame, result: Any | None = None) -> Figure:
             fontsize=8,
             color="C2",
         )
-    ax.set(
-        xlabel="dip (worker-day in working order)",
-        ylabel="proportion red",
-        title="Red beads per dip",
-    )
     return fig
 
 

@@ -765,7 +765,7 @@ def pdsa_game(seed: int = 2014, interactive: bool = True) -> ExerciseUI | Figure
         ),
         "prediction": w.Text(
             value="",
-            placeholder="mean seconds, e.g. 6.5",
+            placeholder="e.g. 6.5",
             description="your prediction (seconds)",
             style=_STYLE,
         ),

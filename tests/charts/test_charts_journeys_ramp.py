@@ -1,10 +1,33 @@
-import matplotlib.colors as mcolors
+"""Journeys and PDSA ramp charts, written straight to SVG."""
+
+import re
+import xml.etree.ElementTree as ET
+
 import pandas as pd
 import pytest
 
 from paceqi.charts import journeys_chart, ramp_chart, theme, to_svg
-from paceqi.charts._figure import caption_of
 from paceqi.errors import OptionsError
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _root(chart):
+    return ET.fromstring(to_svg(chart, id_prefix="t-"))
+
+
+def _outside_legend(root, cls):
+    legend = {el for g in root.iter() if g.get("class") == "t-lg" for el in g.iter()}
+    out = []
+    for el in root.iter():
+        if el in legend or el.get("class") != f"t-{cls}":
+            continue
+        out.extend(list(el) if el.tag == f"{SVG}g" else [el])
+    return out
+
+
+def _texts(root):
+    return [t.text for t in root.iter(f"{SVG}text")]
 
 
 @pytest.fixture
@@ -41,40 +64,38 @@ def journeys():
 
 
 def test_one_lane_per_child_stages_as_markers(journeys):
-    fig = journeys_chart(
+    chart = journeys_chart(
         journeys, as_of="2017-12-31", end_stage="permanence_recommended", title="Journeys"
     )
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["K1", "K2", "K3"]
-    stage_lines = {ln.get_label(): ln for ln in ax.lines if not ln.get_label().startswith("_")}
-    assert {"Looked after", "Two-week meeting", "Permanence recommended"} <= set(stage_lines)
-    markers = {
-        stage_lines[k].get_marker()
-        for k in ("Looked after", "Two-week meeting", "Permanence recommended")
-    }
-    assert len(markers) == 3
-    assert len(stage_lines["Looked after"].get_xdata()) == 3
+    root = _root(chart)
+    texts = _texts(root)
+    assert [t for t in texts if t in ("K1", "K2", "K3")] == ["K1", "K2", "K3"]
+    assert {"Looked after", "Two-week meeting", "Permanence recommended"} <= set(texts)
+    assert len(_outside_legend(root, "st0")) == 3  # looked after: every child
+    assert _outside_legend(root, "st0")[0].tag == f"{SVG}circle"
+    assert _outside_legend(root, "st1")[0].tag == f"{SVG}path"  # squares: a second shape
+    assert len(_outside_legend(root, "st2")) == 1
 
 
 def test_censored_children_run_to_the_as_of_date_with_an_arrow(journeys):
-    fig = journeys_chart(journeys, as_of="2017-12-31", end_stage="permanence_recommended")
-    ax = fig.axes[0]
-    waiting = [ln for ln in ax.lines if ln.get_label() == "_waiting"]
-    assert len(waiting) == 2  # K2 and K3 have not reached the end stage
-    assert all(pd.Timestamp(ln.get_xdata()[-1]) == pd.Timestamp("2017-12-31") for ln in waiting)
-    arrows = [a for a in ax.texts if a.get_label() == "_still waiting"]
-    assert len(arrows) == 2
-    caption = caption_of(fig)
-    assert "3 children; 2 still waiting for permanence recommended at 31 December 2017" in caption
-    assert "2 still waiting" in to_svg(fig)
+    chart = journeys_chart(journeys, as_of="2017-12-31", end_stage="permanence_recommended")
+    root = _root(chart)
+    assert len(_outside_legend(root, "w")) == 2  # K2 and K3 have not reached the end stage
+    assert len(_outside_legend(root, "wh")) == 2  # each ends in an arrow head
+    ends = {re.search(r"H([\d.]+)$", el.get("d")).group(1) for el in _outside_legend(root, "w")}
+    assert len(ends) == 1  # both run on to the extract date
+    assert (
+        "3 children; 2 still waiting for permanence recommended at 31 December 2017"
+        in chart.caption[0]
+    )
+    assert "2 still waiting" in to_svg(chart)
 
 
 def test_censored_column_and_cap(journeys):
     j = journeys.assign(censored=[False, False, False, True, True, False])
-    fig = journeys_chart(j, max_children=2)
-    assert len([ln for ln in fig.axes[0].lines if ln.get_label() == "_waiting"]) == 1
-    caption = caption_of(fig)
-    assert "Showing the 2 earliest-starting children of 3" in caption
+    chart = journeys_chart(j, max_children=2)
+    assert len(_outside_legend(_root(chart), "w")) == 1
+    assert "Showing the 2 earliest-starting children of 3" in " ".join(chart.caption)
 
 
 def test_journeys_bad_input(journeys):
@@ -103,28 +124,33 @@ def cycles():
 
 def test_ramp_bars_numbered_and_coloured_by_act(cycles):
     original = cycles.copy()
-    fig = ramp_chart(cycles, as_of="2017-04-20", show_labels=True, title="Ramp")
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.texts if t.get_label() == "_cycle"] == [
-        "PDSA 1",
-        "PDSA 2",
-        "PDSA 3",
-        "PDSA 4",
-    ]
-    acts = [t.get_text().strip() for t in ax.texts if t.get_label() == "_act"]
-    assert (
-        acts[0].startswith("adapt")
-        and acts[2].startswith("adopt")
-        and acts[3].startswith("no decision yet (running)")
-    )
-    bars = ax.patches
-    assert [mcolors.to_hex(b.get_facecolor()).upper() for b in bars] == [
-        theme.ACT_COLOURS[a] for a in ("adapt", "abandon", "adopt", "pending")
-    ]
-    assert [b.get_hatch() or "" for b in bars] == [
-        theme.ACT_HATCHES[a] for a in ("adapt", "abandon", "adopt", "pending")
-    ]
+    chart = ramp_chart(cycles, as_of="2017-04-20", show_labels=True, title="Ramp")
+    svg = to_svg(chart, id_prefix="t-")
+    root = ET.fromstring(svg)
+    lines = [t for t in _texts(root) if t.startswith("PDSA")]
+    assert [t.split(" · ")[0] for t in lines] == ["PDSA 1", "PDSA 2", "PDSA 3", "PDSA 4"]
+    assert lines[0].startswith("PDSA 1 · adapt") and lines[2].startswith("PDSA 3 · adopt")
+    assert lines[3].startswith("PDSA 4 · no decision yet (running)")
+    assert "All teams &lt;b&gt;" in svg and "<b>" not in svg
+    bars = [el.get("class") for el in root.iter(f"{SVG}rect") if el.get("class", "")[2:3] == "r"]
+    assert bars[:4] == ["t-rada", "t-raba", "t-rado", "t-rpen"]
+    rules = dict(re.findall(r"\.t-([\w-]+)\{([^}]*)\}", svg))
+    assert theme.ACT_COLOURS["adopt"] in rules["rado"]
+    assert "url(#t-hadapt)" in rules["rada"] and 'id="t-hadapt"' in svg  # hatched
     pd.testing.assert_frame_equal(cycles, original)
+
+
+def test_ramp_axis_fits_its_cycles(cycles):
+    # as of years later: the axis still spans the cycles only
+    root = _root(
+        ramp_chart(
+            cycles.assign(end_date=["2017-01-27", "2017-02-24", "2017-03-24", "2017-05-01"]),
+            as_of="2021-03-31",
+        )
+    )
+    ticks = [t for t in _texts(root) if re.fullmatch(r"(\w{3})( \d{4})?|\d{4}", t or "")]
+    assert ticks and not any(t.endswith(("2019", "2020", "2021")) for t in ticks)
+    assert ticks[0].endswith("2017")
 
 
 def test_ramp_bad_input(cycles):
@@ -159,21 +185,13 @@ def test_ramp_from_the_pdsa_store_shape():
             "act_decision": ["adapt", None, "abandon"],
         }
     )
-    fig = ramp_chart(store, as_of="2017-03-01")
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.texts if t.get_label() == "_cycle"] == [
-        "Meeting: PDSA 1",
-        "Meeting: PDSA 2",
-        "Paperwork: PDSA 1",
+    chart = ramp_chart(store, as_of="2017-03-01")
+    assert chart.caption == [
+        "Meeting: PDSA 1: adapt · 1 of 2 predictions met",
+        "Meeting: PDSA 2: no decision yet (running) · 0 of 1 prediction met",
+        "Paperwork: PDSA 1: abandon · no prediction",
     ]
-    acts = [t.get_text().strip() for t in ax.texts if t.get_label() == "_act"]
-    assert acts == [
-        "adapt · 1 of 2 predictions met",
-        "no decision yet (running) · 0 of 1 prediction met",
-        "abandon · no prediction",
-    ]
-    arrows = [t for t in ax.texts if t.get_label() not in ("_cycle", "_act")]
-    assert len(arrows) == 1  # only within the "Meeting" ramp
+    assert len(_outside_legend(_root(chart), "k")) == 1  # a link only within "Meeting"
 
 
 def test_journeys_from_the_measures_frame():
@@ -191,10 +209,9 @@ def test_journeys_from_the_measures_frame():
         }
     )
     original = frame.copy()
-    fig = journeys_chart(frame)
-    ax = fig.axes[0]
-    waiting = [ln for ln in ax.lines if ln.get_label() == "_waiting"]
-    assert len(waiting) == 1
-    assert pd.Timestamp(waiting[0].get_xdata()[-1]) == pd.Timestamp("2017-12-31")
-    assert {"Looked after", "Permanence recommended"} <= {ln.get_label() for ln in ax.lines}
+    chart = journeys_chart(frame)
+    root = _root(chart)
+    assert len(_outside_legend(root, "w")) == 1
+    assert "still waiting at 31 December 2017" in chart.caption[0]
+    assert {"Looked after", "Permanence recommended"} <= set(_texts(root))
     pd.testing.assert_frame_equal(frame, original)

@@ -73,7 +73,7 @@ def test_concern_and_neutral_signals_get_their_own_colour_and_shape():
     (lo,) = _class(root, "m4")
     assert "signal: high" in _texts(root) and "signal: low" in _texts(root)
     # triangles: up has its apex first (above), down below
-    assert hi.get("d").startswith("M") and "l" in hi.get("d")
+    assert hi.get("d").startswith("M") and hi.get("d").endswith("z")
     svg = _svg(spc_chart(paceqi.spc(y, chart="i", direction="decrease")))
     assert theme.ORANGE in _rules(svg)["m2"] and theme.PURPLE in _rules(svg)["m3"]
     assert len(_class(ET.fromstring(svg), "m2")) == 1  # the high point is a concern
@@ -114,12 +114,12 @@ def test_excluded_points_are_hollow():
 
 def test_target_line_with_label():
     res = paceqi.spc([10, 12, 11, 13] * 4, target=9.0)
-    root = _root(spc_chart(res, target_label="PACE aim"))
+    root = _root(spc_chart(res))
     assert len(_class(root, "t")) == 1
-    assert "PACE aim: 9" in _texts(root) and "PACE aim" in _texts(root)
-    # an explicit target wins over the result's
-    root = _root(spc_chart(res, target=20, target_label="aim"))
-    assert "aim: 20" in _texts(root)
+    assert "target: 9" in _texts(root)
+    # an explicit target wins over the result's, and a label is shown as given
+    root = _root(spc_chart(res, target=20, target_label="aim: 20 days"))
+    assert _texts(root).count("aim: 20 days") == 2  # by the line and in the legend
 
 
 def _notes(starts, ends=None, extra=()):
@@ -208,15 +208,19 @@ def test_incomplete_points_are_greyed_and_labelled(shift_down):
     chart = spc_chart(shift_down, incomplete=flags)
     svg = _svg(chart)
     root = ET.fromstring(svg)
-    greyed = [el for el in root.iter() if el.get("class") == "t-gr"]
+    greyed = _class(root, "gr")
     assert len(greyed) == 2
     assert all(el.find(f"{SVG}title").text.endswith("; incomplete") for el in greyed)
     assert "incomplete" in _texts(root)
     assert "Greyed points are incomplete" in _caption(chart)
     assert list(chart.table["Note"].iloc[-2:]) == ["incomplete", "incomplete"]
-    # the column of the result is read when present
+    # the column of the result is read when present; incomplete points left out of the
+    # calculations (as reports do) are drawn greyed, not as other excluded points
     res = dataclasses.replace(shift_down, points=shift_down.points.assign(incomplete=flags))
     assert "Greyed points" in _caption(spc_chart(res))
+    res = paceqi.spc(list(shift_down.points["y"]), x=MONTHS, exclude=[22, 23])
+    root = _root(spc_chart(res, incomplete=flags))
+    assert len(_class(root, "gr")) == 2 and not _class(root, "x")
 
 
 def test_caveats_become_the_caption():
@@ -302,8 +306,9 @@ def test_text_is_legible_on_a_phone_and_the_svg_scales(shift_down):
     root = ET.fromstring(svg)
     sizes = [float(t.get("font-size") or 12) for t in root.iter(f"{SVG}text")]
     assert re.search(r"text\{[^}]*font-size:12px", svg)
-    assert min(sizes) * 390 / WIDTH >= 9  # at least 9 px on a 390 px wide screen
-    assert min(SMALL, TITLE) * 390 / WIDTH >= 9
+    # at least 9 px on a 390 px wide screen, whose report column is 358 px wide
+    assert min(sizes) * 358 / WIDTH >= 9
+    assert min(SMALL, TITLE) * 358 / WIDTH >= 9
     assert root.get("viewBox").startswith(f"0 0 {WIDTH:g} ")
     assert root.get("width") is None and root.get("height") is None  # scales to its container
     assert root[0].tag == f"{SVG}title" and root[1].tag == f"{SVG}desc"

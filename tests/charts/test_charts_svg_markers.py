@@ -51,7 +51,7 @@ def test_group_markers_leaves_a_text_without_markers_alone():
 
 def test_grouped_chart_draws_the_same_markers_in_the_same_order_and_is_smaller(make, monkeypatch):
     y = np.r_[np.full(40, 150.0) + np.arange(40) % 7, np.full(40, 100.0) + np.arange(40) % 5]
-    res = make(y, direction="decrease", shift=range(40, 80))
+    res = make(y, direction="decrease")
     grouped = to_svg(spc_figure(res), id_prefix="t-")
     monkeypatch.setattr(svg, "_group_markers", lambda text: text)
     plain = to_svg(spc_figure(res), id_prefix="t-")
@@ -91,33 +91,15 @@ def _paceqi_svg(fig) -> str:
 def test_print_svg_with_remembered_text_extents_equals_matplotlibs(make, shift_down):
     import pandas as pd
 
-    from paceqi.charts import journeys_chart, ramp_chart
+    from paceqi.charts import small_multiples
 
     notes = pd.DataFrame(
         {"date": ["2017-01-01"], "label": ["a $x$ note"], "kind": ["system_change"]}
     )
-    journeys = pd.DataFrame(
-        {
-            "child_id": ["A1", "A1", "B2"],
-            "stage": ["looked_after", "panel", "looked_after"],
-            "date": ["2017-01-05", "2017-09-01", "2017-03-01"],
-        }
-    )
-    ramp = pd.DataFrame(
-        {
-            "cycle_no": [1, 2],
-            "title": ["Try", "Again"],
-            "scale": ["1 team", "2 teams"],
-            "start_date": pd.to_datetime(["2017-01-01", "2017-03-01"]),
-            "end_date": pd.to_datetime(["2017-02-01", "2017-04-01"]),
-            "act_decision": ["adapt", "adopt"],
-        }
-    )
     builders = [
         lambda: spc_figure(shift_down, notes, title="Days $to$ panel", y_label="days"),
-        lambda: spc_figure(make([0.5, 0.6, 0.55, 0.62] * 4, chart="p"), title="Share"),
-        lambda: journeys_chart(journeys, as_of="2018-01-01", end_stage="panel", title="J"),
-        lambda: ramp_chart(ramp, as_of="2017-06-01", title="Ramp"),
+        lambda: spc_figure(make([10, 12, 11, 12] * 4, n=[20] * 16, chart="p"), title="Share"),
+        lambda: small_multiples({"A": shift_down, "B": shift_down}),
     ]
     svg._TEXT_METRICS.clear()
     for _ in range(2):  # the second round measures every text from the remembered extents

@@ -37,6 +37,30 @@ INSTALL_HINT = (
 FAILING_IMPACTS = frozenset({"serious", "critical"})
 
 
+#: Run in a narrow page: elements wider than the viewport outside any scrolling box.
+NARROW_PROBE = """(() => {
+  const vw = document.documentElement.clientWidth;
+  const scrolls = el => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || getComputedStyle(el).display === 'none') continue;
+    if (box.right > vw + 1 && !scrolls(el)) {
+      const name = el.className.baseVal ?? el.className;
+      wide.push(`${el.tagName.toLowerCase()}.${name} ${Math.round(box.right)}px`);
+    }
+  }
+  const width = document.documentElement.scrollWidth;
+  return {viewport: vw, scroll_width: width, wide: wide.slice(0, 10)};
+})()"""
+
+
 def find_chromium() -> str | None:
     """Return the Chromium executable: ``$PACEQI_CHROMIUM`` or the first on ``PATH``."""
     given = os.environ.get("PACEQI_CHROMIUM")
@@ -119,6 +143,42 @@ class Browser:
             if self._pw is not None:
                 self._pw.stop()
             self._profile.cleanup()
+
+    def pdf_pages(self, page_path: Path, out: Path | None = None) -> int:
+        """Print ``page_path`` as Chromium does (the page's own ``@page`` size); return pages."""
+        import re
+
+        page = self._context.new_page()
+        try:
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith("file:") else route.abort()
+                ),
+            )
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            data = page.pdf(prefer_css_page_size=True, print_background=True)
+        finally:
+            page.close()
+        if out is not None:
+            out.write_bytes(data)
+        return len(re.findall(rb"/Type\s*/Page(?![a-z])", data))
+
+    def narrow(self, page_path: Path, width: int = 390, screenshot: Path | None = None) -> Any:
+        """Open the page ``width`` px wide; return what overflows and the smallest chart text.
+
+        ``wide``: elements whose right edge passes the viewport and that no scrolling box
+        (``overflow-x: auto/scroll/hidden``) contains; ``scroll_width``: the page's width.
+        """
+        page = self._context.new_page()
+        try:
+            page.set_viewport_size({"width": width, "height": 844})
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            if screenshot is not None:
+                page.screenshot(path=str(screenshot), full_page=False)
+            return page.evaluate(NARROW_PROBE)
+        finally:
+            page.close()
 
     def check(
         self, page_path: Path, screenshot: Path | None = None, probe: str | None = None

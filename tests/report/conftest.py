@@ -1,10 +1,18 @@
 """Session fixture: one real report built from synthetic data (see ``report_build``)."""
 
+from pathlib import Path
+
 import pytest
-from report_build import BuiltReport, build_report
+from report_build import BuiltReport, build_demo, build_report
 
 
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory) -> BuiltReport:
     """The Two Week Planning Meeting report for one synthetic authority, and its index."""
     return build_report(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> Path:
+    """Every change-idea report for the small demo authorities, with index and roll-up."""
+    return build_demo(tmp_path_factory.mktemp("demo"))

@@ -78,3 +78,44 @@ def build_report(base: Path) -> BuiltReport:
         status=result.status,
         error=f"{result.ename}: {result.evalue}",
     )
+
+
+#: Small authorities: where counts of 1-4 children are most likely to appear.
+DEMO_AUTHORITIES = ("Shetland Islands", "Orkney Islands")
+
+
+def build_demo(base: Path) -> Path:
+    """Run every change-idea notebook for the small demo authorities; return the output folder.
+
+    The synthetic demo data of :data:`DEMO_AUTHORITIES` (with their PDSA cycles) is written
+    to ``base/data``; the reports, ``index.html`` and ``national.html`` to ``base/reports``.
+    """
+    from paceqi.data.authorities import slugify
+    from paceqi.data.synth import write_synthetic
+    from paceqi.report.batch import run_batch
+    from paceqi.report.jobs import RunSpec
+
+    data = base / "data"
+    write_synthetic(data, authorities=list(DEMO_AUTHORITIES))
+    specs = []
+    for notebook in sorted((ROOT / "notebooks" / "change_ideas").glob("*.ipynb")):
+        for authority in DEMO_AUTHORITIES:
+            slug = slugify(authority)
+            specs.append(
+                RunSpec(
+                    notebook,
+                    authority,
+                    {
+                        "authority": authority,
+                        "extract": str(next((data / "extracts").glob(f"{slug}*"))),
+                        "pdsa": str(next((data / "pdsa").glob(f"{slug}*.yaml"))),
+                        "as_of": "2021-03-31",
+                        "rules": "ihi",
+                        "interactive": False,
+                    },
+                    base / "reports",
+                    timeout=120,
+                )
+            )
+    run_batch(specs, jobs=2, progress=False)
+    return base / "reports"

@@ -1,8 +1,9 @@
 """Read an SPCResult for charts and narrative: options, x values, caveats, signal episodes.
 
-Everything here *reads* the analysis (``res.points``, ``res.summary``, ``res.options``, with the
-columns DESIGN.md "QI statistics" fixes); nothing recomputes limits or rules. Any object with
-those three attributes works (duck typing), so charts do not import the engine.
+Everything here *reads* the typed :class:`paceqi.spc.SPCResult` (``points``, ``summary``,
+``options``: the columns :data:`paceqi.spc.POINT_COLUMNS`, :data:`paceqi.spc.CAVEAT_COLUMNS`
+and :data:`paceqi.spc.SUMMARY_COLUMNS`); nothing recomputes limits, rules or caveats. Chart
+codes, point types and thresholds come from :mod:`paceqi.spc` and :mod:`paceqi.constants`.
 """
 
 from __future__ import annotations
@@ -15,40 +16,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paceqi.constants import MIN_POINTS_FOR_LIMITS, MIN_USEFUL_FOR_RUNS
 from paceqi.errors import OptionsError
+from paceqi.spc import POINT_COLUMNS, SPCResult
+from paceqi.spc.types import CHARTS_WITHOUT_LIMITS, ChartType
 
-POINT_COLUMNS = (
-    "x", "y", "n", "phase", "baseline", "excluded", "cl", "lcl", "ucl", "lcl_2s", "ucl_2s",
-    "sigma_signal", "shift", "trend", "two_of_three", "runs_signal", "point_type",
-    "signal_reason",
-)  # fmt: skip
-SUMMARY_COLUMNS = (
-    "phase", "n_obs", "n_useful", "longest_run", "longest_run_max", "n_crossings",
-    "n_crossings_min", "n_runs", "runs_min", "runs_max", "runs_signal", "sigma_signals", "cl",
-    "lcl", "ucl", "variation", "assurance", "suggested_phase_start",
-)  # fmt: skip
 #: Columns a chart cannot be drawn without.
 REQUIRED_POINT_COLUMNS = ("x", "y", "cl", "point_type")
-
-#: Fallback thresholds, used only when the result carries no caveat columns of its own.
-#: Trial limits under 12 points: NHSRplotthedots' ``fix_after_n_points`` default and MDC
-#: guidance (METHODS.md §3.1/§4). Runs analysis needs 10 useful points: the smallest n in Perla,
-#: Provost & Murray 2011, Table 1, and in the Anhøj critical-value table (METHODS.md §2).
-TRIAL_LIMITS_BELOW = 12
-RUNS_ANALYSIS_MIN_USEFUL = 10
-#: Chart codes without control limits (DESIGN.md ``chart``).
-RUN_CHARTS = frozenset({"run"})
+#: Trial limits under this many points, and the runs analysis needs this many useful points
+#: (:data:`paceqi.constants.MIN_POINTS_FOR_LIMITS`, :data:`paceqi.constants.MIN_USEFUL_FOR_RUNS`).
+TRIAL_LIMITS_BELOW = MIN_POINTS_FOR_LIMITS
+RUNS_ANALYSIS_MIN_USEFUL = MIN_USEFUL_FOR_RUNS
+#: Chart codes without control limits.
+RUN_CHARTS = frozenset(str(c) for c in CHARTS_WITHOUT_LIMITS)
 #: Chart codes whose y is a proportion (shown as a percentage when ``multiply`` is 1).
-PROPORTION_CHARTS = frozenset({"p", "pp"})
+PROPORTION_CHARTS = frozenset({str(ChartType.P), str(ChartType.PP)})
 
 
-def option(res: Any, name: str, default: Any = None) -> Any:
-    """Return ``res.options.<name>`` (dataclass, namespace or mapping), else ``default``."""
-    opts = getattr(res, "options", None)
-    if opts is None:
-        return default
-    get = opts.get if isinstance(opts, Mapping) else lambda k, d: getattr(opts, k, d)
-    value = get(name, default)
+def option(res: SPCResult, name: str, default: Any = None) -> Any:
+    """Return ``res.options.<name>`` (``default`` when it is None)."""
+    value = getattr(res.options, name, None)
     return default if value is None else value
 
 
@@ -63,20 +50,19 @@ def rules_name(res: Any) -> str:
 
 
 def check_result(res: Any, argument: str = "res") -> pd.DataFrame:
-    """Return ``res.points`` after checking it has the columns a chart needs."""
-    points = getattr(res, "points", None)
-    if not isinstance(points, pd.DataFrame) or not hasattr(res, "summary"):
+    """Return ``res.points`` after checking ``res`` is an :class:`~paceqi.spc.SPCResult`."""
+    if not isinstance(res, SPCResult):
         raise OptionsError(
-            f"{argument}: expected an SPCResult (an object with .points, .summary and .options "
-            f"as returned by paceqi.spc), got {type(res).__name__}"
+            f"{argument}: expected an SPCResult (as returned by paceqi.spc), got "
+            f"{type(res).__name__}"
         )
-    missing = [c for c in REQUIRED_POINT_COLUMNS if c not in points.columns]
+    missing = [c for c in REQUIRED_POINT_COLUMNS if c not in res.points.columns]
     if missing:
         raise OptionsError(
             f"{argument}.points is missing column(s) {', '.join(missing)}; "
-            f"columns present: {', '.join(map(str, points.columns))}"
+            f"expected the columns {', '.join(POINT_COLUMNS)}"
         )
-    return points
+    return res.points
 
 
 def x_values(points: pd.DataFrame) -> tuple[pd.Series, bool]:
@@ -123,13 +109,12 @@ CAVEAT_TEXT: Mapping[str, str] = {
     "line.",
 }
 
-#: Caveat columns the engine may provide (per summary row or per point), by caveat code.
-_CAVEAT_COLUMNS: Mapping[str, tuple[str, ...]] = {
-    "too_few_points": ("too_few_points", "no_analysis"),
-    "trial_limits": ("limits_are_trial", "trial_limits"),
-    "too_few_useful": ("few_useful", "few_points", "too_few_useful"),
-    "all_on_centre": ("all_on_cl", "all_on_centre_line", "all_on_center_line"),
-    "mr_zero": ("mr_zero", "mrbar_zero", "mr_bar_zero"),
+#: The engine's caveat column of each caveat (:data:`paceqi.spc.CAVEAT_COLUMNS`, per point).
+_CAVEAT_COLUMNS: Mapping[str, str] = {
+    "trial_limits": "limits_are_trial",
+    "too_few_useful": "few_useful",
+    "all_on_centre": "all_on_cl",
+    "mr_zero": "mr_zero",
 }
 
 
@@ -142,10 +127,6 @@ class Caveat:
     text: str
 
 
-def _phase_label(value: Any) -> str:
-    return str(value)
-
-
 def phase_name(value: Any) -> str:
     """How a phase is named on a chart: "Phase 2" for the engine's numbers, else the label."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -153,38 +134,23 @@ def phase_name(value: Any) -> str:
     return str(value)
 
 
-def _explicit(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
-    for name in names:
-        if name in frame.columns:
-            return name
-    return None
-
-
-def caveats(res: Any) -> list[Caveat]:
+def caveats(res: SPCResult) -> list[Caveat]:
     """Return the caveats of a result, one per kind, naming the phases they apply to.
 
-    Caveat columns of the engine are used when present; otherwise the caveats are read off the
-    summary counts (``n_obs``, ``n_useful``) and limits, never recomputed from the data.
+    Read from the engine's caveat columns; "too few points for any analysis" is a phase the
+    summary counts fewer than 2 observations in.
     """
     points = check_result(res)
-    summary = res.summary if isinstance(res.summary, pd.DataFrame) else pd.DataFrame()
+    summary = res.summary
     n_phases = max(len(summary), 1)
-    chart = chart_type(res)
     found: dict[str, list[str]] = {code: [] for code in CAVEAT_TEXT}
-    for code, names in _CAVEAT_COLUMNS.items():
-        for frame in (summary, points):
-            col = _explicit(frame, names) if len(frame) else None
-            if col is None:
-                continue
-            if "phase" in frame.columns:
-                hit = frame.loc[frame[col].fillna(False).astype(bool), "phase"]
-                found[code] = sorted({_phase_label(p) for p in hit}, key=str)
-            else:
-                found[code] = ["all"] if frame[col].fillna(False).astype(bool).any() else []
-            break
-        else:
-            found[code] = _derived(code, summary, points, chart)
-    out = []
+    n_obs = pd.to_numeric(summary.get("n_obs"), errors="coerce") if len(summary) else None
+    if n_obs is not None:
+        found["too_few_points"] = [str(p) for p in summary.loc[n_obs < 2, "phase"]]
+    for code, col in _CAVEAT_COLUMNS.items():
+        if col in points.columns:
+            hit = points.loc[points[col].fillna(False).astype(bool), "phase"]
+            found[code] = sorted({str(p) for p in hit}, key=str)
     if found["too_few_points"]:
         # Nothing else can be said about a phase with too few points to analyse.
         skip = set(found["too_few_points"])
@@ -195,11 +161,12 @@ def caveats(res: Any) -> list[Caveat]:
     found["too_few_useful"] = [
         p for p in found["too_few_useful"] if p not in found["all_on_centre"]
     ]
+    out = []
     for code, text in CAVEAT_TEXT.items():
         phases = tuple(found[code])
         if not phases:
             continue
-        where = "the chart" if n_phases == 1 or phases == ("all",) else _phase_list(phases)
+        where = "the chart" if n_phases == 1 else _phase_list(phases)
         n = TRIAL_LIMITS_BELOW if code == "trial_limits" else RUNS_ANALYSIS_MIN_USEFUL
         out.append(Caveat(code, phases, text.format(where=where, n=n)))
     return out
@@ -208,35 +175,6 @@ def caveats(res: Any) -> list[Caveat]:
 def _phase_list(phases: tuple[str, ...]) -> str:
     names = [f"phase {p}" for p in phases]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _derived(code: str, summary: pd.DataFrame, points: pd.DataFrame, chart: str) -> list[str]:
-    """Read one caveat off the summary counts (fallback when no caveat column exists)."""
-    if not len(summary) or "phase" not in summary.columns:
-        return ["all"] if code == "too_few_points" and len(points) < 2 else []
-    out = []
-    for _, row in summary.iterrows():
-        n_obs = row.get("n_obs", np.nan)
-        n_useful = row.get("n_useful", np.nan)
-        phase = _phase_label(row["phase"])
-        if code == "too_few_points":
-            hit = is_finite(n_obs) and n_obs < 2
-        elif code == "trial_limits":
-            hit = chart not in RUN_CHARTS and is_finite(n_obs) and 2 <= n_obs < TRIAL_LIMITS_BELOW
-        elif code == "too_few_useful":
-            hit = is_finite(n_useful) and 0 < n_useful < RUNS_ANALYSIS_MIN_USEFUL
-        elif code == "all_on_centre":
-            hit = is_finite(n_useful) and n_useful == 0 and is_finite(n_obs) and n_obs > 0
-        else:  # mr_zero
-            lcl, ucl, cl = row.get("lcl"), row.get("ucl"), row.get("cl")
-            hit = (
-                chart in {"i", "mr"}
-                and all(is_finite(v) for v in (lcl, ucl, cl))
-                and float(ucl) == float(lcl) == float(cl)
-            )
-        if hit:
-            out.append(phase)
-    return out
 
 
 # -- signal episodes (for the narrative) -----------------------------------------------------
