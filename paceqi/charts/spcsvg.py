@@ -470,7 +470,7 @@ def draw_spc(
         svg.open(css["grey"])
         for i in inc:
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], True, low_n[i])
-            svg.raw(marker("o", px[i], py[i], R_COMMON + 0.6, None, tip if hover else ""))
+            svg.raw(marker("o", px[i], py[i], R_SIGNAL - 0.6, None, tip if hover else ""))
         svg.close()
     ex = np.flatnonzero(excluded & ~incomplete & finite_y)
     if len(ex):
@@ -488,7 +488,11 @@ def draw_spc(
             "children can move them a long way."
         )
     if len(inc):
-        svg.text(px[inc[0]], min(py[inc]) - 8, "incomplete", size=SMALL, cls=css["grey_t"])
+        w = text_width("incomplete", SMALL)
+        x0, anchor = px[inc[0]], "start"
+        if x0 + w > right:
+            x0, anchor = min(px[inc[-1]], right), "end"
+        svg.text(x0, min(py[inc]) - 8, "incomplete", size=SMALL, anchor=anchor, cls=css["grey_t"])
         legend.append(("marker:o", css["greyleg"], "incomplete (data still arriving)"))
         caption_extra.append(
             "Greyed points are incomplete: not every child counted there has had the time to "
@@ -539,6 +543,10 @@ def draw_spc(
     )
 
 
+#: A white outline behind labels drawn over data, so they stay readable where lines cross them.
+_HALO = "paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round"
+
+
 def _styles(svg: SVG) -> dict[str, str]:
     c = theme.LINE_COLOURS
     out = {
@@ -566,13 +574,13 @@ def _styles(svg: SVG) -> dict[str, str]:
         "target": svg.css(
             "t", f"fill:none;stroke:{c['target']};stroke-width:1.2;stroke-dasharray:6 3"
         ),
-        "tt": svg.css("tt", f"fill:{c['target']}"),
+        "tt": svg.css("tt", f"fill:{c['target']};{_HALO}"),
         "excluded": svg.css("x", f"fill:#fff;stroke:{theme.INK};stroke-width:1"),
         "hollow": svg.css("h", "fill:#fff"),
         "hollowleg": svg.css("hl", f"fill:#fff;stroke:{theme.GREY};stroke-width:1.2"),
-        "grey": svg.css("gr", f"fill:{theme.INCOMPLETE};stroke:{theme.INCOMPLETE}"),
-        "greyleg": svg.css("gl", f"fill:{theme.INCOMPLETE};stroke:{theme.INCOMPLETE}"),
-        "grey_t": svg.css("gt", f"fill:{theme.GREY}"),
+        "grey": svg.css("gr", f"fill:{theme.INCOMPLETE_FILL};stroke:{theme.INCOMPLETE}"),
+        "greyleg": svg.css("gl", f"fill:{theme.INCOMPLETE_FILL};stroke:{theme.INCOMPLETE}"),
+        "grey_t": svg.css("gt", f"fill:{theme.GREY};{_HALO}"),
     }
     for kind, name in _TYPE_CLASS.items():
         colour = theme.POINT_COLOURS[kind]
