@@ -330,13 +330,24 @@ _BETWEEN = (
 _WORDS = rf"(?:(?:{_BETWEEN})\s+){{0,3}}"
 _CHILD = r"(?:child\(ren\)|children|child|young people|young person|boys?|girls?|cases?)"
 #: "3 children", "1 child(ren)", "4 newly looked after children", "2 of them children" ...
-_SMALL = {
-    n: re.compile(rf"(?<![\d.,])\b{n}\s+({_WORDS}){_CHILD}(?![A-Za-z])", re.I) for n in range(1, 10)
-}
+#: One pattern for every small count below ``min_count`` (built once per threshold).
+_SMALL_ANY: dict[int, re.Pattern[str]] = {}
+
+
+def _small_any(min_count: int) -> re.Pattern[str]:
+    if min_count not in _SMALL_ANY:
+        numbers = "|".join(str(n) for n in range(min_count - 1, 0, -1)) or "(?!)"
+        _SMALL_ANY[min_count] = re.compile(
+            rf"(?<![\d.,])\b(?:{numbers})\s+({_WORDS}){_CHILD}(?![A-Za-z])", re.I
+        )
+    return _SMALL_ANY[min_count]
+
+
 #: An absolute local path in prose (warnings, tracebacks): printed as :func:`public_path` gives.
 _ABSOLUTE = re.compile(
     r"(?<![\w.:/~-])(?:/(?:[\w.+-]+/)+[\w.+-]+|[A-Za-z]:\\(?:[\w .+-]+\\)*[\w.+-]+)"
 )
+_MAYBE = re.compile(r"[1-9/\\]")
 _ROWS = re.compile(r"\s*\(rows? \d[\d, ]*(?:and \d+(?: more)?)?\)")
 #: Elements to leave alone, and tags (attribute values may hold ">", e.g. in a data: URI).
 _TEXT_NODES = re.compile(
@@ -356,10 +367,7 @@ def small_count_phrases(text: str, min_count: int = MIN_COUNT) -> list[str]:
     >>> small_count_phrases("3 children still waiting; 12 children; 1 child(ren) (row 4)")
     ['3 children', '1 child(ren)']
     """
-    found = []
-    for n in range(1, min_count):
-        found += [m.group(0) for m in _SMALL[n].finditer(text)]
-    return sorted(found, key=text.find)
+    return [m.group(0) for m in _small_any(min_count).finditer(text)]
 
 
 def redact_text(text: str, min_count: int = MIN_COUNT) -> str:
@@ -383,8 +391,7 @@ def redact_text(text: str, min_count: int = MIN_COUNT) -> str:
     """
     text = _ROWS.sub("", text)
     text = _ABSOLUTE.sub(lambda m: public_path(m.group(0)), text)
-    for n in range(1, min_count):
-        text = _SMALL[n].sub(lambda m: f"fewer than {min_count} {m.group(1)}children", text)
+    text = _small_any(min_count).sub(lambda m: f"fewer than {min_count} {m.group(1)}children", text)
     return text
 
 
@@ -408,6 +415,8 @@ def redact_html(page: str, min_count: int = MIN_COUNT) -> str:
         if part.startswith("<"):
             out.append(_redact_tag(part, min_count) if "data:image/svg" in part else part)
             skip = True
+        elif not _MAYBE.search(part):  # no digit and no slash: nothing to redact
+            out.append(part)
         else:
             text = _html.unescape(part)
             fixed = redact_text(text, min_count)

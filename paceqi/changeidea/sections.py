@@ -565,7 +565,12 @@ def waiting_html(a: ChangeIdeaAnalysis) -> str:
     from paceqi.measures import waiting_summary
     from paceqi.privacy import suppress
 
-    summary = waiting_summary((m.definition for m in a.measures), a.events, as_of=a.as_of)
+    recorded = (  # stages the extract does not record are not waited for (#19)
+        m.definition
+        for m in a.measures
+        if not {m.definition.start, m.definition.end} & a.unrecorded
+    )
+    summary = waiting_summary(recorded, a.events, as_of=a.as_of)
     if summary.empty:
         return "<p>No measure of this change idea follows children still waiting.</p>"
     cols = [

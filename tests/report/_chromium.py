@@ -164,6 +164,17 @@ class Browser:
             out.write_bytes(data)
         return len(re.findall(rb"/Type\s*/Page(?![a-z])", data))
 
+    def print_height(self, page_path: Path, width_px: int) -> int:
+        """Height in CSS px of the page laid out for print at ``width_px`` (no page breaks)."""
+        page = self._context.new_page()
+        try:
+            page.set_viewport_size({"width": width_px, "height": 1000})
+            page.emulate_media(media="print")
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            return int(page.evaluate("document.documentElement.scrollHeight"))
+        finally:
+            page.close()
+
     def narrow(self, page_path: Path, width: int = 390, screenshot: Path | None = None) -> Any:
         """Open the page ``width`` px wide; return what overflows and the smallest chart text.
 

@@ -13,8 +13,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-AUTHORITY = "Orkney Islands"
+#: A small authority whose synthetic PDSA records hold a Two Week Planning Meeting ramp.
+AUTHORITY = "Shetland Islands"
 HOSTILE = "<script>alert(1)</script>"
+NOTEBOOK = "two_week_planning_meeting"
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,10 @@ class BuiltReport:
 def _plant_hostile_notes(pdsa_file: Path) -> None:
     data = yaml.safe_load(pdsa_file.read_text(encoding="utf-8"))
     data["aims"][0]["statement"] = f"{data['aims'][0]['statement']} {HOSTILE}"
-    cycle = data["change_ideas"][0]["ramps"][0]["cycles"][0]
+    ideas = data["change_ideas"]
+    idea = next((c for c in ideas if c.get("notebook") == NOTEBOOK), None)
+    assert idea is not None, f"the synthetic {AUTHORITY} has no {NOTEBOOK} ramp to plant notes in"
+    cycle = idea["ramps"][0]["cycles"][0]
     cycle["do_observations"] = f"Observed {HOSTILE} in the notes"
     results = cycle.get("study_results") or [{"prediction": "p", "met": True}]
     results[0]["result"] = f"Result {HOSTILE}"
@@ -57,7 +62,7 @@ def build_report(base: Path) -> BuiltReport:
     _plant_hostile_notes(pdsa)
     extract = next((data / "extracts").glob(f"{slug}*"))
     spec = RunSpec(
-        ROOT / "notebooks" / "change_ideas" / "two_week_planning_meeting.ipynb",
+        ROOT / "notebooks" / "change_ideas" / f"{NOTEBOOK}.ipynb",
         AUTHORITY,
         {
             "authority": AUTHORITY,
