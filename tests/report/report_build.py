@@ -13,7 +13,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-AUTHORITY = "Orkney Islands"
+#: A small authority that tests the Two Week Planning Meeting in the synthetic truth
+#: (docs/synth.md), so the report shows its PDSA ramp.
+AUTHORITY = "Shetland Islands"
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -35,7 +37,8 @@ class BuiltReport:
 def _plant_hostile_notes(pdsa_file: Path) -> None:
     data = yaml.safe_load(pdsa_file.read_text(encoding="utf-8"))
     data["aims"][0]["statement"] = f"{data['aims'][0]['statement']} {HOSTILE}"
-    cycle = data["change_ideas"][0]["ramps"][0]["cycles"][0]
+    (idea,) = [c for c in data["change_ideas"] if c["notebook"] == "two_week_planning_meeting"]
+    cycle = idea["ramps"][0]["cycles"][0]
     cycle["do_observations"] = f"Observed {HOSTILE} in the notes"
     results = cycle.get("study_results") or [{"prediction": "p", "met": True}]
     results[0]["result"] = f"Result {HOSTILE}"
