@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(show(confusion(scored)))
         print(
             f"\nPer change idea (detectable: >= {MIN_AFTER} children completed the gap after "
-            f"the effect start and >= {MIN_PER_YEAR_BEFORE} a year before it):"
+            f"the effect start and as many before it; for ideas led by a quarterly proportion, "
+            f">= {MIN_PER_YEAR_BEFORE} a year before it):"
         )
         print(show(rates(scored).set_index("change_idea").round(2)))
         print("\nSensitivity of effects by children completing the gap after the effect start:")

@@ -10,19 +10,23 @@ from paceqi.data.authorities import slugify
 AUTHORITY = "Clackmannanshire"
 
 
+#: The smallest authority: its synthetic data have no ADM refusal (nothing to chart).
+SMALL = "Orkney Islands"
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     from paceqi.data.synth import write_synthetic
 
     folder = tmp_path_factory.mktemp("explore")
-    write_synthetic(folder, authorities=[AUTHORITY])
+    write_synthetic(folder, authorities=[AUTHORITY, SMALL])
     return folder
 
 
-def _report(data, interactive, change_idea="two_week_planning_meeting"):
-    slug = slugify(AUTHORITY)
+def _report(data, interactive, change_idea="two_week_planning_meeting", authority=AUTHORITY):
+    slug = slugify(authority)
     return paceqi.change_idea_report(
-        authority=AUTHORITY,
+        authority=authority,
         extract=str(data / "extracts" / f"{slug}.csv"),
         pdsa=str(data / "pdsa" / f"{slug}.yaml"),
         change_idea=change_idea,
@@ -82,10 +86,10 @@ def test_widgets_redraw_the_chart_when_a_value_changes(data):
 def test_a_measure_with_too_few_points_says_so(data):
     from paceqi.changeidea.explore import redraw_svg
 
-    # Clackmannanshire's synthetic data have no ADM refusal: nothing to chart.
-    box = _report(data, interactive=True, change_idea="panel_to_adm").explore()
+    # Orkney's synthetic data have no ADM refusal: nothing to chart.
+    box = _report(data, interactive=True, change_idea="panel_to_adm", authority=SMALL).explore()
     measure = box.children[0].children[0]
     measure.value = "panels_between_adm_refusals"
     assert "Too few points" in _chart(box)["text/plain"]
-    a = _report(data, interactive=False, change_idea="panel_to_adm").analysis
+    a = _report(data, interactive=False, change_idea="panel_to_adm", authority=SMALL).analysis
     assert redraw_svg(a, "panels_between_adm_refusals", "quarter", "ihi") == ""

@@ -123,8 +123,11 @@ def test_ssda903_episodes_through_mapping():
     ex = load_extract(DATA / "ssda903_episodes.csv", "ssda903_episodes", as_of=AS_OF)
     assert_canonical(ex)
     assert set(ex.events["authority"]) == {"Example English LA"}
+    # LS E1 (placement order) dates adm_decision; PLACE A4 (placed for adoption) is a move
     assert _events(ex, "101") == [
         ("looked_after", "2016-03-01", 1),
+        ("adm_decision", "2016-09-10", 1),
+        ("placement_move", "2016-09-10", 1),
         ("order_granted", "2017-06-15", 1),
     ]
     assert _events(ex, "102") == [
@@ -133,6 +136,7 @@ def test_ssda903_episodes_through_mapping():
     ]
     assert _events(ex, "103") == [
         ("looked_after", "2018-01-12", 1),
+        ("placement_move", "2018-08-01", 1),  # RNE T: a change of placement
         ("order_granted", "2019-04-30", 1),
     ]
     # a second period of care (RNE S) is a second looked_after
@@ -236,9 +240,15 @@ def test_xlsx_renamed_csv_is_read_with_a_note(files):
     assert "file_type" in set(ex.notes["check"])
 
 
-def test_as_of_defaults_to_today_and_is_checked():
+def test_as_of_defaults_to_the_end_of_the_data_and_is_checked(tmp_path):
     ex = load_extract(DATA / "wide_canonical.csv")
-    assert ex.as_of == dt.date.today()
+    assert ex.as_of == dt.date(2019, 11, 10)  # the latest date in the file
+    note = ex.notes.loc[ex.notes["check"] == "as_of", "message"].item()
+    assert note.startswith("no extract date given: the latest date in the file (2019-11-10)")
+    future = tmp_path / "future.csv"
+    future.write_text("authority,child_id,looked_after\nA,1,2199-01-01\n")
+    with pytest.raises(DataValidationError, match="dated after the extract date"):
+        load_extract(future)  # without as_of, no date may be after today
     assert load_extract(DATA / "wide_canonical.csv", as_of=dt.date(2020, 1, 1)).as_of == dt.date(
         2020, 1, 1
     )
@@ -377,3 +387,15 @@ def test_round_trip_through_the_long_canonical_csv(tmp_path, name, mapping):
     )
     if name != "wide_canonical.csv" and name != "local_tracker.csv":
         pd.testing.assert_frame_equal(back.plans, ex.plans)
+
+
+def test_a_header_longer_than_the_first_read_is_found(tmp_path):
+    # 20,000 columns: the header alone is longer than the 64 KB read to find it
+    n = 20_000
+    p = tmp_path / "wide.csv"
+    header = ["authority", "child_id", "looked_after", *(f"c{i}" for i in range(n)), "c5"]
+    p.write_text(",".join(header) + "\n" + ",".join(["A", "1", "2016-01-01", *[""] * (n + 1)]))
+    ex = load_extract(p, as_of="2021-01-01")
+    assert len(ex.children) == 1
+    note = ex.notes.loc[ex.notes["check"] == "ignored_columns", "message"].item()
+    assert note.startswith("20001 column(s) not used")

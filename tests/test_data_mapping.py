@@ -40,9 +40,22 @@ def test_none_is_canonical():
         ({"delimiter": "::"}, "mapping: 'delimiter' must be one of ',', ';', '|' or a tab"),
         (
             {"date_format": "%m/%Y"},
-            "mapping: date_format '%m/%Y' must contain a day (%d), month "
-            "(%m or %b) and year (%Y or %y) and no other directives than "
-            "%H, %M, %S",
+            "mapping: date_format '%m/%Y' lacks a day, a month or a year; expected a format "
+            "such as '%d/%m/%Y' with a day (%d), month (%m, %b or %B) and year (%Y or %y), "
+            "each once",
+        ),
+        (
+            {"date_format": "%d/%d/%m/%Y"},
+            "mapping: date_format '%d/%d/%m/%Y' gives a part of the date more than once",
+        ),
+        ({"date_format": "%d/%m/%Y %"}, "mapping: date_format '%d/%m/%Y %' ends with a stray %"),
+        (
+            {"date_format": "%d/%m/%Y%q"},
+            "mapping: date_format '%d/%m/%Y%q' has directive(s) %q that a date format cannot use",
+        ),
+        (
+            {"date_format": "%d/%b/%m/%Y"},
+            "mapping: date_format '%d/%b/%m/%Y' gives a part of the date more than once",
         ),
         (
             {"columns": {"Ref": "child"}},

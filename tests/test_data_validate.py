@@ -134,7 +134,9 @@ def test_bad_and_impossible_dates():
             4,
             "looked_after",
             "bad_date",
-            "row 4, column 'looked_after': not a date in the format YYYY-MM-DD or DD/MM/YYYY",
+            "row 4, column 'looked_after': a number, not a date (an Excel day number? format the "
+            "column as dates in the spreadsheet); expected a date in the format YYYY-MM-DD or "
+            "DD/MM/YYYY",
         ),
         (
             4,
@@ -151,7 +153,52 @@ def test_date_format_from_mapping_is_named(tmp_path):
     p.write_text("authority,child_id,looked_after\nA,1,2016-02-03\n")
     f = failures(p, {"date_format": "%d.%m.%Y"})
     assert f["message"].tolist() == [
-        "row 2, column 'looked_after': not a date in the format DD.MM.YYYY"
+        "column 'looked_after': every date in this column is written YYYY-MM-DD, not DD.MM.YYYY; "
+        'set date_format: "%Y-%m-%d" in a mapping (--mapping)',
+        "row 2, column 'looked_after': not a date in the format DD.MM.YYYY",
+    ]
+    assert f["check"].tolist() == ["wrong_date_format", "bad_date"]
+
+
+def test_mixed_formats_suggest_a_list(tmp_path):
+    p = tmp_path / "mixed.csv"
+    p.write_text("authority,child_id,looked_after\nA,1,03/02/2016\nA,2,04/05/17\n")
+    f = failures(p, {"date_format": "%d/%m/%Y"})
+    assert f["message"].iloc[0] == (
+        "column 'looked_after': every date here that does not fit the expected format is written "
+        'DD/MM/YY, not DD/MM/YYYY; set date_format: ["%d/%m/%Y", "%d/%m/%y"] in a mapping '
+        "(--mapping)"
+    )
+
+
+def test_dates_out_of_range_and_bad_occurrences(tmp_path):
+    p = tmp_path / "range.csv"
+    p.write_text(
+        "authority,child_id,stage,date,occurrence\n"
+        "A,1,looked_after,0016-02-03,1\nA,1,panel,2016-05-03,inf\nA,1,adm_decision,2016-06-03,1e20\n"
+    )
+    assert as_tuples(failures(p)) == [
+        (
+            2,
+            "date",
+            "date_out_of_range",
+            "row 2, column 'date': a date before 1678 or after 2261 (a typing slip such as year "
+            "0016 or 9999?); expected the real date",
+        ),
+        (
+            3,
+            "occurrence",
+            "bad_occurrence",
+            "row 3, column 'occurrence': not a whole number from 1 to 10,000; expected 1 the first "
+            "time a stage is reached, 2 the second time, ...",
+        ),
+        (
+            4,
+            "occurrence",
+            "bad_occurrence",
+            "row 4, column 'occurrence': not a whole number from 1 to 10,000; expected 1 the first "
+            "time a stage is reached, 2 the second time, ...",
+        ),
     ]
 
 
@@ -236,7 +283,7 @@ def test_duplicate_occurrence_in_long(tmp_path):
             5,
             "occurrence",
             "bad_occurrence",
-            "row 5, column 'occurrence': not a whole number of 1 or more; expected 1 the first "
+            "row 5, column 'occurrence': not a whole number from 1 to 10,000; expected 1 the first "
             "time "
             "a stage is reached, 2 the second time, ...",
         ),

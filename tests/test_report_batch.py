@@ -319,6 +319,17 @@ def test_reused_kernel_is_recycled_after_k_jobs():
             small.submit(pid).result(timeout=30)
 
 
+def test_kernel_over_its_memory_limit_is_recycled():
+    async def pid(kernel):
+        await kernel.run_code("pass", timeout=30)
+        assert kernel.rss_mb() > 10  # a Python kernel with IPython loaded
+        return kernel.km.provisioner.pid
+
+    with KernelPool(size=1, max_rss_mb=1.0) as small:
+        first, second = small.call(pid), small.call(pid)
+    assert first != second and small.recycles >= 1
+
+
 def test_cli_run_one_failing_report(tmp_path, capsys):
     params = tmp_path / "fife.yaml"
     params.write_text("authority: Fife\n")

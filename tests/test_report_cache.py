@@ -79,6 +79,8 @@ def test_failures_are_not_cached(tmp_path):
 
 
 def test_store_reads_in_one_transaction(tmp_path):
+    from paceqi.pdsa.views import pdsa_quality_check
+
     store = PDSAStore(tmp_path / "p.db")
     try:
         store.add_cycle("Fife", "Two Week Planning Meeting", purpose="test", predictions=["a"])
@@ -89,7 +91,7 @@ def test_store_reads_in_one_transaction(tmp_path):
             name = ideas["name"].iloc[0]
             store.ramp("Fife", name)
             store.annotations("Fife", name)
-            store.quality_check("Fife", name)
+            pdsa_quality_check(store, "Fife", name)  # reads through the store
             store.document("Fife")
         assert len(begins) == 1
         store.change_ideas("Fife")  # outside the block: its own transaction again

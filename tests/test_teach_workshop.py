@@ -191,15 +191,15 @@ def test_each_exercise_works_as_a_web_app(server, browser, name):
         for kind, arg in ACTIONS[name]:
             if kind == "click":
                 button = page.get_by_role("button", name=arg, exact=True)
-                button.wait_for(timeout=30_000)
+                button.wait_for(timeout=120_000)
                 page.wait_for_function(
-                    "b => !b.disabled", arg=button.element_handle(), timeout=30_000
+                    "b => !b.disabled", arg=button.element_handle(), timeout=120_000
                 )
                 button.click()
             elif kind == "fill":
                 page.locator("input[type=text]").first.fill(arg)
             else:
-                page.get_by_text(arg).first.wait_for(timeout=60_000)
+                page.get_by_text(arg).first.wait_for(timeout=120_000)
         page.wait_for_timeout(500)  # let the output (chart, tables) settle before measuring
         truncated = page.evaluate(TRUNCATED)
         assert truncated == [], f"{name}: text cut off at {VIEWPORT['width']} px: {truncated}"

@@ -138,6 +138,8 @@ class ChangeIdeaAnalysis:
     document: dict[str, Any] = field(default_factory=dict)
     test_start: dt.date | None = None
     pdsa_source: PDSASource | None = None
+    #: stages the extract does not record at all (left out of medians, waiting and headlines)
+    unrecorded: frozenset[str] = frozenset()
 
     def measure(self, name: str) -> MeasureAnalysis:
         """Return one measure's analysis by name."""
@@ -171,11 +173,15 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
     OptionsError
         If the authority is not in the extract or the change idea has no measures.
     """
+    from paceqi.data.coverage import unrecorded_stages
     from paceqi.measures.definitions import load_measures
     from paceqi.report.cache import load_extract_cached
 
     # parsed once per file content on a warm batch kernel (paceqi.report.cache)
-    extract = load_extract_cached(params.extract, params.mapping, as_of=params.as_of)
+    # only this authority's rows are checked: other councils' rows in the file cannot block it
+    extract = load_extract_cached(
+        params.extract, params.mapping, as_of=params.as_of, authority=params.authority
+    )
     as_of = params.as_of or extract.as_of
     events = extract.events
     if params.authority not in set(events["authority"]):
@@ -204,6 +210,7 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
         document=document,
         test_start=test_start,
         pdsa_source=source,
+        unrecorded=unrecorded_stages(extract),
     )
 
 

@@ -24,6 +24,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paceqi.changeidea.casemix import (
+    MIX_ALPHA,
+    MIX_MIN_SHARE_CHANGE,
+    ROUTE_WORDS,
+    MixCheck,
+    by_route,
+    child_frame,
+    mix_check,
+    within_routes_improved,
+)
+
 __all__ = [
     "Answer",
     "Judgement",
@@ -35,9 +46,12 @@ __all__ = [
     "mix_check",
     "by_route",
     "baseline_cut",
+    "primary_measure",
     "ATTRIBUTION_WINDOW_DAYS",
     "MOVE_TEST_ALPHA",
     "MIN_BASELINE_POINTS",
+    "MIN_MATERIAL_CHANGE",
+    "MIN_MATERIAL_POINTS",
     "MIX_ALPHA",
     "MIX_MIN_SHARE_CHANGE",
 ]
@@ -89,16 +103,6 @@ ATTRIBUTION_WINDOW_DAYS = 730
 #: (Anhøj & Olesen 2014 on the false-signal rate of fixed run lengths as n grows).
 MOVE_TEST_ALPHA = 0.05
 
-#: Route-mix test: Pearson chi-square on route x period (baseline vs since the test) at this
-#: level, AND at least one route's share changing by :data:`MIX_MIN_SHARE_CHANGE` or more
-#: (METHODS.md §8 "Case mix"); the share threshold keeps a trivial change in a large authority
-#: from being called material.
-MIX_ALPHA = 0.05
-MIX_MIN_SHARE_CHANGE = 0.10
-
-#: Route codes in the order tables show them (schema Route values).
-ROUTE_ORDER = ("home", "kco", "po", "adoption", "undecided")
-
 
 @dataclass(frozen=True)
 class Judgement:
@@ -110,8 +114,8 @@ class Judgement:
         ``too_few``, ``too_early``, ``began_before``, ``around_start``, ``yes`` (a sustained
         improvement that began after the start), ``worse``, or ``no_sign``.
     baseline, since : float or None
-        The frozen baseline's centre line and the same statistic of the points since the start
-        of the test period (median for run charts, Σy/Σn for P/U charts, mean otherwise).
+        The frozen baseline's reference line and the same statistic of the points since the
+        start of the test period: Σy/Σn on P/U charts, else the median of the points.
     n_baseline, n_since : int
         Useful points in the baseline and since the start of the test period.
     shift_length : int
@@ -127,42 +131,6 @@ class Judgement:
     n_since: int = 0
     shift_length: int = 0
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class MixCheck:
-    """Route mix of the primary outcome's children, baseline vs since the test.
-
-    Attributes
-    ----------
-    material : bool
-        True when the chi-square p-value is below :data:`MIX_ALPHA` and some route's share
-        moved by at least :data:`MIX_MIN_SHARE_CHANGE`.
-    p_value : float or None
-        Pearson chi-square test of independence of route and period.
-    largest_change : float
-        Largest absolute change in one route's share (0-1).
-    route : str or None
-        The route whose share changed most.
-    share_before, share_since : float or None
-        That route's share in the baseline and since the test.
-    mix_only : float or None
-        The baseline median re-weighted to the test period's route mix (each baseline child
-        weighted by its route's share since / share before): what the median would have been
-        from the change of mix alone. Compared with the baseline median it says which way the
-        mix pushed the pooled figure.
-    baseline_median : float or None
-        The same children's plain (unweighted) median.
-    """
-
-    material: bool
-    p_value: float | None
-    largest_change: float
-    route: str | None = None
-    share_before: float | None = None
-    share_since: float | None = None
-    mix_only: float | None = None
-    baseline_median: float | None = None
 
 
 @dataclass(frozen=True)
@@ -292,9 +260,7 @@ def _centre(values: pd.Series, n: pd.Series | None, chart: str) -> float | None:
         n = n.loc[values.index].astype(float)
         total = float(n.sum())
         return float((values * n).sum() / total) if total > 0 else None
-    if chart in ("run", "g"):
-        return float(values.median())
-    return float(values.mean())
+    return float(values.median())
 
 
 def _when(x: Any) -> str:
@@ -378,7 +344,10 @@ def judge(
             ),
             **common,
         )
-    cl = _frozen_cl(pts, base, baseline)
+    # The reference line: the baseline proportion (Σy/Σn) on P/U charts, else the baseline
+    # median: the run-chart rule (Perla 2011) on any chart of days, robust to the outlying
+    # waits that inflate an I chart's mean.
+    cl = float(baseline) if baseline is not None else float("nan")
     with np.errstate(invalid="ignore"):
         side = np.sign(pts["y"].to_numpy(dtype=float) - cl)
     side = np.where(useful.to_numpy(), side, np.nan)
@@ -412,14 +381,28 @@ def judge(
             when = "after"
         else:
             when = "late"
-        if when in ("around", "after") and not _test_period_moved(base_vals, after_vals, sign):
+        if when in ("around", "after") and not _material(baseline, since, sign, chart):
+            when = "small"
+        elif when in ("around", "after") and not _test_period_moved(base_vals, after_vals, sign):
             when = "unconfirmed"
         found.setdefault(f"{'good' if sign == good else 'bad'}_{when}", []).append(run)
     notes = _side_notes(pts, x, after, start, window_end, good, found, label)
     prior = _baseline_improving(pts.loc[base], good, shift_n)
-    if found.get("good_before") or (
+    earlier = found.get("good_before") or (
         prior and (found.get("good_after") or found.get("good_around"))
-    ):
+    )
+    if earlier and _beyond_prior_trend(x, pts["y"], base, after, good):
+        # improving before the test, but the test period is better than that earlier course
+        # continued would give: a further change, counted as beginning around the start
+        notes = (
+            f"{label[:1].upper() + label[1:]} was already improving before the test period; "
+            "the points since it began are better than that earlier trend, extended, would "
+            "give (Theil–Sen line through the baseline; sign test).",
+            *notes,
+        )
+        found.setdefault("good_around", []).extend(found.pop("good_before", []))
+        earlier = False
+    if earlier:
         run = (found.get("good_before") or [None])[0]
         if run is not None:
             text = (
@@ -460,6 +443,24 @@ def judge(
     return Judgement("no_sign", notes=notes, **common)
 
 
+#: The smallest change counted as material: 10 % of the baseline median on a chart of days, 5
+#: percentage points on a percentage. A sustained change smaller than this is reported but
+#: answered "no sign" (paceqi's choice: PACE stretch aims ask for changes of 25-50 %, shared
+#: DOMAIN.md §1.3, and a run rule on hundreds of children detects a few days' drift).
+MIN_MATERIAL_CHANGE = 0.10
+MIN_MATERIAL_POINTS = 0.05
+
+
+def _material(baseline: float | None, since: float | None, sign: int, chart: str) -> bool:
+    """Whether the test period moved the measure by a material amount in direction ``sign``."""
+    if baseline is None or since is None:
+        return False
+    diff = (since - baseline) * sign
+    if chart in ("p", "pp", "u", "up"):
+        return diff >= MIN_MATERIAL_POINTS
+    return baseline != 0 and diff >= MIN_MATERIAL_CHANGE * abs(baseline)
+
+
 def _test_period_moved(base_y: np.ndarray, after_y: np.ndarray, sign: int) -> bool:
     """Whether the test period's points as a whole moved to one side of the baseline's.
 
@@ -479,14 +480,30 @@ def _test_period_moved(base_y: np.ndarray, after_y: np.ndarray, sign: int) -> bo
     return p < MOVE_TEST_ALPHA
 
 
-def _frozen_cl(pts: pd.DataFrame, base: pd.Series, baseline: float | None) -> float:
-    """Return the baseline CL: the chart's frozen CL when it froze on exactly the baseline."""
-    if "baseline" in pts and "cl" in pts:
-        frozen = pts["baseline"].fillna(False).astype(bool) & base
-        cl = pts.loc[frozen, "cl"].dropna()
-        if len(cl) and int(frozen.sum()) == int(base.sum()):
-            return float(cl.iloc[-1])
-    return float(baseline) if baseline is not None else float("nan")
+def _beyond_prior_trend(
+    x: pd.Series, y: pd.Series, base: pd.Series, after: pd.Series, good: int
+) -> bool:
+    """Whether the test period is better than the baseline's own course, extended.
+
+    A Theil–Sen line through the baseline points (time in days; a robust slope, Sen 1968),
+    kept only when it slopes the better way (else the baseline median), is extended over the
+    test period; a one-sided sign test at :data:`MOVE_TEST_ALPHA` asks whether the points since
+    the test period began lie on its better side. An improvement that merely continues, or a
+    level reached before the test, does not pass.
+    """
+    from scipy.stats import binom, theilslopes
+
+    days = (x - x.min()).dt.days.to_numpy(dtype=float)
+    yb, xb = y[base].to_numpy(dtype=float), days[base.to_numpy()]
+    slope, intercept = theilslopes(yb, xb)[:2]
+    if not np.isfinite(slope) or slope * good <= 0:
+        slope, intercept = 0.0, float(np.median(yb))
+    resid = y[after].to_numpy(dtype=float) - (intercept + slope * days[after.to_numpy()])
+    resid = resid[np.isfinite(resid) & (resid != 0)]
+    if resid.size == 0:
+        return False
+    k = int(np.count_nonzero(np.sign(resid) == good))
+    return float(binom.sf(k - 1, resid.size, 0.5)) < MOVE_TEST_ALPHA
 
 
 def _baseline_improving(base: pd.DataFrame, good: int, shift_n: int) -> bool:
@@ -519,6 +536,13 @@ def _side_notes(
 ) -> tuple[str, ...]:
     """Return what was seen but deliberately not counted: late shifts, single points, trends."""
     notes = []
+    for sign, first, _last, count in found.get("good_small", []) + found.get("bad_small", []):
+        notes.append(
+            f"A run of {count} points on the {'better' if sign == good else 'worse'} side began "
+            f"in {_when(x.iloc[first])}, but the change since the test is smaller than paceqi "
+            f"counts as material ({MIN_MATERIAL_CHANGE:.0%} of the baseline median, or "
+            f"{100 * MIN_MATERIAL_POINTS:.0f} percentage points on a percentage)."
+        )
     for sign, first, _last, count in found.get("good_unconfirmed", []) + found.get(
         "bad_unconfirmed", []
     ):
@@ -549,158 +573,6 @@ def _side_notes(
             "2014)."
         )
     return tuple(notes)
-
-
-# -- case mix ----------------------------------------------------------------------------------
-
-
-def _child_frame(m: Any) -> pd.DataFrame | None:
-    """Return the measure's per-child frame with routes (None for a per-period measure)."""
-    f = getattr(m, "frame", None)
-    if f is None or "route" not in f or "y" not in f:
-        return None
-    day = "x_date" if "x_date" in f else None
-    if day is None:
-        return None
-    out = f.assign(when=pd.to_datetime(f[day]))
-    for column in ("incomplete", "censored"):  # the points the chart's median uses
-        if column in out:
-            out = out[~out[column].fillna(False).astype(bool)]
-            break
-    return out[out["route"].notna()]
-
-
-def mix_check(frame: pd.DataFrame, cut: pd.Timestamp) -> MixCheck | None:
-    """Test whether the route mix differs between the baseline and the test period.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per child with ``route`` and ``when`` (the date that places the child on the
-        chart).
-    cut : Timestamp
-        The first date of the test period (:func:`baseline_cut`).
-
-    Returns
-    -------
-    MixCheck or None
-        None when either period has no child or only one route occurs.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"route": ["home"] * 30 + ["po"] * 70 + ["home"] * 70 + ["po"] * 30,
-    ...                   "when": [pd.Timestamp("2015-01-01")] * 100
-    ...                   + [pd.Timestamp("2017-01-01")] * 100})
-    >>> m = mix_check(f, pd.Timestamp("2016-01-01"))
-    >>> m.material, m.route, round(m.share_before, 2), round(m.share_since, 2)
-    (True, 'home', 0.3, 0.7)
-    """
-    from scipy.stats import chi2_contingency
-
-    period = np.where(frame["when"] < cut, "baseline", "since")
-    table = pd.crosstab(frame["route"].astype(str), period)
-    if table.shape != (table.shape[0], 2) or table.shape[0] < 2:
-        return None
-    shares = table / table.sum(axis=0)
-    signed = shares["since"] - shares["baseline"]
-    change = signed.abs()
-    # the route whose share changed most; of two equal changes, the one that grew
-    route = str(signed[change >= change.max() - 1e-12].idxmax())
-    try:
-        p = float(chi2_contingency(table.to_numpy(), correction=False)[1])
-    except ValueError:
-        p = None
-    largest = float(change.max())
-    material = p is not None and p < MIX_ALPHA and largest >= MIX_MIN_SHARE_CHANGE
-    before = frame[frame["when"] < cut]
-    weight = (shares["since"] / shares["baseline"]).reindex(before["route"].astype(str))
-    values = before["y"].to_numpy(dtype=float)
-    mix_only = _weighted_median(values, weight.to_numpy(dtype=float))
-    plain = _weighted_median(values, np.ones(len(values)))
-    return MixCheck(
-        material,
-        p,
-        largest,
-        route,
-        float(shares.loc[route, "baseline"]),
-        float(shares.loc[route, "since"]),
-        mix_only,
-        plain,
-    )
-
-
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
-    """Return the weighted median (the value where the cumulative weight reaches half)."""
-    ok = ~np.isnan(values) & ~np.isnan(weights) & (weights > 0)
-    if not ok.any():
-        return None
-    order = np.argsort(values[ok], kind="stable")
-    v, w = values[ok][order], weights[ok][order]
-    cum = np.cumsum(w)
-    return float(v[np.searchsorted(cum, cum[-1] / 2)])
-
-
-def by_route(frame: pd.DataFrame, cut: pd.Timestamp, min_cell: int = 5) -> pd.DataFrame:
-    """Median of the primary outcome by route, baseline vs since the test.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per finished child with ``route``, ``when`` and ``y`` (days).
-    cut : Timestamp
-        The first date of the test period.
-    min_cell : int
-        Groups with 1 to ``min_cell - 1`` children show no median and a suppressed count.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``route``, ``n_baseline``, ``median_baseline``, ``n_since``, ``median_since``;
-        one row per route, then ``all routes``.
-    """
-    rows = []
-    groups = [(r, frame[frame["route"].astype(str) == r]) for r in _route_order(frame)]
-    groups.append(("all routes", frame))
-    for route, part in groups:
-        before = part.loc[part["when"] < cut, "y"].astype(float)
-        since = part.loc[part["when"] >= cut, "y"].astype(float)
-        rows.append(
-            {
-                "route": route,
-                "n_baseline": len(before),
-                "median_baseline": float(before.median()) if len(before) >= min_cell else None,
-                "n_since": len(since),
-                "median_since": float(since.median()) if len(since) >= min_cell else None,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _route_order(frame: pd.DataFrame) -> list[str]:
-    present = set(frame["route"].astype(str))
-    return [r for r in ROUTE_ORDER if r in present] + sorted(present - set(ROUTE_ORDER))
-
-
-def _within_routes_improved(
-    frame: pd.DataFrame, cut: pd.Timestamp, good: int, min_cell: int = 5
-) -> bool:
-    """Whether some route's own waits moved the better way, beyond chance.
-
-    For each route with at least ``min_cell`` children in both periods: one-sided Mann-Whitney
-    test of the children since the test against those before, at :data:`MIX_ALPHA` divided by
-    the number of routes tested (Bonferroni).
-    """
-    from scipy.stats import mannwhitneyu
-
-    tests = []
-    for route in _route_order(frame):
-        part = frame[frame["route"].astype(str) == route]
-        before = part.loc[part["when"] < cut, "y"].astype(float).dropna()
-        since = part.loc[part["when"] >= cut, "y"].astype(float).dropna()
-        if len(before) >= min_cell and len(since) >= min_cell:
-            alternative = "greater" if good > 0 else "less"
-            tests.append(float(mannwhitneyu(since, before, alternative=alternative).pvalue))
-    return bool(tests) and min(tests) < MIX_ALPHA / len(tests)
 
 
 # -- the whole change idea ---------------------------------------------------------------------
@@ -852,7 +724,7 @@ def answer(a: Any) -> Answer:
     rule = {"too_few": "R1", "too_early": "R2", "began_before": "R3", "worse": "R4",
             "yes": "R5", "around_start": "R5", "no_sign": "R6"}[status]  # fmt: skip
     mix = None
-    frame = _child_frame(primary)
+    frame = child_frame(primary)
     if frame is not None and status not in ("too_few",):
         mix = mix_check(frame, baseline_cut(a.test_start, None))
     good = {"increase": 1, "decrease": -1}.get(
@@ -874,7 +746,7 @@ def answer(a: Any) -> Answer:
                 "change may come from the mix."
             )
             cut = baseline_cut(a.test_start, None)
-            if _within_routes_improved(frame, cut, good, a.params.min_cell):
+            if within_routes_improved(frame, cut, good, a.params.min_cell):
                 status, rule = "partly", "R5-mix"
                 caveats.insert(0, mix_text + " Within at least one route the waits improved too.")
             else:
@@ -904,7 +776,7 @@ def answer(a: Any) -> Answer:
         and mix is not None
         and mix.material
         and frame is not None
-        and _within_routes_improved(frame, baseline_cut(a.test_start, None), good,
+        and within_routes_improved(frame, baseline_cut(a.test_start, None), good,
                                     a.params.min_cell)
     ):  # fmt: skip
         caveats.insert(
@@ -948,16 +820,6 @@ def answer(a: Any) -> Answer:
         mix=mix,
         rule=rule,
     )
-
-
-#: Route codes in plain words.
-ROUTE_WORDS = {
-    "home": "children going home",
-    "kco": "kinship care orders",
-    "po": "permanence orders",
-    "adoption": "adoption",
-    "undecided": "undecided routes",
-}
 
 
 def _headline(

@@ -44,7 +44,10 @@ class ChangeIdeaReport:
             from paceqi.changeidea.segments import segment_summary
 
             a = self.analysis
-            self._segments = segment_summary(a.events, a.as_of, min_cell=a.params.min_cell)
+            summary = segment_summary(a.events, a.as_of, min_cell=a.params.min_cell)
+            # a stage the extract does not record is not a stage nobody reached (#19)
+            skip = summary["start"].isin(a.unrecorded) | summary["end"].isin(a.unrecorded)
+            self._segments = summary.loc[~skip].reset_index(drop=True)
         return self._segments
 
     def delay(self) -> Section:
@@ -101,8 +104,16 @@ class ChangeIdeaReport:
         return Section(sections.waiting_html(self.analysis))
 
     def data_quality(self) -> Section:
-        """Show the data-quality notes from validating the extract."""
-        return Section(sections.data_quality_html(self.analysis))
+        """Show the data-quality notes from validating the extract, and the stages it records."""
+        from paceqi.changeidea.coverage import coverage_html
+
+        return Section(sections.data_quality_html(self.analysis) + coverage_html(self.analysis))
+
+    def coverage(self) -> Section:
+        """Show which stages the extract records (for how many children) and which it does not."""
+        from paceqi.changeidea.coverage import coverage_html
+
+        return Section(coverage_html(self.analysis))
 
     def method(self) -> Section:
         """Show the rule set and conventions used."""

@@ -227,15 +227,11 @@ def route_html(a: ChangeIdeaAnalysis) -> str:
 
     Empty when there is no test start or the primary outcome has no per-child routes.
     """
-    from paceqi.changeidea.answer import (
-        _child_frame,
-        baseline_cut,
-        by_route,
-        primary_measure,
-    )
+    from paceqi.changeidea.answer import baseline_cut, primary_measure
+    from paceqi.changeidea.casemix import by_route, child_frame
 
     m = primary_measure(a)
-    frame = _child_frame(m) if m is not None and a.test_start is not None else None
+    frame = child_frame(m) if m is not None and a.test_start is not None else None
     if frame is None or frame.empty:
         return ""
     table = by_route(frame, baseline_cut(a.test_start, None), a.params.min_cell)
@@ -569,7 +565,12 @@ def waiting_html(a: ChangeIdeaAnalysis) -> str:
     from paceqi.measures import waiting_summary
     from paceqi.privacy import suppress
 
-    summary = waiting_summary((m.definition for m in a.measures), a.events, as_of=a.as_of)
+    recorded = (  # stages the extract does not record are not waited for (#19)
+        m.definition
+        for m in a.measures
+        if not {m.definition.start, m.definition.end} & a.unrecorded
+    )
+    summary = waiting_summary(recorded, a.events, as_of=a.as_of)
     if summary.empty:
         return "<p>No measure of this change idea follows children still waiting.</p>"
     cols = [

@@ -15,6 +15,7 @@ shown on hover without any script.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,8 +74,16 @@ class SVGChart:
 
     svg_body: SVG
     title: str
-    desc: str
+    #: The description, or a function that writes it (called only when no ``desc`` is given
+    #: to :meth:`to_svg`: a report passes its own alt text, so it is never written twice).
+    desc: str | Callable[[], str]
     caption: list[str] = field(default_factory=list)
+
+    def description(self) -> str:
+        """Return the accessible description (written on first use)."""
+        if callable(self.desc):
+            self.desc = self.desc()
+        return self.desc
 
     def _full_desc(self, desc: str) -> str:
         return desc
@@ -84,7 +93,7 @@ class SVGChart:
     ) -> str:
         """Return the ``<svg>`` element (accessible title and description, prefixed ids)."""
         title = self.title if title is None else title
-        desc = self._full_desc(self.desc if desc is None else desc)
+        desc = self._full_desc(self.description() if desc is None else desc)
         body = "".join(self.svg_body.parts)
         prefix = id_prefix or "pq" + hashlib.sha1(body.encode()).hexdigest()[:8] + "-"
         return self.svg_body.render(
@@ -204,7 +213,8 @@ def _cycles(notes: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, A
     cycles: dict[int, dict[str, Any]] = {}
     others: list[dict[str, Any]] = []
     count = 0
-    for _, row in notes.sort_values("date", kind="stable").iterrows():
+    rows = notes.sort_values("date", kind="stable").to_dict("records")
+    for row in rows:
         kind = row["kind"]
         if kind in ("pdsa_start", "pdsa_end"):
             no = row.get("cycle_no")
@@ -219,7 +229,7 @@ def _cycles(notes: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, A
             c["start" if kind == "pdsa_start" else "end"] = row["date"]
         else:
             label = row.get("label")
-            label = "" if label is None or (isinstance(label, float) and np.isnan(label)) else label
+            label = "" if label is None or (np.ndim(label) == 0 and pd.isna(label)) else label
             others.append(
                 {
                     "letter": chr(ord("A") + len(others) % 26),
@@ -255,7 +265,7 @@ def draw_spc(
     incomplete: np.ndarray | None,
     rules_line: str,
     extra_caption: list[str],
-    desc: str,
+    desc: str | Callable[[], str],
 ) -> SPCChart:
     """Lay out and write the chart (see the module docstring); called by ``spc_chart``."""
     x, is_date = x_values(points)
@@ -470,7 +480,7 @@ def draw_spc(
         svg.open(css["grey"])
         for i in inc:
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], True, low_n[i])
-            svg.raw(marker("o", px[i], py[i], R_COMMON + 0.6, None, tip if hover else ""))
+            svg.raw(marker("o", px[i], py[i], R_SIGNAL - 0.6, None, tip if hover else ""))
         svg.close()
     ex = np.flatnonzero(excluded & ~incomplete & finite_y)
     if len(ex):
@@ -488,7 +498,11 @@ def draw_spc(
             "children can move them a long way."
         )
     if len(inc):
-        svg.text(px[inc[0]], min(py[inc]) - 8, "incomplete", size=SMALL, cls=css["grey_t"])
+        w = text_width("incomplete", SMALL)
+        x0, anchor = px[inc[0]], "start"
+        if x0 + w > right:
+            x0, anchor = min(px[inc[-1]], right), "end"
+        svg.text(x0, min(py[inc]) - 8, "incomplete", size=SMALL, anchor=anchor, cls=css["grey_t"])
         legend.append(("marker:o", css["greyleg"], "incomplete (data still arriving)"))
         caption_extra.append(
             "Greyed points are incomplete: not every child counted there has had the time to "
@@ -539,6 +553,10 @@ def draw_spc(
     )
 
 
+#: A white outline behind labels drawn over data, so they stay readable where lines cross them.
+_HALO = "paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round"
+
+
 def _styles(svg: SVG) -> dict[str, str]:
     c = theme.LINE_COLOURS
     out = {
@@ -566,13 +584,13 @@ def _styles(svg: SVG) -> dict[str, str]:
         "target": svg.css(
             "t", f"fill:none;stroke:{c['target']};stroke-width:1.2;stroke-dasharray:6 3"
         ),
-        "tt": svg.css("tt", f"fill:{c['target']}"),
+        "tt": svg.css("tt", f"fill:{c['target']};{_HALO}"),
         "excluded": svg.css("x", f"fill:#fff;stroke:{theme.INK};stroke-width:1"),
         "hollow": svg.css("h", "fill:#fff"),
         "hollowleg": svg.css("hl", f"fill:#fff;stroke:{theme.GREY};stroke-width:1.2"),
-        "grey": svg.css("gr", f"fill:{theme.INCOMPLETE};stroke:{theme.INCOMPLETE}"),
-        "greyleg": svg.css("gl", f"fill:{theme.INCOMPLETE};stroke:{theme.INCOMPLETE}"),
-        "grey_t": svg.css("gt", f"fill:{theme.GREY}"),
+        "grey": svg.css("gr", f"fill:{theme.INCOMPLETE_FILL};stroke:{theme.INCOMPLETE}"),
+        "greyleg": svg.css("gl", f"fill:{theme.INCOMPLETE_FILL};stroke:{theme.INCOMPLETE}"),
+        "grey_t": svg.css("gt", f"fill:{theme.GREY};{_HALO}"),
     }
     for kind, name in _TYPE_CLASS.items():
         colour = theme.POINT_COLOURS[kind]

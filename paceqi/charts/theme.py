@@ -55,6 +55,7 @@ __all__ = [
     "PALE",
     "TEST_PERIOD",
     "INCOMPLETE",
+    "INCOMPLETE_FILL",
     "LINE_COLOURS",
     "FONT_FAMILY",
     "FONT_SIZE",
@@ -96,8 +97,10 @@ PALE = "#F2F2F2"
 #: Shading of the test period on SPC charts (a pale Okabe–Ito blue; decoration, also named in
 #: the legend and the caption).
 TEST_PERIOD = "#E6F0F7"
-#: Points of incomplete (immature) cohorts: greyed, also labelled "incomplete" (3.5:1 on white).
+#: Points of incomplete (immature) cohorts: a pale fill inside a grey ring (the ring 3.5:1 on
+#: white), also labelled "incomplete", so they differ from common-cause points by more than hue.
 INCOMPLETE = "#8A8A8A"
+INCOMPLETE_FILL = "#DDDDDD"
 
 POINT_COLOURS: Mapping[str, str] = MappingProxyType(
     {

@@ -9,7 +9,7 @@ from paceqi.catalogue import Catalogue
 from paceqi.data._table import Table
 from paceqi.data.mapping import Mapping, normalise_name
 from paceqi.data.schema import ROUTES
-from paceqi.data.validate import Problems, describe_formats, parse_dates
+from paceqi.data.validate import Problems, describe_formats, parse_date_cells
 
 __all__ = [
     "ids",
@@ -25,6 +25,8 @@ _IGNORE = "\x00ignore"
 _EV_COLS = ["authority", "child_id", "_kid", "stage", "date", "route", "outcome", "_row", "_col"]
 _OPTIONAL_CHILD = ("sex", "birth_month", "sibling_group_id")
 _BIRTH_MONTH_FORMATS = ("%Y-%m", "%m/%Y")
+#: The largest occurrence accepted (a stage reached more often is a typing slip).
+MAX_OCCURRENCE = 10_000
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -33,6 +35,11 @@ def _text(s: pd.Series) -> pd.Series:
     stripped = pd.Series(np.asarray(uniq, dtype=object)).astype(str).str.strip().to_numpy()
     out = stripped[np.where(codes >= 0, codes, 0)] if len(stripped) else np.full(len(s), "")
     return pd.Series(np.where(codes >= 0, out, ""), index=s.index, dtype=object)
+
+
+def text_cells(s: pd.Series) -> pd.Series:
+    """Cells as stripped text ('' for blank)."""
+    return _text(s)
 
 
 def _blank_to_nan(s: pd.Series) -> pd.Series:
@@ -78,10 +85,18 @@ def _dates(
     table: Table, col: str, m: Mapping, problems: Problems, *, required: bool = False
 ) -> pd.Series:
     d = table.data
-    dates, bad, impossible = parse_dates(d[col], m.date_formats)
+    p = parse_date_cells(d[col], m.date_formats)
+    dates, bad, impossible = p.dates, p.bad, p.impossible
     dates.index = d.index
-    bad.index = impossible.index = d.index
+    for mask in (bad, impossible, p.out_of_range, p.serial):
+        mask.index = d.index
     fmt = describe_formats(m.date_formats)
+    if p.suggestion is not None:
+        problems.add(
+            "wrong_date_format",
+            _suggestion_text(p.suggestion, m, all_bad=not (dates.notna()).any()),
+            column=col,
+        )
     problems.add_rows(
         "impossible_date",
         d.loc[impossible, "_row"],
@@ -89,14 +104,42 @@ def _dates(
         f"not a real calendar date (that day does not exist); expected a date in the format {fmt}",
     )
     problems.add_rows(
-        "bad_date", d.loc[bad & ~impossible, "_row"], col, f"not a date in the format {fmt}"
+        "date_out_of_range",
+        d.loc[p.out_of_range, "_row"],
+        col,
+        "a date before 1678 or after 2261 (a typing slip such as year 0016 or 9999?); "
+        "expected the real date",
     )
+    problems.add_rows(
+        "bad_date",
+        d.loc[p.serial, "_row"],
+        col,
+        "a number, not a date (an Excel day number? format the column as dates in the "
+        f"spreadsheet); expected a date in the format {fmt}",
+    )
+    plain = bad & ~impossible & ~p.out_of_range & ~p.serial
+    problems.add_rows("bad_date", d.loc[plain, "_row"], col, f"not a date in the format {fmt}")
     if required:
         blank = dates.isna() & ~bad
         problems.add_rows(
             "missing_value", d.loc[blank, "_row"], col, "empty; expected the date of the event"
         )
     return dates
+
+
+def _suggestion_text(fmt: str, m: Mapping, *, all_bad: bool) -> str:
+    """Say which date_format to set when the column's bad dates all fit another format."""
+    human = describe_formats((fmt,))
+    if all_bad:
+        setting = f'date_format: "{fmt}"'
+        what = "every date in this column"
+    else:
+        setting = "date_format: [" + ", ".join(f'"{f}"' for f in (*m.date_formats, fmt)) + "]"
+        what = "every date here that does not fit the expected format"
+    where = f"in the mapping ({m.name})" if m.path is not None else "in a mapping (--mapping)"
+    return (
+        f"{what} is written {human}, not {describe_formats(m.date_formats)}; set {setting} {where}"
+    )
 
 
 def _routes(table: Table, col: str | None, m: Mapping, problems: Problems) -> pd.Series:
@@ -194,16 +237,18 @@ def long_events(
     )
     occ_col = _column(table, "occurrence")
     if occ_col is not None:
-        occ = pd.to_numeric(_text(d[occ_col]), errors="coerce")
-        bad = occ.isna() | (occ < 1) | (occ % 1 != 0)
+        occ = pd.to_numeric(_text(d[occ_col]), errors="coerce").astype("float64")
+        # inf, 1e20 and 2.5 are not occurrences (1e20 would wrap round to a negative integer)
+        bad = ~((occ >= 1) & (occ <= MAX_OCCURRENCE) & (occ % 1 == 0))
         problems.add_rows(
             "bad_occurrence",
             d.loc[bad, "_row"],
             occ_col,
-            "not a whole number of 1 or more; expected 1 the first time a stage is reached, "
+            f"not a whole number from 1 to {MAX_OCCURRENCE:,}; expected 1 the first time a stage "
+            "is reached, "
             "2 the second time, ...",
         )
-        ev["occurrence"] = occ.fillna(0).astype("int64")
+        ev["occurrence"] = occ.where(~bad, 0).astype("int64")
     return ev.loc[~ignored].reset_index(drop=True)
 
 

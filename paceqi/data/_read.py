@@ -7,6 +7,7 @@ nothing here lets an OSError or a parser exception escape. Cell values never app
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -204,7 +205,9 @@ def _csv_rows(text: str, name: str, delim: str, *, head: bool = False) -> list[l
     try:
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-        return rows[:-1] if head and len(rows) > 1 else rows
+        if head:  # the cut text's last row may be cut short; a header cut short: parse all
+            return rows[:-1] if len(rows) > 1 else []
+        return rows
     except csv.Error:
         if head:  # the cut may fall inside a quoted cell: let the full parse decide
             return []
@@ -218,7 +221,7 @@ def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # BadZipFile, NotImplementedError (odd compression), OSError, ...
         return "broken"
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -262,17 +265,43 @@ def _xlsx_records(
             rows = _sheet_rows(wb[ws_name])
     except DataValidationError:
         raise
+    except _RowError as err:
+        single_failure(
+            name,
+            "not_a_table",
+            f"the sheet's cells cannot be read here ({type(err.cause).__name__}: a date or "
+            "number cell Excel itself cannot show?); correct or clear that row's cells",
+            row=err.row,
+        )
     except Exception as exc:  # a chart sheet, a damaged sheet
         single_failure(
             name, "not_a_table", f"has a sheet that cannot be read ({type(exc).__name__})"
         )
     finally:
-        wb.close()
+        with contextlib.suppress(Exception):  # closing a damaged archive
+            wb.close()
     return Records(rows=rows, kind="xlsx", sheet=ws_name, sheets=tuple(wb.sheetnames))
 
 
+class _RowError(Exception):
+    """A sheet's row that openpyxl cannot read (a cell it cannot convert)."""
+
+    def __init__(self, row: int, cause: Exception) -> None:
+        super().__init__(row)
+        self.row, self.cause = row, cause
+
+
 def _sheet_rows(ws: Any, limit: int | None = None) -> list[list[Any]]:
-    return [[_cell(v) for v in row] for row in ws.iter_rows(max_row=limit, values_only=True)]
+    rows: list[list[Any]] = []
+    it = ws.iter_rows(max_row=limit, values_only=True)
+    while True:
+        try:
+            row = next(it)
+        except StopIteration:
+            return rows
+        except Exception as exc:  # a date cell beyond year 9999, a damaged cell
+            raise _RowError(len(rows) + 1, exc) from None
+        rows.append([_cell(v) for v in row])
 
 
 def _pick_sheet(names: list[str], sheet: str | int | None, file: str) -> str:

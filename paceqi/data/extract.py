@@ -33,6 +33,11 @@ class Extract:
     notes : pandas.DataFrame
         Non-fatal data-quality notes, in the failure table's shape
         (``file, row, column, check, message``).
+    recorded_stages : tuple of str
+        The stages the extract records at all (a wide file's stage columns, a long file's
+        stages, a mapping's event rules), dated for some child or not; any other stage of the
+        catalogue is "not in this extract" (:mod:`paceqi.data.coverage`). Empty: not known
+        (the stages of ``events`` are used).
     """
 
     children: pd.DataFrame
@@ -42,6 +47,7 @@ class Extract:
     sha256: str
     as_of: dt.date
     notes: pd.DataFrame
+    recorded_stages: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return (

@@ -28,7 +28,7 @@ from paceqi.data._table import (
     resolve_columns,
 )
 from paceqi.data.extract import Extract
-from paceqi.data.mapping import Mapping, load_mapping
+from paceqi.data.mapping import Mapping, load_mapping, normalise_name
 from paceqi.data.validate import (
     Problems,
     check_before_looked_after,
@@ -56,6 +56,7 @@ def load_extract(
     *,
     as_of: dt.date | str | None = None,
     catalogue: Catalogue | str | Path | None = None,
+    authority: str | None = None,
 ) -> Extract:
     """Load and validate an extract.
 
@@ -70,9 +71,14 @@ def load_extract(
         A mapping YAML (path, or name in ``parameters/mappings/``) or the same as a dict: local
         column names, date format, route and stage labels, header row, sheet, event rules.
     as_of : datetime.date or str, optional
-        The extract date (``YYYY-MM-DD``); no event may be later. Default: today.
+        The extract date (``YYYY-MM-DD``); no event may be later. Default: the extract's own
+        date, the latest date it records (the end of the data; no event may be after today).
+        ``paceqi validate``, ``paceqi run`` and the notebooks use the same default.
     catalogue : Catalogue, str or Path, optional
         The stage catalogue (default: Scottish).
+    authority : str, optional
+        Keep only this authority's rows (names compared ignoring case); other authorities' rows
+        are neither checked nor returned, and a note counts them. Default: every row.
 
     Returns
     -------
@@ -85,7 +91,7 @@ def load_extract(
         If the file or its rows fail any check; ``.failures`` lists every problem with
         ``file, row, column, check, message`` (rows as a spreadsheet shows them).
     OptionsError
-        If the mapping, catalogue or ``as_of`` is not usable.
+        If the mapping, catalogue or ``as_of`` is not usable, or ``authority`` has no rows.
 
     Examples
     --------
@@ -97,6 +103,7 @@ def load_extract(
     """
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     m = load_mapping(mapping, cat.codes)
+    given = as_of is not None
     as_of_date = _as_of(as_of)
     raw = read_file(path)
     records = read_records(
@@ -121,12 +128,17 @@ def load_extract(
     problems.raise_if_any()
 
     ids = _events.ids(table, m, problems)
+    if authority is not None:
+        table, ids = _one_authority(table, ids, authority, raw.name, notes)
+    else:
+        _check_pooled(table, m, ids, problems, notes)
     if layout == "wide":
         ev = _events.wide_events(table, m, cat, ids, problems)
     elif layout == "long":
         ev = _events.long_events(table, m, cat, ids, problems, notes)
     else:
         ev = _events.rule_events(table, m, ids, problems)
+        _episode_notes(table, ids, ev, notes)
     kids = _events.children_frame(table, m, ids, problems)
     _row_checks(table, ev, ids, layout, as_of_date, problems)
     for col in table.local("birth_month"):
@@ -136,6 +148,14 @@ def load_extract(
         )
     problems.raise_if_any()
 
+    if not given and ev["date"].notna().any():  # the extract's own date: the end of its data
+        as_of_date = min(as_of_date, pd.Timestamp(ev["date"].max()).date())
+        notes.add(
+            "as_of",
+            f"no extract date given: the latest date in the file ({as_of_date.isoformat()}) is "
+            "the end of the data (journeys still open are followed up to it); give as_of / "
+            "--as-of to use another date",
+        )
     ev = _events.add_occurrence(ev, {code: i for i, code in enumerate(cat.codes)})
     labels = {t: h for h, t in table.targets.items()} if layout == "wide" else {}
     quality_notes(ev, kids, cat, labels, notes)
@@ -147,7 +167,124 @@ def load_extract(
         sha256=raw.sha256,
         as_of=as_of_date,
         notes=notes.frame(),
+        recorded_stages=_recorded_stages(table, m, cat, ev, layout),
     )
+
+
+def _episode_notes(table: Table, ids: pd.DataFrame, ev: pd.DataFrame, notes: Problems) -> None:
+    """Add notes for episode files: stacked returns counted once; children already in care."""
+    cols = [h for h in table.headers if h in table.data.columns]
+    repeated = table.data.duplicated(cols, keep="first") if cols else pd.Series(dtype=bool)
+    if repeated.any():
+        notes.add(
+            "repeated_rows",
+            f"{int(repeated.sum()):,} row(s) repeat an earlier row exactly (annual returns "
+            "stacked in one file?): each episode is counted once",
+        )
+    starts = set(ev.loc[ev["stage"] == "looked_after", "_kid"])
+    kids = ids.loc[ids["child_id"] != "", "_kid"].drop_duplicates()
+    already = kids.loc[~kids.isin(starts)]
+    if len(already):
+        notes.add(
+            "already_in_care",
+            f"{len(already):,} child(ren) were already in care when the file starts (no episode "
+            "of theirs starts a period of care): they get no 'looked_after' date, so nothing is "
+            "timed from a false start",
+        )
+
+
+def _recorded_stages(
+    table: Table, m: Mapping, cat: Catalogue, ev: pd.DataFrame, layout: str
+) -> tuple[str, ...]:
+    """Return the stages the file records at all: stage columns, stages, rules' stages."""
+    if layout == "wide":
+        have = {t for t in table.targets.values() if t in cat}
+    elif layout == "rules":
+        have = {r.stage for r in m.events}
+    else:
+        have = set()
+    have |= set(ev["stage"].dropna().astype(str))
+    return tuple(c for c in cat.codes if c in have)
+
+
+#: Column names (normalised) that hold a local authority in files people send.
+AUTHORITY_LIKE = frozenset(
+    {
+        "la",
+        "la_code",
+        "la_name",
+        "lacode",
+        "laname",
+        "local_authority",
+        "local_authority_name",
+        "local_authority_code",
+        "council",
+        "council_name",
+        "authority_name",
+        "authority_code",
+        "lea",
+        "new_la_code",
+        "old_la_code",
+    }
+)
+
+
+def _authority_like(table: Table) -> list[str]:
+    return [
+        h for h in table.headers if h not in table.targets and normalise_name(h) in AUTHORITY_LIKE
+    ]
+
+
+def _check_pooled(
+    table: Table, m: Mapping, ids: pd.DataFrame, problems: Problems, notes: Problems
+) -> None:
+    """Name an unmapped column that looks like the authority (several councils pooled?)."""
+    if table.local("authority"):
+        return
+    for col in _authority_like(table):
+        values = _events.text_cells(table.data[col])
+        n = values.loc[values != ""].nunique()
+        fix = f"map it: columns: {{{col}: authority}} in the mapping"
+        if n > 1:
+            problems.add(
+                "authority_column",
+                f"looks like the local authority and holds {n} different values, but no column "
+                f"gives the authority, so {n} councils would be pooled as one; {fix}",
+                column=col,
+            )
+        else:
+            notes.add(
+                "authority_column",
+                f"looks like the local authority but is not used (the authority is "
+                f"'{m.authority}' from the mapping); to use it, {fix}",
+                column=col,
+            )
+
+
+def _one_authority(
+    table: Table, ids: pd.DataFrame, authority: str, file: str, notes: Problems
+) -> tuple[Table, pd.DataFrame]:
+    """Keep one authority's rows; a note counts the others' (they are not checked)."""
+    auth = ids["authority"].astype(str).str.strip().str.casefold()
+    keep = auth == authority.strip().casefold()
+    if not keep.any():
+        found = sorted({str(a) for a in ids["authority"].dropna() if str(a).strip()})
+        shown = ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+        raise OptionsError(
+            f"Authority '{authority}' is not in {file} (authorities found: {shown or 'none'})"
+        )
+    if keep.all():
+        return table, ids
+    others = ids.loc[~keep, "authority"]
+    n_auth = others.loc[others.astype(str).str.strip() != ""].nunique()
+    notes.add(
+        "other_authorities",
+        f"{int((~keep).sum()):,} row(s) of {n_auth} other authorit"
+        f"{'y' if n_auth == 1 else 'ies'} (or with no authority) were left out, unchecked: "
+        f"this is {authority}'s report",
+    )
+    table.data = table.data.loc[keep].reset_index(drop=True)
+    return table, ids.loc[keep].reset_index(drop=True)
 
 
 def _row_checks(
@@ -228,6 +365,12 @@ def _check_columns(
     if hidden or len(found) > 30:
         present += f" and {hidden + max(0, len(found) - 30)} other(s)"
     tail = f"; columns found: {present}{table.hint}"
+    keys = {normalise_name(h) for h in table.headers}
+    if m.path is None and not m.events and {"child", "decom", "rne"} <= keys:
+        tail += (
+            "; this looks like an SSDA903 episodes file: a mapping for it ships, use "
+            "--mapping ssda903_episodes (mapping='ssda903_episodes' in Python)"
+        )
     if layout == "unknown":
         problems.add(
             "missing_column",

@@ -234,7 +234,6 @@ def _delimiter(value: Any, name: str) -> str | None:
     raise OptionsError(f"{name}: 'delimiter' must be one of ',', ';', '|' or a tab")
 
 
-_DIRECTIVE = re.compile(r"%.")
 _ALLOWED_DIRECTIVES = {"%d", "%m", "%Y", "%y", "%b", "%B", "%H", "%M", "%S", "%%"}
 
 
@@ -245,14 +244,48 @@ def _date_formats(value: Any, name: str) -> tuple[str, ...]:
     if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
         raise OptionsError(f"{name}: 'date_format' must be a format such as '%d/%m/%Y' or a list")
     for fmt in values:
-        found = set(_DIRECTIVE.findall(fmt))
-        complete = "%d" in found and found & {"%m", "%b", "%B"} and found & {"%Y", "%y"}
-        if not complete or not found <= _ALLOWED_DIRECTIVES:
+        problem = _format_problem(fmt)
+        if problem:
             raise OptionsError(
-                f"{name}: date_format '{fmt}' must contain a day (%d), month (%m or %b) and year "
-                "(%Y or %y) and no other directives than %H, %M, %S"
+                f"{name}: date_format '{fmt}' {problem}; expected a format such as '%d/%m/%Y' "
+                "with a day (%d), month (%m, %b or %B) and year (%Y or %y), each once, and no "
+                "other directives than %H, %M, %S (write %% for a percent sign)"
             )
     return tuple(values)
+
+
+def _format_problem(fmt: str) -> str | None:
+    """Return what is wrong with a date format, or None (repeats, stray %, missing parts)."""
+    found: list[str] = []
+    i = 0
+    while i < len(fmt):
+        if fmt[i] != "%":
+            i += 1
+            continue
+        if i + 1 >= len(fmt):
+            return "ends with a stray %"
+        found.append(fmt[i : i + 2])
+        i += 2
+    unknown = sorted({d for d in found if d not in _ALLOWED_DIRECTIVES})
+    if unknown:
+        return f"has directive(s) {', '.join(unknown)} that a date format cannot use"
+    twice = sorted({d for d in found if d != "%%" and found.count(d) > 1})
+    groups = ({"%m", "%b", "%B"}, {"%Y", "%y"}, {"%d"})
+    if twice or any(len(set(found) & g) > 1 for g in groups):
+        return "gives a part of the date more than once"
+    if "%d" not in found or not set(found) & groups[0] or not set(found) & groups[1]:
+        return "lacks a day, a month or a year"
+    import datetime as dt
+
+    sample = dt.datetime(2016, 2, 3, 4, 5, 6)
+    try:  # the strongest check: pandas reads back what the format writes
+        import pandas as pd
+
+        back = pd.to_datetime(pd.Series([sample.strftime(fmt)]), format=fmt)
+        ok = back.iloc[0].date() == sample.date()
+    except (ValueError, TypeError, OverflowError):
+        ok = False
+    return None if ok else "cannot be read back (pandas rejects it)"
 
 
 def _columns(value: Any, name: str, codes: tuple[str, ...]) -> dict[str, str]:

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
+from dataclasses import dataclass
 from typing import NoReturn
 
 import numpy as np
@@ -49,6 +51,10 @@ __all__ = [
     "Problems",
     "single_failure",
     "parse_dates",
+    "parse_date_cells",
+    "ParsedDates",
+    "suggest_format",
+    "CANDIDATE_FORMATS",
     "describe_formats",
     "row_list",
     "check_future_dates",
@@ -237,6 +243,44 @@ def _shape(fmt: str) -> str:
     return "".join(out)
 
 
+#: Formats tried when a column's dates all fail the mapping's formats, to say which to set
+#: (UK forms before US ones: a date that fits both is read the UK way).
+CANDIDATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %B %Y",
+    "%m/%d/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+)
+
+#: The dates pandas can hold (nanoseconds since 1970 in 64 bits).
+_MIN_DATE, _MAX_DATE = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+
+#: Whole numbers in a date column that are Excel's day numbers (1927 to 2119).
+_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """A column of date cells, parsed (see :func:`parse_date_cells`)."""
+
+    dates: pd.Series  # datetime64[ns] at midnight, NaT where blank or bad
+    bad: pd.Series  # not a usable date (includes the two masks below)
+    impossible: pd.Series  # date-shaped, but no such day (31/02/2016)
+    out_of_range: pd.Series  # a real day outside the years pandas holds (0001, 9999)
+    serial: pd.Series  # a whole number like an Excel day number (43000)
+    suggestion: str | None  # a format every bad cell fits, when there is one
+
+
 def parse_dates(
     values: pd.Series, formats: tuple[str, ...]
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -263,6 +307,82 @@ def parse_dates(
     >>> d.dt.strftime("%Y-%m-%d").tolist(), bad.tolist(), imp.tolist()
     (['2016-02-03', nan, nan, nan], [False, True, True, False], [False, True, False, False])
     """
+    p = parse_date_cells(values, formats)
+    return p.dates, p.bad, p.impossible
+
+
+def _to_stamp(value: dt.date) -> pd.Timestamp:
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None)
+    day = dt.datetime(value.year, value.month, value.day)
+    if not (_MIN_DATE <= day <= _MAX_DATE):
+        return pd.NaT
+    return pd.Timestamp(day)
+
+
+def _try_format(text: pd.Series, fmt: str) -> pd.Series:
+    """Parse text with one format; a format pandas rejects parses nothing."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = pd.to_datetime(text, format=fmt, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    return got.astype("datetime64[ns]")
+
+
+def _real_day(text: str, formats: list[str]) -> bool:
+    """Whether a cell is a real day in a format (used for dates pandas cannot hold)."""
+    for fmt in formats:
+        try:
+            dt.datetime.strptime(text, fmt)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        return True
+    return False
+
+
+def suggest_format(texts: pd.Series, formats: tuple[str, ...]) -> str | None:
+    """Return a candidate format every text fits when none of ``formats`` does, else None.
+
+    Examples
+    --------
+    >>> suggest_format(pd.Series(["2016-02-03", "2017-12-31"]), ("%d/%m/%Y",))
+    '%Y-%m-%d'
+    >>> suggest_format(pd.Series(["03/02/16"]), ("%d/%m/%Y",))
+    '%d/%m/%y'
+    >>> suggest_format(pd.Series(["soon"]), ("%d/%m/%Y",)) is None
+    True
+    """
+    texts = texts.loc[texts != ""]
+    if texts.empty:
+        return None
+    sample = texts.drop_duplicates().head(200)
+    for fmt in CANDIDATE_FORMATS:
+        if fmt in formats:
+            continue
+        if _try_format(sample, fmt).notna().all() and _try_format(texts, fmt).notna().all():
+            return fmt
+    return None
+
+
+def parse_date_cells(values: pd.Series, formats: tuple[str, ...]) -> ParsedDates:
+    """Parse a column of date cells, saying why each bad cell is bad.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cells as read: strings (blank means no date) or, from a workbook, date objects.
+    formats : tuple of str
+        ``strptime`` formats tried in turn (``%Y-%m-%d`` also accepts a midnight time).
+
+    Returns
+    -------
+    ParsedDates
+        Dates and masks of bad cells: impossible days, days outside the years pandas holds
+        (year 1 or 9999, from a workbook or text), Excel day numbers; and ``suggestion``, a
+        format that every bad cell fits when the mapping's formats fit none of them.
+    """
     values = values.reset_index(drop=True)
     # work on the distinct cells only: extracts repeat the same dates many times
     codes, uniq = pd.factorize(values, use_na_sentinel=True)
@@ -271,9 +391,9 @@ def parse_dates(
     text_u = uniq.where(~is_date_u, "").astype(str).str.strip()
     parsed_u = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     if is_date_u.any():
-        parsed_u[is_date_u] = pd.to_datetime(uniq[is_date_u].astype(object)).astype(
-            "datetime64[ns]"
-        )
+        parsed_u[is_date_u] = pd.Series(
+            [_to_stamp(v) for v in uniq[is_date_u]], index=uniq.index[is_date_u], dtype=object
+        ).astype("datetime64[ns]")
     all_formats = list(formats)
     if "%Y-%m-%d" in formats:
         all_formats += ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
@@ -281,27 +401,42 @@ def parse_dates(
         todo = parsed_u.isna() & (text_u != "")
         if not todo.any():
             break
-        got = pd.to_datetime(text_u[todo], format=fmt, errors="coerce")
-        parsed_u[todo] = got.astype("datetime64[ns]")
-    bad_u = (text_u != "") & parsed_u.isna() & ~is_date_u
-    take = np.where(codes >= 0, codes, 0)
-    valid = codes >= 0
+        parsed_u[todo] = _try_format(text_u[todo], fmt)
+    bad_u = ((text_u != "") | is_date_u) & parsed_u.isna()
+    range_u = bad_u & is_date_u
+    bad_text = bad_u & ~is_date_u
+    if bad_text.any():
+        texts = text_u[bad_text]
+        range_u |= pd.Series(
+            {i: _real_day(t, all_formats) for i, t in texts.items()}, dtype=bool
+        ).reindex(uniq.index, fill_value=False)
+    serial_u = bad_text & text_u.str.fullmatch(_SERIAL.pattern)
+    suggestion = suggest_format(text_u[bad_text & ~range_u & ~serial_u], formats)
     if len(uniq) == 0:
         empty = pd.Series(False, index=values.index)
-        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), empty, empty.copy()
+        nat = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+        return ParsedDates(nat, empty, empty.copy(), empty.copy(), empty.copy(), None)
+    take = np.where(codes >= 0, codes, 0)
+    valid = codes >= 0
+
+    def spread(mask: pd.Series) -> pd.Series:
+        return pd.Series(valid & mask.to_numpy(dtype=bool)[take], index=values.index)
+
     dates = pd.Series(
         np.where(valid, parsed_u.to_numpy()[take], np.datetime64("NaT")),
         index=values.index,
         dtype="datetime64[ns]",
     ).dt.normalize()
-    bad = pd.Series(valid & bad_u.to_numpy()[take], index=values.index)
+    bad = spread(bad_u)
+    out_of_range, serial = spread(range_u), spread(serial_u)
     text = pd.Series(np.where(valid, text_u.to_numpy()[take], ""), index=values.index)
     shaped = np.zeros(len(values), dtype=bool)
-    if bad.any():
+    check = bad & ~out_of_range & ~serial
+    if check.any():
         pattern = "|".join(f"(?:{_shape(f)})" for f in formats)
-        shaped[bad.to_numpy()] = text[bad].str.fullmatch(pattern).to_numpy(dtype=bool)
-    shaped = pd.Series(shaped, index=values.index)
-    return dates, bad, shaped & bad
+        shaped[check.to_numpy()] = text[check].str.fullmatch(pattern).to_numpy(dtype=bool)
+    impossible = pd.Series(shaped, index=values.index) & check
+    return ParsedDates(dates, bad, impossible, out_of_range, serial, suggestion)
 
 
 # ---------------------------------------------------------------- row-level checks on events

@@ -26,7 +26,7 @@ __all__ = ["load_extract_cached", "clear_cache", "MAX_EXTRACTS"]
 #: Most parsed extracts kept (a batch sorted by authority needs one or two at a time).
 MAX_EXTRACTS = 4
 
-_EXTRACTS: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+_EXTRACTS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -68,7 +68,9 @@ def _copy(extract: Any) -> Any:
     return dataclasses.replace(extract, **frames)
 
 
-def load_extract_cached(path: Any, mapping: Any = None, *, as_of: Any = None) -> Any:
+def load_extract_cached(
+    path: Any, mapping: Any = None, *, as_of: Any = None, authority: str | None = None
+) -> Any:
     """Like :func:`paceqi.data.load.load_extract`, reusing a parse of the same file content.
 
     Parameters
@@ -79,6 +81,8 @@ def load_extract_cached(path: Any, mapping: Any = None, *, as_of: Any = None) ->
         Column mapping, as for ``load_extract``.
     as_of : datetime.date or str, optional
         The extract date.
+    authority : str, optional
+        Keep only this authority's rows (other authorities' rows are not checked).
 
     Returns
     -------
@@ -93,14 +97,16 @@ def load_extract_cached(path: Any, mapping: Any = None, *, as_of: Any = None) ->
     from paceqi.data.load import load_extract
 
     key = _key(path, mapping, as_of)
+    if key is not None:
+        key = (*key, authority or "")
     if key is None:
-        return load_extract(path, mapping, as_of=as_of)
+        return load_extract(path, mapping, as_of=as_of, authority=authority)
     with _LOCK:
         hit = _EXTRACTS.get(key)
         if hit is not None:
             _EXTRACTS.move_to_end(key)
     if hit is None:
-        hit = load_extract(path, mapping, as_of=as_of)
+        hit = load_extract(path, mapping, as_of=as_of, authority=authority)
         with _LOCK:
             _EXTRACTS[key] = hit
             while len(_EXTRACTS) > MAX_EXTRACTS:
