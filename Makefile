@@ -58,6 +58,9 @@ test: $(VENV)/.ok-test  ## run the whole test suite (lint and format check inclu
 	$(VENV)/bin/ruff format --check paceqi tests benchmarks
 	$(PY) -m pytest
 
+typecheck: $(VENV)/.ok-test  ## mypy (strict for spc, measures, data, privacy; config in pyproject.toml)
+	$(VENV)/bin/mypy
+
 lint: $(VENV)/.ok-test  ## ruff lint and format check
 	$(VENV)/bin/ruff check paceqi tests benchmarks
 	$(VENV)/bin/ruff format --check paceqi tests benchmarks
