@@ -6,8 +6,9 @@ parameters/batch/demo.yaml and each authority it analyses the change idea exactl
 report does (:func:`paceqi.changeidea.analysis.analyse_change_idea`, with the authority's
 synthetic PDSA file) and records the answer class (:func:`paceqi.changeidea.answer.answer`),
 the primary outcome's numbers and the decision-table row. It prints per change idea the count
-of each answer class over the authorities, then writes one CSV row per report. Issue #12 keeps
-the before/after tables in the branch's note.
+of each answer class over the authorities (and, when the folder has the simulation's
+``truth.csv``, the answers against each true class), then writes one CSV row per report.
+Issue #12 keeps the before/after tables in the branch's note.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         for authority in SCOTTISH_AUTHORITIES:
             rows.append(one(args.data, nb, authority, as_of))
     seconds = time.perf_counter() - t0
+    truth = _truth(args.data)
+    for r in rows:
+        r["truth"] = truth.get((r["change_idea"], r["authority"]), "")
     with args.csv.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -83,7 +87,23 @@ def main(argv: list[str] | None = None) -> int:
     for nb in notebooks:
         c = Counter(r["status"] for r in rows if r["change_idea"] == nb)
         print(nb.ljust(28) + "".join(str(c.get(s, 0)).rjust(13) for s in STATUSES))
+    if truth:
+        print("\nanswer by the simulation's truth class (truth.csv), all change ideas:")
+        classes = sorted({r["truth"] for r in rows})
+        print("truth".ljust(22) + "".join(s[:12].rjust(13) for s in STATUSES))
+        for cls in classes:
+            c = Counter(r["status"] for r in rows if r["truth"] == cls)
+            print(cls.ljust(22) + "".join(str(c.get(s, 0)).rjust(13) for s in STATUSES))
     return 0
+
+
+def _truth(data: Path) -> dict[tuple[str, str], str]:
+    """Return the simulation's class per (change idea, authority), when truth.csv exists."""
+    path = data / "truth.csv"
+    if not path.exists():
+        return {}
+    with path.open(newline="") as fh:
+        return {(r["change_idea"], r["authority"]): r["class"] for r in csv.DictReader(fh)}
 
 
 if __name__ == "__main__":

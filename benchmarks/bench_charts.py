@@ -15,7 +15,10 @@ the same run, CPU seconds (``time.process_time``), the minimum of REPEAT runs:
 * **direct SVG**: ``spc_chart(...).to_svg()``, written from the data (``charts/spcsvg.py``).
 
 Then the whole report: the analysis (load, measures, spc, the journeys frame and the segment
-summary) against every section's HTML (charts included), and the bytes of the charts.
+summary) against every section's HTML (charts included), and the CPU of all its charts.
+``--report-only`` runs only that part, so it can time older code too (before #15: export the
+commit, e.g. ``git archive 8a63176 | tar -x -C /tmp/before``, then run this script with
+``PYTHONPATH=/tmp/before``).
 """
 
 from __future__ import annotations
@@ -193,15 +196,20 @@ def report_bench(data: Path, authority: str) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) > 1:
-        data = Path(sys.argv[1])
+    report_only = "--report-only" in sys.argv  # e.g. on older code: PYTHONPATH=<export> ...
+    args = [a for a in sys.argv[1:] if a != "--report-only"]
+    if args:
+        data = Path(args[0])
     else:
         data = Path(tempfile.mkdtemp(prefix="paceqi-bench-"))
         paceqi = str(Path(sys.executable).with_name("paceqi"))
         subprocess.run([paceqi, "synth", "--out", str(data), "--seed", "20140101"], check=True)
     _report(data, "Orkney Islands")  # warm-up: imports, catalogue
     for authority in AUTHORITIES:
-        charts_bench(data, authority)
+        if not report_only:
+            charts_bench(data, authority)
+        else:
+            print(authority)
         report_bench(data, authority)
 
 

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paceqi.data.commands",
     "paceqi.report.commands",
     "paceqi.pdsa.commands",
+    "paceqi.project",
 )
 
 

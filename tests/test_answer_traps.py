@@ -227,7 +227,7 @@ def test_report_answer_section_and_index_figure_agree(tmp_path):
     a = analyse_change_idea(params)
     ans = answer(a)
     html = answer_html(a)
-    assert key_figures(a)["answer"] == ans.status == "no_sign"
+    assert key_figures(a).status == ans.status == "no_sign"
     assert headline(a) == ans.headline
     assert f'data-status="{ans.status}"' in html
     assert "<strong>No sign of improvement yet</strong>" in html

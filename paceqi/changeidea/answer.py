@@ -50,6 +50,8 @@ __all__ = [
     "ATTRIBUTION_WINDOW_DAYS",
     "MOVE_TEST_ALPHA",
     "MIN_BASELINE_POINTS",
+    "MIN_MATERIAL_CHANGE",
+    "MIN_MATERIAL_POINTS",
     "MIX_ALPHA",
     "MIX_MIN_SHARE_CHANGE",
 ]
@@ -112,8 +114,8 @@ class Judgement:
         ``too_few``, ``too_early``, ``began_before``, ``around_start``, ``yes`` (a sustained
         improvement that began after the start), ``worse``, or ``no_sign``.
     baseline, since : float or None
-        The frozen baseline's centre line and the same statistic of the points since the start
-        of the test period (median for run charts, Σy/Σn for P/U charts, mean otherwise).
+        The frozen baseline's reference line and the same statistic of the points since the
+        start of the test period: Σy/Σn on P/U charts, else the median of the points.
     n_baseline, n_since : int
         Useful points in the baseline and since the start of the test period.
     shift_length : int
@@ -258,9 +260,7 @@ def _centre(values: pd.Series, n: pd.Series | None, chart: str) -> float | None:
         n = n.loc[values.index].astype(float)
         total = float(n.sum())
         return float((values * n).sum() / total) if total > 0 else None
-    if chart in ("run", "g"):
-        return float(values.median())
-    return float(values.mean())
+    return float(values.median())
 
 
 def _when(x: Any) -> str:
@@ -344,7 +344,10 @@ def judge(
             ),
             **common,
         )
-    cl = _frozen_cl(pts, base, baseline)
+    # The reference line: the baseline proportion (Σy/Σn) on P/U charts, else the baseline
+    # median: the run-chart rule (Perla 2011) on any chart of days, robust to the outlying
+    # waits that inflate an I chart's mean.
+    cl = float(baseline) if baseline is not None else float("nan")
     with np.errstate(invalid="ignore"):
         side = np.sign(pts["y"].to_numpy(dtype=float) - cl)
     side = np.where(useful.to_numpy(), side, np.nan)
@@ -378,14 +381,28 @@ def judge(
             when = "after"
         else:
             when = "late"
-        if when in ("around", "after") and not _test_period_moved(base_vals, after_vals, sign):
+        if when in ("around", "after") and not _material(baseline, since, sign, chart):
+            when = "small"
+        elif when in ("around", "after") and not _test_period_moved(base_vals, after_vals, sign):
             when = "unconfirmed"
         found.setdefault(f"{'good' if sign == good else 'bad'}_{when}", []).append(run)
     notes = _side_notes(pts, x, after, start, window_end, good, found, label)
     prior = _baseline_improving(pts.loc[base], good, shift_n)
-    if found.get("good_before") or (
+    earlier = found.get("good_before") or (
         prior and (found.get("good_after") or found.get("good_around"))
-    ):
+    )
+    if earlier and _beyond_prior_trend(x, pts["y"], base, after, good):
+        # improving before the test, but the test period is better than that earlier course
+        # continued would give: a further change, counted as beginning around the start
+        notes = (
+            f"{label[:1].upper() + label[1:]} was already improving before the test period; "
+            "the points since it began are better than that earlier trend, extended, would "
+            "give (Theil–Sen line through the baseline; sign test).",
+            *notes,
+        )
+        found.setdefault("good_around", []).extend(found.pop("good_before", []))
+        earlier = False
+    if earlier:
         run = (found.get("good_before") or [None])[0]
         if run is not None:
             text = (
@@ -426,6 +443,24 @@ def judge(
     return Judgement("no_sign", notes=notes, **common)
 
 
+#: The smallest change counted as material: 10 % of the baseline median on a chart of days, 5
+#: percentage points on a percentage. A sustained change smaller than this is reported but
+#: answered "no sign" (paceqi's choice: PACE stretch aims ask for changes of 25-50 %, shared
+#: DOMAIN.md §1.3, and a run rule on hundreds of children detects a few days' drift).
+MIN_MATERIAL_CHANGE = 0.10
+MIN_MATERIAL_POINTS = 0.05
+
+
+def _material(baseline: float | None, since: float | None, sign: int, chart: str) -> bool:
+    """Whether the test period moved the measure by a material amount in direction ``sign``."""
+    if baseline is None or since is None:
+        return False
+    diff = (since - baseline) * sign
+    if chart in ("p", "pp", "u", "up"):
+        return diff >= MIN_MATERIAL_POINTS
+    return baseline != 0 and diff >= MIN_MATERIAL_CHANGE * abs(baseline)
+
+
 def _test_period_moved(base_y: np.ndarray, after_y: np.ndarray, sign: int) -> bool:
     """Whether the test period's points as a whole moved to one side of the baseline's.
 
@@ -445,14 +480,30 @@ def _test_period_moved(base_y: np.ndarray, after_y: np.ndarray, sign: int) -> bo
     return p < MOVE_TEST_ALPHA
 
 
-def _frozen_cl(pts: pd.DataFrame, base: pd.Series, baseline: float | None) -> float:
-    """Return the baseline CL: the chart's frozen CL when it froze on exactly the baseline."""
-    if "baseline" in pts and "cl" in pts:
-        frozen = pts["baseline"].fillna(False).astype(bool) & base
-        cl = pts.loc[frozen, "cl"].dropna()
-        if len(cl) and int(frozen.sum()) == int(base.sum()):
-            return float(cl.iloc[-1])
-    return float(baseline) if baseline is not None else float("nan")
+def _beyond_prior_trend(
+    x: pd.Series, y: pd.Series, base: pd.Series, after: pd.Series, good: int
+) -> bool:
+    """Whether the test period is better than the baseline's own course, extended.
+
+    A Theil–Sen line through the baseline points (time in days; a robust slope, Sen 1968),
+    kept only when it slopes the better way (else the baseline median), is extended over the
+    test period; a one-sided sign test at :data:`MOVE_TEST_ALPHA` asks whether the points since
+    the test period began lie on its better side. An improvement that merely continues, or a
+    level reached before the test, does not pass.
+    """
+    from scipy.stats import binom, theilslopes
+
+    days = (x - x.min()).dt.days.to_numpy(dtype=float)
+    yb, xb = y[base].to_numpy(dtype=float), days[base.to_numpy()]
+    slope, intercept = theilslopes(yb, xb)[:2]
+    if not np.isfinite(slope) or slope * good <= 0:
+        slope, intercept = 0.0, float(np.median(yb))
+    resid = y[after].to_numpy(dtype=float) - (intercept + slope * days[after.to_numpy()])
+    resid = resid[np.isfinite(resid) & (resid != 0)]
+    if resid.size == 0:
+        return False
+    k = int(np.count_nonzero(np.sign(resid) == good))
+    return float(binom.sf(k - 1, resid.size, 0.5)) < MOVE_TEST_ALPHA
 
 
 def _baseline_improving(base: pd.DataFrame, good: int, shift_n: int) -> bool:
@@ -485,6 +536,13 @@ def _side_notes(
 ) -> tuple[str, ...]:
     """Return what was seen but deliberately not counted: late shifts, single points, trends."""
     notes = []
+    for sign, first, _last, count in found.get("good_small", []) + found.get("bad_small", []):
+        notes.append(
+            f"A run of {count} points on the {'better' if sign == good else 'worse'} side began "
+            f"in {_when(x.iloc[first])}, but the change since the test is smaller than paceqi "
+            f"counts as material ({MIN_MATERIAL_CHANGE:.0%} of the baseline median, or "
+            f"{100 * MIN_MATERIAL_POINTS:.0f} percentage points on a percentage)."
+        )
     for sign, first, _last, count in found.get("good_unconfirmed", []) + found.get(
         "bad_unconfirmed", []
     ):

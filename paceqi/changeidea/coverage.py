@@ -39,8 +39,11 @@ def coverage_html(a: Any) -> str:
             "medians, “still waiting” counts and headlines: no child is counted as waiting for "
             "a stage the extract cannot show."
         )
-    else:
-        lead = "This extract records every stage of the catalogue."
+    else:  # the usual case of a full tracker: one sentence, no table (reports stay small)
+        return (
+            "<h3>Stages in this extract</h3><p>This extract records every stage of the "
+            "catalogue; none is left out of the medians, counts or headlines.</p>"
+        )
     return f"<h3>Stages in this extract</h3><p>{escape(lead)}</p>" + _table(
         table, f"Stages recorded in the extract (counts below {min_cell} hidden)."
     )

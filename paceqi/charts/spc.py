@@ -211,7 +211,7 @@ def spc_chart(
         incomplete=None if incomplete is None else np.asarray(incomplete, dtype=bool),
         rules_line=_rules_line(res),
         extra_caption=extra,
-        desc=alt_text(res, measure, unit=""),
+        desc=lambda: alt_text(res, measure, unit=""),
     )
 
 

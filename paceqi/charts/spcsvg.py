@@ -15,6 +15,7 @@ shown on hover without any script.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,8 +74,16 @@ class SVGChart:
 
     svg_body: SVG
     title: str
-    desc: str
+    #: The description, or a function that writes it (called only when no ``desc`` is given
+    #: to :meth:`to_svg`: a report passes its own alt text, so it is never written twice).
+    desc: str | Callable[[], str]
     caption: list[str] = field(default_factory=list)
+
+    def description(self) -> str:
+        """Return the accessible description (written on first use)."""
+        if callable(self.desc):
+            self.desc = self.desc()
+        return self.desc
 
     def _full_desc(self, desc: str) -> str:
         return desc
@@ -84,7 +93,7 @@ class SVGChart:
     ) -> str:
         """Return the ``<svg>`` element (accessible title and description, prefixed ids)."""
         title = self.title if title is None else title
-        desc = self._full_desc(self.desc if desc is None else desc)
+        desc = self._full_desc(self.description() if desc is None else desc)
         body = "".join(self.svg_body.parts)
         prefix = id_prefix or "pq" + hashlib.sha1(body.encode()).hexdigest()[:8] + "-"
         return self.svg_body.render(
@@ -204,7 +213,8 @@ def _cycles(notes: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, A
     cycles: dict[int, dict[str, Any]] = {}
     others: list[dict[str, Any]] = []
     count = 0
-    for _, row in notes.sort_values("date", kind="stable").iterrows():
+    rows = notes.sort_values("date", kind="stable").to_dict("records")
+    for row in rows:
         kind = row["kind"]
         if kind in ("pdsa_start", "pdsa_end"):
             no = row.get("cycle_no")
@@ -219,7 +229,7 @@ def _cycles(notes: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, A
             c["start" if kind == "pdsa_start" else "end"] = row["date"]
         else:
             label = row.get("label")
-            label = "" if label is None or (isinstance(label, float) and np.isnan(label)) else label
+            label = "" if label is None or (np.ndim(label) == 0 and pd.isna(label)) else label
             others.append(
                 {
                     "letter": chr(ord("A") + len(others) % 26),
@@ -255,7 +265,7 @@ def draw_spc(
     incomplete: np.ndarray | None,
     rules_line: str,
     extra_caption: list[str],
-    desc: str,
+    desc: str | Callable[[], str],
 ) -> SPCChart:
     """Lay out and write the chart (see the module docstring); called by ``spc_chart``."""
     x, is_date = x_values(points)

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from html import escape
@@ -44,6 +45,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BOLD = 1.12
 
 
+@functools.lru_cache(maxsize=8192)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Return the width of ``text`` at font ``size`` (px), in DejaVu Sans.
 

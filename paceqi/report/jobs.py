@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paceqi._paths import notebooks_dir, parameters_dir, project_root
+from paceqi._paths import notebooks_dir, parameters_dir, project_for, project_root
 from paceqi.data.authorities import SCOTTISH_AUTHORITIES, slugify
 from paceqi.errors import OptionsError
 
@@ -364,11 +364,19 @@ def specs_from_manifest(
         Ordered by notebook, then authority (a reused kernel reruns the same code).
     """
     info = load_manifest(manifest)
-    nb_folder = Path(notebooks_folder) if notebooks_folder else notebooks_dir() / "change_ideas"
-    auth_folder = (
-        Path(authorities_folder) if authorities_folder else parameters_dir() / "authorities"
+    # a manifest's relative paths, notebooks and authority files are its project's (#19)
+    base = Path(root) if root else project_for(info["path"])
+    own_nb, own_auth = base / "notebooks" / "change_ideas", base / "parameters" / "authorities"
+    nb_folder = (
+        Path(notebooks_folder)
+        if notebooks_folder
+        else (own_nb if own_nb.is_dir() else notebooks_dir() / "change_ideas")
     )
-    base = Path(root) if root else project_root()
+    auth_folder = (
+        Path(authorities_folder)
+        if authorities_folder
+        else (own_auth if own_auth.is_dir() else parameters_dir() / "authorities")
+    )
     notebooks = [_find_notebook(n, nb_folder) for n in info["notebooks"]]
     authorities = _select(info["authorities"], only)
     per_authority = {a: load_authority_parameters(a, auth_folder) for a in authorities}
@@ -423,7 +431,7 @@ def spec_from_parameters_file(
     nb = Path(notebook)
     if not nb.is_file():
         raise OptionsError(f"notebook not found: {nb}")
-    base = Path(root) if root else project_root()
+    base = Path(root) if root else project_for(path)
     return RunSpec(
         notebook=nb.resolve(),
         authority=authority,
