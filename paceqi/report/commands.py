@@ -13,7 +13,7 @@ from pathlib import Path
 from paceqi._argtypes import positive_seconds, whole_number
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``run`` and ``batch`` sub-commands."""
     run = subparsers.add_parser(
         "run",
