@@ -45,17 +45,6 @@ def test_every_answer_is_a_known_status(scored):
     assert scored["status"].ne("unknown").all(), _listing(scored[scored["status"] == "unknown"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "KNOWN FAILURE, see docs/synth.md 'Measured accuracy': on the demo seed 41 of 46 "
-        "detectable effects are found (0.89 < 0.9) with the verdict logic of main and of the "
-        "verdict branch (7d98973): panel_to_adm in Aberdeen City (no_sign) and Dundee City "
-        "(began_before), panel_readiness in Inverclyde (no_sign), legal_opinion_turnaround in "
-        "North Lanarkshire (began_before), two_week_planning_meeting in Stirling (no_sign). "
-        "strict: remove this marker when it passes."
-    ),
-)
 def test_detectable_effects_are_found(scored):
     eff = scored[scored["class"] == "effect"]
     assert eff["detectable"].all() and len(eff) >= 30
@@ -66,16 +55,6 @@ def test_detectable_effects_are_found(scored):
     assert found == set(scored["change_idea"]), "a change idea whose report never finds its effect"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "KNOWN FAILURE, see docs/synth.md 'Measured accuracy': Fife's Two Week Planning "
-        "Meeting (no_effect; its waits are flat by construction) is answered Yes by the "
-        "verdict branch (7d98973: an 8-point run after the start confirmed by the rank-sum "
-        "test at 0.05) and Partly by main (route-mix downgrade); main also answers Partly "
-        "for North Lanarkshire's route-mix trap. strict: remove this marker when it passes."
-    ),
-)
 def test_no_effect_and_traps_are_never_called_an_improvement(scored):
     negative = scored[scored["class"] != "effect"]
     assert set(negative["class"]) >= {"no_effect", "trap_case_mix", "trap_prior", "trap_worsening"}
