@@ -53,10 +53,14 @@ reports: $(VENV)/.ok-run  ## generate the synthetic demo data and run every demo
 	$(PACEQI) batch parameters/batch/demo.yaml --out $(OUT) --jobs $(JOBS)
 	@echo "Reports index: $(abspath $(OUT))/index.html"
 
-test: $(VENV)/.ok-test  ## run the whole test suite (lint and format check included)
+test: $(VENV)/.ok-test  ## run the whole test suite (lint, format check and mypy included)
 	$(VENV)/bin/ruff check paceqi tests benchmarks
 	$(VENV)/bin/ruff format --check paceqi tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+typecheck: $(VENV)/.ok-test  ## mypy (strict for spc, measures, data, privacy; config in pyproject.toml)
+	$(VENV)/bin/mypy
 
 lint: $(VENV)/.ok-test  ## ruff lint and format check
 	$(VENV)/bin/ruff check paceqi tests benchmarks

@@ -7,6 +7,7 @@ The public API is small and listed in ``__all__``. Names are imported lazily so 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from paceqi._lazy import lazy_attributes
 from paceqi.errors import DataValidationError, OptionsError, PaceqiError, ReportError
@@ -49,3 +50,23 @@ __all__ = [
 
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
+
+if TYPE_CHECKING:  # the same names as _LAZY, for type checkers and IDEs (never run)
+    from paceqi.catalogue import load_catalogue as load_catalogue
+    from paceqi.changeidea.report import change_idea_report as change_idea_report
+    from paceqi.charts import spc_chart as spc_chart
+    from paceqi.data.load import load_extract as load_extract
+    from paceqi.measures import kaplan_meier as kaplan_meier
+    from paceqi.measures import load_measures as load_measures
+    from paceqi.measures import measure as measure
+    from paceqi.measures.intervals import intervals as intervals
+    from paceqi.measures.journeys import journeys as journeys
+    from paceqi.pdsa.store import PDSAStore as PDSAStore
+    from paceqi.pdsa.views import driver_diagram as driver_diagram
+    from paceqi.pdsa.views import pdsa_quality_check as pdsa_quality_check
+    from paceqi.pdsa.views import pdsa_tracker as pdsa_tracker
+    from paceqi.report import record as record
+    from paceqi.report.batch import run_batch as run_batch
+    from paceqi.report.batch import run_report as run_report
+    from paceqi.spc import SPCResult as SPCResult
+    from paceqi.spc import spc as spc

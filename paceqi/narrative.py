@@ -465,24 +465,25 @@ def verdict(
     if improved:
         return Verdict("Yes", tuple(evidence))
     if start is not None:
-        after = int(
+        n_after = int(
             (
                 (x >= start).to_numpy() & points["y"].notna().to_numpy() & ~flag(points, "excluded")
             ).sum()
         )
         need = _min_after(res)
-        if after < need:
+        if n_after < need:
             return Verdict(
                 "Not yet",
                 (
-                    f"{after} point{'s' if after != 1 else ''} since the test started in "
+                    f"{n_after} point{'s' if n_after != 1 else ''} since the test started in "
                     f"{when_start}; "
                     f"a shift needs at least {need} in a row, so it is too early to tell.",
                     *evidence,
                 ),
             )
         head = (
-            f"{after} points since the test started in {when_start}, and no signal of improvement."
+            f"{n_after} points since the test started in {when_start}, "
+            "and no signal of improvement."
         )
     else:
         head = "No signal of improvement on the chart."

@@ -196,7 +196,8 @@ class Episode:
 def _blocks(mask: np.ndarray, bridge: np.ndarray) -> list[tuple[int, int]]:
     """Contiguous True blocks of ``mask``; positions where ``bridge`` is True do not break one."""
     blocks: list[tuple[int, int]] = []
-    start = last = None
+    start: int | None = None
+    last = 0
     for i, m in enumerate(mask):
         if m:
             if start is None:
@@ -204,7 +205,7 @@ def _blocks(mask: np.ndarray, bridge: np.ndarray) -> list[tuple[int, int]]:
             last = i
         elif start is not None and not bridge[i]:
             blocks.append((start, last))
-            start = last = None
+            start = None
     if start is not None:
         blocks.append((start, last))
     return blocks

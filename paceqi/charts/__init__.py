@@ -10,6 +10,8 @@ used without importing matplotlib.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from paceqi._lazy import lazy_attributes
 
 _LAZY = {
@@ -36,3 +38,13 @@ __all__ = [
 
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
+
+if TYPE_CHECKING:  # the same names as _LAZY, for type checkers and IDEs (never run)
+    from paceqi.charts.icons import assurance_icon as assurance_icon
+    from paceqi.charts.icons import variation_icon as variation_icon
+    from paceqi.charts.journeys import journeys_chart as journeys_chart
+    from paceqi.charts.multiples import small_multiples as small_multiples
+    from paceqi.charts.ramp import ramp_chart as ramp_chart
+    from paceqi.charts.spc import spc_chart as spc_chart
+    from paceqi.charts.spc import spc_figure as spc_figure
+    from paceqi.charts.svg import to_svg as to_svg

@@ -52,7 +52,7 @@ def date_ticks(lo: pd.Timestamp, hi: pd.Timestamp, most: int = 7) -> list[tuple[
     if step > 12:
         years = step // 12
         start += pd.DateOffset(years=(-start.year) % years)
-    out = []
+    out: list[tuple[pd.Timestamp, str]] = []
     t = start
     while t <= hi:
         if step >= 12:

@@ -230,7 +230,7 @@ def _delimiter(value: Any, name: str) -> str | None:
     if value is None:
         return None
     if value in (",", ";", "\t", "|"):
-        return value
+        return str(value)
     raise OptionsError(f"{name}: 'delimiter' must be one of ',', ';', '|' or a tab")
 
 

@@ -11,7 +11,7 @@ from paceqi._argtypes import whole_number
 DEFAULT_SEED = 20140101
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``synth`` sub-command."""
     p = subparsers.add_parser(
         "synth",

@@ -75,7 +75,7 @@ def dates(frame: pd.DataFrame) -> np.ndarray:
             ) from None
     if getattr(col.dt, "tz", None) is not None:
         col = col.dt.tz_localize(None)
-    return col.to_numpy(dtype="datetime64[D]")
+    return np.asarray(col.to_numpy(dtype="datetime64[D]"))
 
 
 def check_routes(routes: Iterable[str] | str | None) -> tuple[str, ...] | None:

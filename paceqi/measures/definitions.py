@@ -141,6 +141,30 @@ class MeasureDefinition:
     change_idea: str = ""
     source: str = field(default="", compare=False)
 
+    def stages(self) -> tuple[str, str]:
+        """Return ``(start, end)`` of an interval measure.
+
+        Raises
+        ------
+        ValueError
+            If the definition has no start or no end (a between-events measure).
+        """
+        if self.start is None or self.end is None:
+            raise ValueError(f"measure {self.name!r} ({self.kind}) has no start and end stages")
+        return self.start, self.end
+
+    def rare_event(self) -> str:
+        """Return the rare event's stage of a between-events measure.
+
+        Raises
+        ------
+        ValueError
+            If the definition has no event (an interval measure).
+        """
+        if self.event is None:
+            raise ValueError(f"measure {self.name!r} ({self.kind}) has no event stage")
+        return self.event
+
     @property
     def direction(self) -> str:
         """The ``direction`` argument for ``paceqi.spc`` (increase, decrease or neutral)."""
@@ -233,7 +257,7 @@ def find_measure(name: str, change_idea: str | None = None) -> MeasureDefinition
     return hits[0]
 
 
-def _sans_idea(m: MeasureDefinition) -> tuple:
+def _sans_idea(m: MeasureDefinition) -> tuple[object, ...]:
     return (
         m.kind,
         m.start,

@@ -96,7 +96,7 @@ def measure(
         count = "days" if d.kind == "days_between_events" else "opportunities"
         out = between_events(
             frame,
-            d.event,
+            d.rare_event(),
             outcome=d.outcome,
             opportunity=d.opportunity,
             count=count,
@@ -107,11 +107,10 @@ def measure(
     if d.end == ROUTE_CHANGE or d.start == ROUTE_CHANGE:
         target = d.target_days
     else:
-        target = _resolve_target(cat, d.start, d.end, d.target_days, d.working_days)
+        target = _resolve_target(cat, *d.stages(), d.target_days, d.working_days)
     iv = interval_core(
         frame,
-        d.start,
-        d.end,
+        *d.stages(),
         as_of_ts,
         route_filter,
         target,
@@ -186,5 +185,5 @@ _START_PHRASES = {
 def _start_phrase(code: str | None, catalogue: Catalogue) -> str:
     if code in _START_PHRASES:
         return _START_PHRASES[code]
-    label = catalogue[code].label if code in catalogue else str(code)
+    label = catalogue[code].label if code is not None and code in catalogue else str(code)
     return f"of '{label[0].lower() + label[1:]}'"

@@ -210,7 +210,7 @@ def interval_core(
         days, reached, target, elapsed, exited, ended_early
     )
     exit_kind = np.where(
-        exited, np.where(ended_first, EXIT_JOURNEY_ENDED, EXIT_LATER_STAGE), None
+        exited, np.where(ended_first, EXIT_JOURNEY_ENDED, EXIT_LATER_STAGE), np.array(None)
     ).astype(object)
     return pd.DataFrame(
         {

@@ -184,4 +184,5 @@ def _previous_decided_route(route: pd.Series, child: pd.Series) -> pd.Series:
 def _is_change(route: pd.Series, previous: pd.Series) -> np.ndarray:
     """Return True where a decided route differs from the previous decided route."""
     new = _decided(route)
-    return (new.notna() & previous.notna() & (new != previous)).fillna(False).to_numpy(bool)
+    changed = new.notna() & previous.notna() & (new != previous)
+    return np.asarray(changed.fillna(False).to_numpy(bool))

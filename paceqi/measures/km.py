@@ -154,7 +154,9 @@ def _group_codes(data: pd.DataFrame, by_cols: list[str]) -> tuple[np.ndarray, pd
     return g, groups
 
 
-def _curve(g: np.ndarray, t: np.ndarray, e: np.ndarray, n_groups: int, z: float) -> dict:
+def _curve(
+    g: np.ndarray, t: np.ndarray, e: np.ndarray, n_groups: int, z: float
+) -> dict[str, np.ndarray]:
     # distinct (group, time) cells with deaths and removals, plus a time-0 row per group
     gg = np.concatenate([g, np.arange(n_groups)])
     tt = np.concatenate([t, np.zeros(n_groups)])
@@ -210,7 +212,8 @@ def _curve(g: np.ndarray, t: np.ndarray, e: np.ndarray, n_groups: int, z: float)
 def _group_cumsum(x: np.ndarray, first: np.ndarray) -> np.ndarray:
     c = np.cumsum(x)
     base = np.maximum.accumulate(np.where(first, np.arange(len(x)), 0))
-    return c - (c[base] - x[base])
+    out: np.ndarray = c - (c[base] - x[base])
+    return out
 
 
 def _first_time_at_or_below(
@@ -227,7 +230,7 @@ def _first_time_at_or_below(
 
 
 def _summary(
-    curve: dict, g: np.ndarray, t: np.ndarray, e: np.ndarray, n_groups: int
+    curve: dict[str, np.ndarray], g: np.ndarray, t: np.ndarray, e: np.ndarray, n_groups: int
 ) -> pd.DataFrame:
     cg, ct = curve["group"], curve["time"]
     n = np.bincount(g, minlength=n_groups)

@@ -121,19 +121,20 @@ def waiting_summary(
     frame, as_of_ts = events_and_as_of(events, as_of)
     cat = catalogue if catalogue is not None else default_catalogue()
     rows: list[dict[str, Any]] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[str, str, tuple[str, ...] | None]] = set()
     for d in definitions:
         if d.kind not in WAITING_KINDS or ROUTE_CHANGE in (d.start, d.end):
             continue
-        key = (d.start, d.end, d.routes)
+        start, end = d.stages()
+        key = (start, end, d.routes)
         if key in seen:
             continue
         seen.add(key)
-        target = _resolve_target(cat, d.start, d.end, d.target_days, False)
+        target = _resolve_target(cat, start, end, d.target_days, False)
         iv = interval_core(
             frame,
-            d.start,
-            d.end,
+            start,
+            end,
             as_of_ts,
             d.routes,
             target,
@@ -159,8 +160,9 @@ def waiting_summary(
 
 
 def _waiting_for(cat: Catalogue, d: MeasureDefinition) -> str:
-    end = cat[d.end].label if d.end in cat else d.end
-    start = cat[d.start].label if d.start in cat else d.start
+    end_code, start_code = d.stages()[1], d.stages()[0]
+    end = cat[end_code].label if end_code in cat else end_code
+    start = cat[start_code].label if start_code in cat else start_code
     text = f"{end} (since: {start[0].lower() + start[1:]})"
     if d.routes:
         text += f"; routes: {', '.join(d.routes)}"

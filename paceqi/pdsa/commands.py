@@ -26,7 +26,7 @@ def _dest(field) -> str:
     return field.cli.removeprefix("--").replace("-", "_")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``pdsa`` command and its sub-commands."""
     pdsa = subparsers.add_parser(
         "pdsa",

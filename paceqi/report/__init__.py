@@ -6,9 +6,9 @@ imported on first use because it pulls in papermill, nbclient and nbconvert.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
+from paceqi._lazy import lazy_attributes
 from paceqi.report._record import RECORD_MIMETYPE, read_records, record
 
 _LAZY = {
@@ -24,8 +24,13 @@ _LAZY = {
 __all__ = ["RECORD_MIMETYPE", "read_records", "record", *sorted(_LAZY)]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'paceqi.report' has no attribute '{name}'")
-    return getattr(importlib.import_module(module), name)
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
+
+if TYPE_CHECKING:  # the same names as _LAZY, for type checkers and IDEs (never run)
+    from paceqi.report.batch import RunResult as RunResult
+    from paceqi.report.batch import run_batch as run_batch
+    from paceqi.report.batch import run_report as run_report
+    from paceqi.report.index import write_index as write_index
+    from paceqi.report.jobs import RunSpec as RunSpec
+    from paceqi.report.jobs import specs_from_manifest as specs_from_manifest
+    from paceqi.report.kernelpool import KernelPool as KernelPool

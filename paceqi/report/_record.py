@@ -79,7 +79,7 @@ def record(name: str, value: Any) -> Any:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython is a dependency via ipykernel
-        get_ipython = None  # type: ignore[assignment]
+        get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
         display(bundle, raw=True, metadata={"tags": [RECORD_TAG]})
     else:

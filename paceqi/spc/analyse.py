@@ -178,7 +178,8 @@ def _runs_for_phase(side: np.ndarray, options: SPCOptions) -> dict[str, Any]:
         if st.n_useful:
             res["runs_signal"] = bool(st.longest_run > lmax or st.n_crossings < cmin)
     else:
-        res["longest_run_max"] = float(options.shift_length - 1)
+        shift = options.shift_length  # an int for the IHI and MDC rule sets
+        res["longest_run_max"] = float(shift - 1) if shift is not None else nan
         if options.rules is RuleSet.IHI and not options.has_limits:
             low, high = rules.swed_eisenhart_limits(st.n_above, st.n_below)
             res.update(runs_min=low, runs_max=high)
@@ -234,7 +235,18 @@ def _analyse_phase(
             seen.add(id(line))
         else:
             out.lines[name][sl] = line
-    scaled = Limits(y, *(out.lines[name][sl] for name in _LINES), mr_zero=lim.mr_zero)
+    ph = {name: out.lines[name][sl] for name in _LINES}
+    scaled = Limits(
+        y,
+        ph["cl"],
+        ph["lcl"],
+        ph["ucl"],
+        ph["lcl_2s"],
+        ph["ucl_2s"],
+        ph["lcl_1s"],
+        ph["ucl_1s"],
+        mr_zero=lim.mr_zero,
+    )
     use = ~excluded[sl] & ~np.isnan(y)
     side = _side(y, scaled.cl, use)
     for key, val in _signals_for_phase(y, scaled, use, side, options).items():
@@ -454,10 +466,12 @@ def spc(
     >>> res.points["point_type"].unique().tolist()
     ['common_cause']
     """
+    # SPCOptions validates and converts the user's strings (its fields hold the enums)
     options = SPCOptions(
-        chart=chart, rules=rules, freeze=freeze,
+        chart=chart, rules=rules, freeze=freeze,  # type: ignore[arg-type]
         phases=None if _is_labels(phases, y, data) else phases, exclude=exclude,
-        direction=direction, target=target, multiply=multiply, screen_mr=screen_mr,
+        direction=direction,  # type: ignore[arg-type]
+        target=target, multiply=multiply, screen_mr=screen_mr,
         shift_n=shift_n, trend_n=trend_n,
     )  # fmt: skip
     raw, _ = read_inputs(y, n, x, data, phases, options.chart)

@@ -87,7 +87,7 @@ def _as_1d(arg: str, value: Any) -> Any:
 def _numeric(arg: str, value: Any) -> np.ndarray:
     s = pd.Series(np.asarray(value) if not isinstance(value, pd.Series) else value.to_numpy())
     if s.dtype == bool:
-        return s.to_numpy(dtype=float)
+        return np.asarray(s.to_numpy(dtype=float))
     if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
         raise OptionsError(f"{arg} must hold numbers, not dates or durations")
     num = pd.to_numeric(s, errors="coerce")
@@ -98,7 +98,7 @@ def _numeric(arg: str, value: Any) -> np.ndarray:
             f"{arg}: {_count(bad, 'value')} not a finite number at {_where(bad)}; "
             f"expected numbers (missing values are allowed and skipped)"
         )
-    return out
+    return np.asarray(out)
 
 
 def read_inputs(
@@ -217,7 +217,7 @@ def aggregate(raw: RawInput, chart: ChartType) -> Points:
     simple = x.is_unique and (x.is_monotonic_increasing or not _sortable(x))
     if simple and chart not in SUBGROUP_CHARTS:
         return _ungrouped(raw, x.to_numpy())
-    return _grouped(raw, chart, sort=_sortable(x))
+    return _grouped(raw, x, chart, sort=_sortable(x))
 
 
 def _ungrouped(raw: RawInput, x: Any) -> Points:
@@ -235,10 +235,10 @@ def _ungrouped(raw: RawInput, x: Any) -> Points:
     )
 
 
-def _grouped(raw: RawInput, chart: ChartType, *, sort: bool) -> Points:
+def _grouped(raw: RawInput, x: pd.Series, chart: ChartType, *, sort: bool) -> Points:
     y = raw.y
     valid = ~np.isnan(y)
-    df = pd.DataFrame({"x": raw.x.to_numpy(), "y": y, "valid": valid})
+    df = pd.DataFrame({"x": x.to_numpy(), "y": y, "valid": valid})
     if raw.n is not None:
         df["n"] = raw.n
         df["n_valid"] = np.where(valid, raw.n, 0.0)

@@ -117,7 +117,7 @@ def _median(a: np.ndarray) -> float:
 
 def _valid_base(g: Subgroups, y: np.ndarray | None = None) -> np.ndarray:
     y = g.y if y is None else y
-    return g.base & ~np.isnan(y)
+    return np.asarray(g.base & ~np.isnan(y))
 
 
 def _full(m: int, value: float) -> np.ndarray:

@@ -6,6 +6,7 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
 from typing import Any
 
 from paceqi.constants import (
@@ -23,11 +24,11 @@ from paceqi.spc.types import CHARTS_WITHOUT_LIMITS, ChartType, Direction, RuleSe
 __all__ = ["SPCOptions"]
 
 
-def _choices(enum: type) -> str:
+def _choices(enum: type[Enum]) -> str:
     return ", ".join(sorted(m.value for m in enum))
 
 
-def _enum(enum: type, name: str, value: Any, what: str) -> Any:
+def _enum(enum: type[Enum], name: str, value: Any, what: str) -> Any:
     try:
         return enum(value.lower() if isinstance(value, str) else value)
     except ValueError:
@@ -98,12 +99,14 @@ class SPCOptions:
     paceqi.errors.OptionsError: Unknown chart 'bar' for chart. Available: c, g, i, mr, p, ...
     """
 
-    chart: ChartType | str = ChartType.RUN
-    rules: RuleSet | str | None = None
+    # Annotated with the validated types (what every reader of the options sees);
+    # ``__post_init__`` also accepts their string values and None, as the user typed them.
+    chart: ChartType = ChartType.RUN
+    rules: RuleSet = RuleSet.IHI
     freeze: int | None = None
     phases: tuple[int, ...] | None = None
     exclude: tuple[int, ...] = ()
-    direction: Direction | str | None = None
+    direction: Direction = Direction.NEUTRAL
     target: float | None = None
     multiply: float = 1.0
     screen_mr: bool = True

@@ -513,7 +513,7 @@ def runs_distribution(n1: int, n2: int) -> tuple[np.ndarray, list[int], int]:
     return r, ways, comb(n1 + n2, n1)
 
 
-def _log_comb(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _log_comb(a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
     from scipy.special import gammaln
 
     a = np.asarray(a, dtype=float)

@@ -20,8 +20,9 @@ global random state.
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+from paceqi._lazy import lazy_attributes
 
 __all__ = [
     "batch",
@@ -37,13 +38,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> ModuleType:
-    if name in __all__:
-        module = importlib.import_module(f"paceqi.teach.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'paceqi.teach' has no attribute '{name}'")
+__getattr__, __dir__ = lazy_attributes(__name__, {}, globals(), submodules=__all__)
 
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+if TYPE_CHECKING:  # the same submodules, for type checkers and IDEs (never run)
+    from paceqi.teach import batch as batch
+    from paceqi.teach import detection as detection
+    from paceqi.teach import funnel as funnel
+    from paceqi.teach import journey_sim as journey_sim
+    from paceqi.teach import pdsa_game as pdsa_game
+    from paceqi.teach import plots as plots
+    from paceqi.teach import processes as processes
+    from paceqi.teach import red_beads as red_beads
+    from paceqi.teach import widgets as widgets
+    from paceqi.teach import workshop as workshop

@@ -32,6 +32,7 @@ change (same seed) differ only by the change (common random numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -165,10 +166,10 @@ def _walk_stages(
     routes_of: dict[str, set[str]],
     draws: _Draws,
     treated: np.ndarray,
-    spec: dict[str, object],
+    spec: dict[str, Any],
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Day each child reaches each stage (NaN off the child's route), and panel deferrals."""
-    scale: dict[str, float] = dict(spec.get("scale", {}))  # type: ignore[call-overload]
+    scale: dict[str, float] = dict(spec.get("scale", {}))
     day = draws.entry.astype(float)
     dates: dict[str, np.ndarray] = {_START: day.copy()}
     deferred = np.zeros(len(day), dtype=bool)

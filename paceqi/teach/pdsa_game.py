@@ -105,7 +105,9 @@ class CoinSpinGame:
         days_between: int = 7,
     ) -> None:
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**63))
+            entropy = np.random.SeedSequence().entropy
+            assert isinstance(entropy, int)  # a fresh SeedSequence draws an int from the OS
+            seed = entropy % (2**63)
         self._seed = check_int("seed", seed, minimum=0)
         self.spins_per_round = check_int("spins_per_round", spins_per_round, minimum=1)
         self.baseline_spins = check_int("baseline_spins", baseline_spins, minimum=1)

@@ -117,7 +117,7 @@ def generate_process(
     y = mean + noise * rng.standard_normal(n) + _signal_component(n, start, shift, trend, noise)
     data = pd.DataFrame({"x": np.arange(1, n + 1), "y": y})
     changes = shift != 0.0 or trend != 0.0
-    params = {
+    params: dict[str, float | int | None] = {
         "n_baseline": n_baseline,
         "n_after": n_after,
         "shift": shift,
