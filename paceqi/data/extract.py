@@ -34,8 +34,8 @@ class Extract:
         Non-fatal data-quality notes, in the failure table's shape
         (``file, row, column, check, message``).
     recorded_stages : tuple of str
-        The stages the extract records at all (a wide file's stage columns, a long file's
-        stages, a mapping's event rules), dated for some child or not; any other stage of the
+        The stages the extract records at all (a wide file's stage columns, a mapping's event
+        rules; every stage for a long file), dated for some child or not; any other stage of the
         catalogue is "not in this extract" (:mod:`paceqi.data.coverage`). Empty: not known
         (the stages of ``events`` are used).
     """

@@ -201,8 +201,8 @@ def _recorded_stages(
         have = {t for t in table.targets.values() if t in cat}
     elif layout == "rules":
         have = {r.stage for r in m.events}
-    else:
-        have = set()
+    else:  # a long file lists events, not columns: a stage with no row may just not be reached
+        have = set(cat.codes)
     have |= set(ev["stage"].dropna().astype(str))
     return tuple(c for c in cat.codes if c in have)
 
