@@ -117,9 +117,11 @@ def cli_loop(specs: list, out: Path) -> None:
 
 
 def paceqi_batch(manifest: Path, out: Path, *extra: str) -> None:
+    # the manifest lives in a temporary folder: its relative paths are the checkout's
     check(
         [str(BIN / "paceqi"), "batch", str(manifest), "--out", str(out), "--force", "--quiet"]
-        + list(extra)
+        + list(extra),
+        env={**os.environ, "PACEQI_HOME": str(ROOT)},
     )
 
 

@@ -227,7 +227,8 @@ def test_report_answer_section_and_index_figure_agree(tmp_path):
     a = analyse_change_idea(params)
     ans = answer(a)
     html = answer_html(a)
-    assert key_figures(a).status == ans.status == "no_sign"
+    figures = key_figures(a)  # the record the index reads (paceqi.report.keyfigures)
+    assert figures.status == ans.status == "no_sign" and figures.headline == ans.headline
     assert headline(a) == ans.headline
     assert f'data-status="{ans.status}"' in html
     assert "<strong>No sign of improvement yet</strong>" in html

@@ -145,9 +145,19 @@ def test_unknown_parameter_fails_naming_key_and_notebook(reports):
     assert "rule_set" in html_path.read_text(encoding="utf-8")
 
 
-def test_no_pdsa_path_reads_cleanly(reports):
-    # The synthetic PDSA files have a ramp only for the Two Week Planning Meeting.
-    text = _text(_result(reports, "panel_to_adm", ISLAND)[0])
+def test_no_pdsa_path_reads_cleanly(synthetic, reports):
+    # The synthetic truth names the change ideas an authority does not test (no PDSA ramp).
+    import pandas as pd
+
+    truth = pd.read_csv(synthetic / "truth.csv")
+    untested = truth[
+        (truth["class"] == "not_tested")
+        & truth["authority"].isin(AUTHORITIES)
+        & truth["change_idea"].isin(NAMES)
+    ]
+    assert len(untested), "the synthetic truth should leave some change idea untested"
+    row = untested.iloc[0]
+    text = _text(_result(reports, row["change_idea"], row["authority"])[0])
     assert "Cannot tell: no test of change is recorded" in text
     assert "No PDSA cycles are recorded for this change idea" in text
     assert "no test start date" in text.lower()

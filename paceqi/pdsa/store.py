@@ -21,6 +21,7 @@ import os
 import random
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -175,14 +176,18 @@ def idea_key(name: str | None) -> str:
     """Return the spelling-free key of a change idea name or notebook name.
 
     "Two Week Planning Meeting" and ``two_week_planning_meeting`` have the same key, so the
-    store finds one change idea under either spelling.
+    store finds one change idea under either spelling: case, spaces and punctuation do not
+    count; letters (of any script) and digits do.
 
     Examples
     --------
     >>> idea_key("Two Week Planning Meeting") == idea_key("two_week_planning_meeting")
     True
+    >>> idea_key("Éire plan") == idea_key("ire plan")
+    False
     """
-    return re.sub(r"[^0-9a-z]+", "_", (name or "").casefold()).strip("_")
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    return re.sub(r"[\W_]+", "_", text).strip("_")  # letters of every script are kept
 
 
 def store_label(url: str) -> str:

@@ -67,11 +67,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     batch.set_defaults(func=_batch)
 
 
+def _use_project(path: str) -> None:
+    """Run in the project folder that holds ``path`` (its parameters, also in the kernels)."""
+    import os
+
+    from paceqi._paths import PROJECT_MARKER, project_for
+
+    root = project_for(path)
+    if "PACEQI_HOME" not in os.environ and (root / PROJECT_MARKER).is_file():
+        os.environ["PACEQI_HOME"] = str(root)
+
+
 def _run(args: argparse.Namespace) -> int:
     from paceqi.report.batch import format_summary, run_report
     from paceqi.report.index import write_index
     from paceqi.report.jobs import DEFAULT_CELL_TIMEOUT, spec_from_parameters_file
 
+    _use_project(args.params)
     spec = spec_from_parameters_file(
         args.notebook,
         args.params,
@@ -89,6 +101,7 @@ def _batch(args: argparse.Namespace) -> int:
     from paceqi.report.batch import format_summary, run_batch
     from paceqi.report.jobs import specs_from_manifest
 
+    _use_project(args.manifest)
     specs = specs_from_manifest(
         args.manifest, output_dir=args.out, only=args.only, timeout=args.timeout
     )
