@@ -96,3 +96,40 @@ def test_no_test_of_the_project_skips_when_its_own_modules_fail_to_import():
         for m in re.finditer(r"importorskip\(\s*[\"'](paceqi[\w.]*)", path.read_text()):
             bad.append(f"{path.relative_to(ROOT)}: {m.group(1)}")
     assert not bad
+
+
+_BLOCK_EXTRAS = """
+import importlib.abc, sys
+from paceqi.cli import EXTRAS
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in EXTRAS:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Block())
+"""
+
+
+def test_the_core_install_gives_the_analysis_and_the_cli_names_the_missing_extra(tmp_path):
+    # `pip install paceqi` without extras: simulated by refusing every extra's import
+    code = _BLOCK_EXTRAS + (
+        "import paceqi\n"
+        "from paceqi.charts import spc_chart, to_svg\n"
+        "res = paceqi.spc([5.0, 7, 6, 8, 5, 6, 7, 6, 5, 7, 6, 8], chart='i')\n"
+        "assert to_svg(spc_chart(res, title='M')).startswith('<svg')\n"
+        "from paceqi.cli import main\n"
+        "code = main(['pdsa', 'list', '--db', sys.argv[1]])\n"
+        "print('EXIT', code)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "w.db")], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert "EXIT 1" in out.stdout
+    assert "pip install 'paceqi[store]'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_make_reports_installs_the_notebooks_extra():
+    makefile = (ROOT / "Makefile").read_text()
+    assert '-e ".[notebooks]"' in makefile.split("$(VENV)/.ok-run:")[1].split("\n\n")[0]
