@@ -23,10 +23,11 @@ $(VENV)/.ok-python:
 	$(PYTHON) -m venv $(VENV)
 	@touch $@
 
-# What `make reports` needs and nothing more (no Dask, no test tools). --no-compile: Python
-# compiles only the modules a run imports, on first import, instead of all of site-packages.
+# What `make reports` needs and nothing more (the notebooks extra, which includes the PDSA
+# store; no Dask, no test tools). --no-compile: Python compiles only the modules a run imports,
+# on first import, instead of all of site-packages.
 $(VENV)/.ok-run: $(VENV)/.ok-python pyproject.toml
-	$(PY) -m pip install -q --no-compile -e .
+	$(PY) -m pip install -q --no-compile -e ".[notebooks]"
 	@touch $@
 
 # Dask distributed, for `paceqi batch --executor dask` / `--scheduler` (docs/batch.md)

@@ -19,6 +19,25 @@ from collections.abc import Sequence
 
 from paceqi.errors import PaceqiError
 
+#: Optional libraries (top-level import name) -> the extra of ``pip install paceqi[...]`` that
+#: provides them. ``pip install paceqi`` gives the analysis and the CLI; the commands that need
+#: more say which extra to install.
+EXTRAS: dict[str, str] = {
+    "sqlalchemy": "store",
+    "alembic": "store",
+    "papermill": "notebooks",
+    "nbclient": "notebooks",
+    "nbconvert": "notebooks",
+    "nbformat": "notebooks",
+    "jupyter_client": "notebooks",
+    "ipykernel": "notebooks",
+    "IPython": "notebooks",
+    "ipywidgets": "notebooks",
+    "psycopg": "postgres",
+    "dask": "cluster",
+    "distributed": "cluster",
+}
+
 #: Modules that contribute sub-commands, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "paceqi.data.synth_commands",
@@ -64,6 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("paceqi: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not a user mistake: no data values in the message
+        extra = EXTRAS.get((getattr(exc, "name", None) or "").partition(".")[0])
+        if isinstance(exc, ModuleNotFoundError) and extra is not None:
+            print(
+                f"paceqi: '{args.command}' needs the optional package '{exc.name}': "
+                f"pip install 'paceqi[{extra}]'",
+                file=sys.stderr,
+            )
+            return 1
         if os.environ.get("PACEQI_DEBUG"):
             raise
         print(

@@ -6,7 +6,8 @@ clear message and exit code 1 instead of a traceback.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -73,3 +74,27 @@ class DataValidationError(PaceqiError):
         if len(f) > MAX_ROWS_IN_MESSAGE:
             lines.append(f"  ... and {len(f) - MAX_ROWS_IN_MESSAGE} more (see .failures)")
         return "\n".join(lines)
+
+
+_T = TypeVar("_T")
+
+
+def check_choice(name: str, value: object, choices: Iterable[_T]) -> _T:
+    """Return the choice equal to ``value``, or raise :class:`OptionsError` listing the choices.
+
+    The one check of a closed set of options in paceqi (argument name first).
+
+    Examples
+    --------
+    >>> check_choice("period", "month", ("month", "quarter"))
+    'month'
+    >>> check_choice("period", "week", ("month", "quarter"))
+    Traceback (most recent call last):
+    ...
+    paceqi.errors.OptionsError: Unknown period 'week'. Available: month, quarter
+    """
+    options = list(choices)
+    for option in options:
+        if option == value:
+            return option
+    raise OptionsError(f"Unknown {name} {value!r}. Available: {', '.join(map(str, options))}")

@@ -317,7 +317,7 @@ def _test_start(test_start: Any, is_date: bool) -> Any:
     return test_start
 
 
-def _min_after(res: Any) -> int:
+def min_points_after(res: Any) -> int:
     """Points needed after the test start before a shift could show (the shift length)."""
     for name in ("shift_n", "shift_length"):  # engine option, then its derived property
         value = option(res, name)
@@ -470,7 +470,7 @@ def verdict(
                 (x >= start).to_numpy() & points["y"].notna().to_numpy() & ~flag(points, "excluded")
             ).sum()
         )
-        need = _min_after(res)
+        need = min_points_after(res)
         if n_after < need:
             return Verdict(
                 "Not yet",

@@ -27,3 +27,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = (
             f"skipped under PACEQI_REQUIRE_ALL=1 (CI requires every real part): {reason}"
         )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator:
+    """Likewise for a whole module skipped at import (``pytest.importorskip`` at top level)."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ALL and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped under PACEQI_REQUIRE_ALL=1 (CI requires every real part): {reason}"
+        )

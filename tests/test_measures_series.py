@@ -82,7 +82,7 @@ def test_within_target_needs_a_target_and_known_options():
     iv = intervals(hand_events(), "two_week_meeting", "first_review", as_of=AS_OF)
     with pytest.raises(OptionsError, match="needs a target"):
         within_target(iv)
-    with pytest.raises(OptionsError, match="period: 'week'"):
+    with pytest.raises(OptionsError, match="Unknown period 'week'. Available: month, quarter"):
         within_target(two_week(), period="week")
     with pytest.raises(OptionsError, match="call paceqi.intervals first"):
         within_target(pd.DataFrame({"a": [1]}))

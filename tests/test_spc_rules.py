@@ -272,7 +272,8 @@ def test_swed_eisenhart_log_space_agrees_with_exact(n1, n2):
     assert rules._limits_log_space(n1, n2, 0.05) == exact
 
 
-def test_swed_eisenhart_large_counts_are_fast_and_symmetric():
+# speed: benchmarks/bench_spc.py (run charts up to 10^6 points, cache cleared)
+def test_swed_eisenhart_large_counts_are_symmetric_about_the_expected_runs():
     low, high = rules.swed_eisenhart_limits(500_000, 500_000)
     mean = 500_001
     assert low < mean < high

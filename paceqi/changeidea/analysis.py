@@ -195,7 +195,7 @@ def analyse_change_idea(params: ReportParams) -> ChangeIdeaAnalysis:
     ramp, annotations, quality, document, label, source = _pdsa_records(params)
     test_start = params.test_start or _first_cycle_start(ramp)
     measures = tuple(
-        _analyse_measure(d, events, as_of, params, test_start) for d in definitions.values()
+        analyse_measure(d, events, as_of, params, test_start) for d in definitions.values()
     )
     return ChangeIdeaAnalysis(
         params=params,
@@ -300,9 +300,14 @@ def _missing(label: str, what: str) -> str:
     )
 
 
-def _analyse_measure(
+def analyse_measure(
     d: Any, events: pd.DataFrame, as_of: dt.date, params: ReportParams, test_start: dt.date | None
 ) -> MeasureAnalysis:
+    """Compute one measure's series, SPC result and verdict for a change-idea report.
+
+    Shared by :func:`analyse` (every measure) and :mod:`paceqi.changeidea.explore` (one measure
+    with other parameters).
+    """
     from paceqi.measures import measure
 
     period = params.period if d.period in ("month", "quarter") else None

@@ -247,9 +247,9 @@ def _runs(side: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 
 def _shift_length(res: Any) -> int:
-    from paceqi.narrative import _min_after
+    from paceqi.narrative import min_points_after
 
-    return max(int(_min_after(res)), 2)
+    return max(int(min_points_after(res)), 2)
 
 
 def _centre(values: pd.Series, n: pd.Series | None, chart: str) -> float | None:

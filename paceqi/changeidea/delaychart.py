@@ -32,8 +32,7 @@ def delay_chart(delay: pd.DataFrame, *, title: str = "Where is the delay?") -> F
         a median not reached (more than half still waiting) is drawn to the longest wait with
         an arrow-shaped end and labelled "not reached". Targets are black ticks.
     """
-    from paceqi.charts import theme
-    from paceqi.charts._figure import new_figure, set_alt_text, themed
+    from paceqi.charts import new_figure, set_alt_text, theme, themed
 
     rows = delay.reset_index(drop=True)
     n = len(rows)

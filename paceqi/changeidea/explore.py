@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from paceqi.changeidea.analysis import ChangeIdeaAnalysis, _analyse_measure
+from paceqi.changeidea.analysis import ChangeIdeaAnalysis, analyse_measure
 from paceqi.changeidea.params import PERIODS, RULE_SETS
 
 __all__ = ["explorer", "redraw", "redraw_svg"]
@@ -26,7 +26,7 @@ def redraw(a: ChangeIdeaAnalysis, measure: str, period: str, rules: str) -> Any:
     from paceqi.charts import spc_chart
 
     params = replace(a.params, period=period, rules=rules)
-    m = _analyse_measure(a.measure(measure).definition, a.events, a.as_of, params, a.test_start)
+    m = analyse_measure(a.measure(measure).definition, a.events, a.as_of, params, a.test_start)
     if m.result is None:
         return None
     return spc_chart(m.result, annotations=a.annotations, title=m.definition.label)

@@ -23,6 +23,10 @@ _LAZY = {
     "variation_icon": "paceqi.charts.icons",
     "assurance_icon": "paceqi.charts.icons",
     "to_svg": "paceqi.charts.svg",
+    # for figures drawn outside this package (paceqi.changeidea.delaychart)
+    "new_figure": "paceqi.charts._figure",
+    "set_alt_text": "paceqi.charts._figure",
+    "themed": "paceqi.charts._figure",
 }
 
 __all__ = [
@@ -34,12 +38,18 @@ __all__ = [
     "variation_icon",
     "assurance_icon",
     "to_svg",
+    "new_figure",
+    "set_alt_text",
+    "themed",
 ]
 
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
 
 if TYPE_CHECKING:  # the same names as _LAZY, for type checkers and IDEs (never run)
+    from paceqi.charts._figure import new_figure as new_figure
+    from paceqi.charts._figure import set_alt_text as set_alt_text
+    from paceqi.charts._figure import themed as themed
     from paceqi.charts.icons import assurance_icon as assurance_icon
     from paceqi.charts.icons import variation_icon as variation_icon
     from paceqi.charts.journeys import journeys_chart as journeys_chart

@@ -91,14 +91,6 @@ def check_routes(routes: Iterable[str] | str | None) -> tuple[str, ...] | None:
     return routes
 
 
-def check_choice(value: Any, name: str, allowed: Iterable[str]) -> str:
-    """Raise OptionsError unless value is one of allowed."""
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise OptionsError(f"{name}: '{value}' is not one of {', '.join(allowed)}")
-    return str(value)
-
-
 def default_catalogue() -> Catalogue:
     """Return the default stage catalogue, re-read only when its file changes."""
     path = parameters_dir() / "catalogues" / "scotland.yaml"

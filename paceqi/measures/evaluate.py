@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from paceqi.catalogue import Catalogue
-from paceqi.errors import OptionsError
-from paceqi.measures._inputs import check_choice, check_routes, default_catalogue, events_and_as_of
+from paceqi.errors import OptionsError, check_choice
+from paceqi.measures._inputs import check_routes, default_catalogue, events_and_as_of
 from paceqi.measures.definitions import KINDS, MeasureDefinition, find_measure
 from paceqi.measures.intervals import _resolve_target, interval_core
 from paceqi.measures.journeys import ROUTE_CHANGE, route_changes
@@ -86,7 +86,7 @@ def measure(
             f"period '{per}' does not apply to measure '{d.name}' ({d.kind}); "
             f"allowed: {', '.join(KINDS[d.kind][2])}"
         )
-    coh = check_choice(cohort if cohort is not None else d.cohort, "cohort", ("start", "end"))
+    coh = check_choice("cohort", cohort if cohort is not None else d.cohort, ("start", "end"))
     route_filter = check_routes(routes) if routes is not None else d.routes
     needs_changes = ROUTE_CHANGE in (d.start, d.end, d.event, d.opportunity)
     if needs_changes and "route" in frame:

@@ -25,9 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from paceqi.errors import OptionsError
-from paceqi.measures._inputs import check_choice
-from paceqi.measures.series import PERIODS, _period_index, _period_start_of
+from paceqi.errors import OptionsError, check_choice
+from paceqi.measures.series import PERIODS, period_index, period_start_of
 
 __all__ = ["KaplanMeier", "kaplan_meier", "CURVE_COLUMNS", "SUMMARY_COLUMNS"]
 
@@ -109,11 +108,11 @@ def kaplan_meier(
     """
     by_cols = [by] if isinstance(by, str) else list(by or [])
     if period is not None:
-        check_choice(period, "period", PERIODS)
+        check_choice("period", period, PERIODS)
         if "start_date" not in data.columns:
             raise OptionsError("kaplan_meier: period= needs a 'start_date' column")
         start = data["start_date"].to_numpy(dtype="datetime64[D]")
-        data = data.assign(period=_period_start_of(_period_index(start, period), period))
+        data = data.assign(period=period_start_of(period_index(start, period), period))
         by_cols.append("period")
     missing = [c for c in [*by_cols, duration, event] if c not in data.columns]
     if missing:

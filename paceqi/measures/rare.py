@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paceqi.measures._inputs import check_choice, dates, events_and_as_of
+from paceqi.errors import check_choice
+from paceqi.measures._inputs import dates, events_and_as_of
 
 __all__ = ["between_events", "BETWEEN_COLUMNS"]
 
@@ -67,7 +68,7 @@ def between_events(
     1                   30     False
     2                   10      True
     """
-    check_choice(count, "count", ("days", "opportunities"))
+    check_choice("count", count, ("days", "opportunities"))
     frame, as_of_ts = events_and_as_of(events, as_of)
     day = dates(frame)
     keep = (day <= as_of_ts.to_datetime64()) & ~np.isnat(day)

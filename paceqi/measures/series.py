@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from paceqi.errors import OptionsError
-from paceqi.measures._inputs import check_choice
+from paceqi.errors import OptionsError, check_choice
 
 __all__ = [
     "within_target",
@@ -136,8 +135,8 @@ def within_target(
     0      2024-01          1            2         0       False
     1      2024-02          0            0         1        True
     """
-    check_choice(period, "period", PERIODS)
-    check_choice(cohort, "cohort", COHORTS)
+    check_choice("period", period, PERIODS)
+    check_choice("cohort", cohort, COHORTS)
     _require(iv, ("authority", "start_date", "days", "reached", "target_days", "as_of"))
     target = pd.to_numeric(iv["target_days"], errors="coerce").to_numpy(dtype=float)
     if np.isnan(target).any():
@@ -197,7 +196,7 @@ def within_target(
     return out.loc[:, list(WITHIN_TARGET_COLUMNS)]
 
 
-def _period_index(day: np.ndarray, period: str) -> np.ndarray:
+def period_index(day: np.ndarray, period: str) -> np.ndarray:
     """Integer index of the calendar month, quarter or year of each datetime64[D]."""
     if period == "year":
         return day.astype("datetime64[Y]").astype(np.int64)
@@ -205,7 +204,8 @@ def _period_index(day: np.ndarray, period: str) -> np.ndarray:
     return months if period == "month" else months // 3
 
 
-def _period_start_of(index: np.ndarray, period: str) -> np.ndarray:
+def period_start_of(index: np.ndarray, period: str) -> np.ndarray:
+    """First day (datetime64[ns]) of each period index from :func:`period_index`."""
     if period == "year":
         return index.astype("datetime64[Y]").astype("datetime64[ns]")
     months = index if period == "month" else index * 3
@@ -225,7 +225,7 @@ def _count_by_period(
         a_codes, a_names = rank[a_codes], pd.Index(np.asarray(a_names)[order])
     else:
         a_codes, a_names = pd.factorize(authority.to_numpy(), sort=True)
-    p = _period_index(day, period)
+    p = period_index(day, period)
     p0 = p.min() if len(p) else 0
     width = (p.max() - p0 + 1) if len(p) else 1
     key = a_codes.astype(np.int64) * width + (p - p0)
@@ -235,7 +235,7 @@ def _count_by_period(
     out = pd.DataFrame(
         {
             "authority": np.asarray(a_names, dtype=object)[cells // width],
-            "period": _period_start_of(cells % width + p0, period),
+            "period": period_start_of(cells % width + p0, period),
         }
     )
     for k, v in tally.items():
@@ -265,7 +265,7 @@ def proportion_reached(iv: pd.DataFrame, *, period: str = "month") -> pd.DataFra
        numerator  denominator  proportion
     0          1            2         0.5
     """
-    check_choice(period, "period", PERIODS)
+    check_choice("period", period, PERIODS)
     _require(iv, ("authority", "start_date", "reached", "as_of"))
     reached = iv["reached"].to_numpy(dtype=bool)
     target = (

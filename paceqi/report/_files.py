@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -14,8 +15,25 @@ from typing import Any
 _DIGESTS: dict[tuple[str, int, int], str] = {}
 _LOCK = threading.Lock()
 _CHUNK = 1 << 20
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+
+
+@functools.cache
+def _umask() -> int:
+    """The process umask, read on first use (importing this module changes nothing).
+
+    Linux reports it in /proc/self/status; elsewhere it can only be read by setting it, so it is
+    set and restored at once, under the module's lock.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    with _LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -31,7 +49,7 @@ def atomic_write_text(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual permissions
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

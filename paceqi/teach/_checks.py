@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 
 from paceqi.errors import OptionsError
@@ -37,15 +35,6 @@ def check_float(
     if maximum is not None and v > maximum:
         raise OptionsError(f"{name} must be at most {maximum}, got {value}")
     return v
-
-
-def check_choice(name: str, value: object, choices: Iterable[object]) -> object:
-    options = list(choices)
-    if value not in options:
-        raise OptionsError(
-            f"Unknown {name} {value!r}. Available: {', '.join(str(c) for c in options)}"
-        )
-    return value
 
 
 def rng_from(seed: int | np.random.Generator | None) -> np.random.Generator:

@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paceqi.errors import check_choice
 from paceqi.spc import rules as spc_rules
 from paceqi.spc import spc
-from paceqi.teach._checks import check_choice, check_int, rng_from
+from paceqi.teach._checks import check_int, rng_from
 from paceqi.teach.batch import SUPPORTED, batch_verdicts
 from paceqi.teach.processes import Process, simulate_series
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from paceqi.errors import OptionsError
-from paceqi.teach._checks import check_choice, check_float, check_int, rng_from
+from paceqi.errors import OptionsError, check_choice
+from paceqi.teach._checks import check_float, check_int, rng_from
 
 __all__ = ["FUNNEL_RULES", "RULE_LABELS", "drop_marbles", "funnel_rule", "compare_rules"]
 

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from paceqi.catalogue import Catalogue, load_catalogue
-from paceqi.errors import OptionsError
-from paceqi.teach._checks import check_choice, check_int, rng_from
+from paceqi.errors import OptionsError, check_choice
+from paceqi.teach._checks import check_int, rng_from
 
 __all__ = [
     "CHANGE_IDEAS",

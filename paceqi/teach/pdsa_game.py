@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from paceqi.errors import OptionsError, PaceqiError
-from paceqi.teach._checks import check_choice, check_float, check_int
+from paceqi.errors import OptionsError, PaceqiError, check_choice
+from paceqi.teach._checks import check_float, check_int
 
 __all__ = ["CoinSpinGame", "CHANGE_IDEAS", "DECISIONS", "PDSAGameError", "play_rounds"]
 

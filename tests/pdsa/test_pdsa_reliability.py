@@ -90,12 +90,12 @@ def test_a_writer_killed_mid_transaction_leaves_the_database_consistent(db_url):
     store = PDSAStore(db_url)
     store.add_cycle("Fife", "Before", title="kept")
     store.close()
-    proc = subprocess.Popen(
+    with subprocess.Popen(  # the with block closes the pipe (ResourceWarnings are errors)
         [sys.executable, "-c", BIG_IMPORT, db_url, "300"], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout.readline().strip() == "writing"  # inside the import's transaction
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    ) as proc:
+        assert proc.stdout.readline().strip() == "writing"  # inside the import's transaction
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     store = PDSAStore(db_url)
     if store.engine.dialect.name == "sqlite":
