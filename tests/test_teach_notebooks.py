@@ -75,15 +75,28 @@ def _execute(name: str, out_dir: Path) -> nbformat.NotebookNode:
     source = "\n".join(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     params = {"interactive": False, "seed": 7, **{k: v for k, v in FAST.items() if k in source}}
     out = out_dir / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(TRAINING / f"{name}.ipynb"),
-        str(out),
-        parameters=params,
-        kernel_name="python3",
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-    )
+    try:
+        papermill.execute_notebook(
+            str(TRAINING / f"{name}.ipynb"),
+            str(out),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+        )
+    finally:
+        _close_thread_event_loop()
     return nbformat.read(out, as_version=4)
+
+
+def _close_thread_event_loop() -> None:
+    """Close the event loop nbclient created for this worker thread (it never closes it)."""
+    import asyncio
+
+    policy = asyncio.get_event_loop_policy()
+    loop = getattr(policy._local, "_loop", None)  # the thread's loop, without creating one
+    if loop is not None and not loop.is_running() and not loop.is_closed():
+        loop.close()
 
 
 @pytest.fixture(scope="module")
