@@ -90,7 +90,10 @@ def test_signal_columns_are_consistent(y, rules):
     res = paceqi.spc([float(v) for v in y], chart="i", rules=rules)
     p = res.points
     y_ = p["y"].to_numpy()
-    assert (p["sigma_signal"] == ((y_ > p["ucl"]) | (y_ < p["lcl"]))).all()
+    # zero-width limits (e.g. every moving range screened out) never signal (METHODS.md §8)
+    open_ = (p["ucl"] - p["lcl"]).to_numpy() > 0
+    beyond = ((y_ > p["ucl"]) | (y_ < p["lcl"])).to_numpy()
+    assert (p["sigma_signal"].to_numpy() == (beyond & open_)).all()
     assert res.summary["sigma_signals"].sum() == p["sigma_signal"].sum()
     has = np.isfinite(p["ucl"])
     assert (p.loc[has, "lcl"] <= p.loc[has, "lcl_2s"]).all()

@@ -192,6 +192,17 @@ def _walk_stages(
     return dates, deferred
 
 
+def _days_after(t0: pd.Timestamp, days: np.ndarray) -> pd.DatetimeIndex:
+    """Return ``t0`` plus ``days`` (NaT where ``days`` is NaN: off the child's route).
+
+    NaN days are converted as 0 and then masked: ``pd.to_timedelta`` on a float array with NaN
+    computes on uninitialised values at those positions and can raise an overflow warning.
+    """
+    missing = np.isnan(days)
+    dates = t0 + pd.to_timedelta(np.where(missing, 0.0, days), unit="D")
+    return dates.where(~missing)
+
+
 def simulate_journeys(
     n_children: int = 120,
     change: str | None = None,
@@ -270,7 +281,7 @@ def simulate_journeys(
             "route": draws.route,
             "period": np.where(after, "after", "before"),
             "changed": treated,
-            **{code: t0 + pd.to_timedelta(dates[code], unit="D") for code in stages},
+            **{code: _days_after(t0, dates[code]) for code in stages},
             "days_to_recommendation": to_rec.astype(int),
             "days_recommendation_to_panel": pd.array(
                 np.where(np.isnan(rec_to_panel), pd.NA, rec_to_panel), dtype="Int64"
