@@ -93,8 +93,10 @@ def test_make_workshop_serves_the_training_notebooks_with_voila():
     assert "--Voila.ip=$(HOST)" in recipe and "--port=$(PORT)" in recipe
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def server():
+    """A Voilà server of its own for each test: after a browser session closes, Voilà shuts its
+    kernel down on the server's event loop, and a page requested meanwhile could wait minutes."""
     assert find_spec("voila") is not None, "voila is missing: pip install -e '.[test]'"
     port = _free_port()
     log = open(ROOT / ".pytest-voila.log", "w")  # noqa: SIM115 - closed below
@@ -159,7 +161,12 @@ def _open(browser, base: str, name: str, query: str = ""):
             r.abort()  # the room may be offline: nothing may depend on another host
 
     page.route("**/*", route)
-    page.goto(f"{base}/voila/render/{name}.ipynb{query}", timeout=180_000)
+    # the widgets, not the "load" event, say the page is ready (Voilà keeps requests open)
+    page.goto(
+        f"{base}/voila/render/{name}.ipynb{query}",
+        wait_until="domcontentloaded",
+        timeout=180_000,
+    )
     page.wait_for_selector(".widget-button, .widget-toggle-button", timeout=180_000)
     return context, page, errors
 
