@@ -59,13 +59,16 @@ def _figure(chart: Any, caption: str, *, title: str | None = None, desc: str | N
     from paceqi.charts.spcsvg import download_link
 
     if isinstance(chart, str):
-        svg, data = chart, ""
+        # A drawn figure (journeys, delay, ramp) has no download copy: the journeys chart is
+        # child-level and not for board papers, and a copy of each would take a report of a
+        # dozen charts past its 400 KB budget. The measure charts (SPC) carry one.
+        svg, data, link = chart, "", ""
     else:
         from paceqi.charts import to_svg
 
         svg, data = to_svg(chart, title=title, desc=desc), chart.table_html()
-    label = _svg_title(svg) or caption
-    link = download_link(svg, _slug(label) + ".svg", name=label)
+        label = _svg_title(svg) or caption
+        link = download_link(svg, _slug(label) + ".svg", name=label)
     return (
         f'<figure class="paceqi-chart" style="margin:1em 0">{svg}<figcaption>{_e(caption)} '
         f"{link}</figcaption></figure>{data}"
