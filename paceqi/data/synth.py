@@ -390,7 +390,7 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _yaml_text(doc: dict[str, Any], dumper: type = _DUMPER) -> str:
-    return yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    return str(yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100))
 
 
 def _dump_yaml(path: Path, doc: dict[str, Any]) -> None:
