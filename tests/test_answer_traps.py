@@ -203,7 +203,9 @@ def test_immature_cohorts_do_not_make_an_improvement(tmp_path):
     assert ans.status in ("no_sign", "too_early"), ans
 
 
-def test_no_test_start_is_not_tested(tmp_path):
+def test_no_test_start_is_not_tested(tmp_path, monkeypatch):
+    # the default PDSA store must be an empty one, not a workspace that `make reports` filled
+    monkeypatch.setenv("PACEQI_DB", str(tmp_path / "empty.db"))
     ans = status_of(write_extract(tmp_path, steady), test_start=None)
     assert ans.status == "not_tested"
     assert ans.headline == "Cannot tell: no test of change is recorded"

@@ -148,27 +148,41 @@ def browser():
             chromium.close()
 
 
+#: Attempts to load a page, each in a fresh browser session. Now and then Voilà 0.5 does not
+#: answer a render request at all (seen for a different page each run, on an idle machine, with
+#: a server of its own per test); a new session gets a new kernel and answers in seconds.
+LOAD_ATTEMPTS = 3
+
+
 def _open(browser, base: str, name: str, query: str = ""):
-    context = browser.new_context(viewport=VIEWPORT)  # a new session, as a participant's
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for attempt in range(1, LOAD_ATTEMPTS + 1):
+        context = browser.new_context(viewport=VIEWPORT)  # a new session, as a participant's
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
 
-    def route(r):
-        if r.request.url.startswith(base):
-            r.continue_()
-        else:
-            r.abort()  # the room may be offline: nothing may depend on another host
+        def route(r):
+            if r.request.url.startswith(base):
+                r.continue_()
+            else:
+                r.abort()  # the room may be offline: nothing may depend on another host
 
-    page.route("**/*", route)
-    # the widgets, not the "load" event, say the page is ready (Voilà keeps requests open)
-    page.goto(
-        f"{base}/voila/render/{name}.ipynb{query}",
-        wait_until="domcontentloaded",
-        timeout=180_000,
-    )
-    page.wait_for_selector(".widget-button, .widget-toggle-button", timeout=180_000)
-    return context, page, errors
+        page.route("**/*", route)
+        try:
+            # the widgets, not the "load" event, say the page is ready
+            page.goto(
+                f"{base}/voila/render/{name}.ipynb{query}",
+                wait_until="domcontentloaded",
+                timeout=60_000,
+            )
+            page.wait_for_selector(".widget-button, .widget-toggle-button", timeout=120_000)
+        except Exception:
+            context.close()
+            if attempt == LOAD_ATTEMPTS:
+                raise
+            continue
+        return context, page, errors
+    raise AssertionError("unreachable")
 
 
 def _code_lines(name: str) -> list[str]:
