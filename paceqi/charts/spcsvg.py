@@ -307,7 +307,13 @@ def draw_spc(
     cycles, others = _cycles(notes) if is_date else ([], [])
 
     # -- x domain --------------------------------------------------------------------------
-    xs = x.astype("int64").to_numpy(dtype=float) if is_date else x.to_numpy(dtype=float)
+    # nanoseconds, as the flags' pd.Timestamp(...).value: a datetime64[s] or [us] column cast
+    # straight to int64 would put every point near 1970
+    xs = (
+        x.astype("datetime64[ns]").astype("int64").to_numpy(dtype=float)
+        if is_date
+        else x.to_numpy(dtype=float)
+    )
     dom = [float(np.nanmin(xs)), float(np.nanmax(xs))]
     if is_date:
         for t in [c["start"] for c in cycles] + [c["end"] for c in cycles if c["end"] is not None]:
