@@ -34,6 +34,7 @@ from paceqi.changeidea.casemix import (
     mix_check,
     within_routes_improved,
 )
+from paceqi.report.keyfigures import STATUSES as KEY_FIGURE_STATUSES
 
 __all__ = [
     "Answer",
@@ -56,18 +57,10 @@ __all__ = [
     "MIX_MIN_SHARE_CHANGE",
 ]
 
-#: The answer vocabulary, in the order of the decision table (docs/methods.md §8).
-STATUSES = (
-    "not_tested",
-    "too_few",
-    "too_early",
-    "began_before",
-    "worse",
-    "partly",
-    "around_start",
-    "yes",
-    "no_sign",
-)
+#: The answer vocabulary, in the order of the decision table (docs/methods.md §8). Defined
+#: once in :mod:`paceqi.report.keyfigures` (standard library only, so reading a record needs
+#: no analysis code).
+STATUSES = KEY_FIGURE_STATUSES
 
 #: How each status reads in a headline (the first words the user sees).
 STATUS_WORDS = {

@@ -24,8 +24,9 @@ __all__ = ["KeyFigures", "MeasureFigures", "StageFigures", "RECORD_NAME", "STATU
 RECORD_NAME = "key_figures"
 #: Version of the record's layout; older results without it are read as "no key figures".
 VERSION = 1
-#: The report's answer: :data:`paceqi.changeidea.answer.STATUSES` (kept here as text, so that
-#: reading a record needs only the standard library; a test checks the two agree).
+#: The report's answer, in the order of the decision table (docs/methods.md §8); also
+#: :data:`paceqi.changeidea.answer.STATUSES`. Kept here so that reading a record needs only the
+#: standard library.
 STATUSES = (
     "not_tested",
     "too_few",
