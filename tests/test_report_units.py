@@ -193,6 +193,32 @@ def test_content_hash_follows_notebook_parameters_and_data(tmp_path):
     assert content_hash(spec) != second
 
 
+def test_source_digest_follows_the_code_not_its_byte_code(tmp_path):
+    import paceqi
+    from paceqi.report.hashing import source_digest
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    write(package / "__init__.py", "x = 1\n")
+    write(package / "sub" / "rules.yaml", "a: 1\n")
+    first = source_digest(package)
+    (package / "__pycache__").mkdir()
+    write(package / "__pycache__" / "m.cpython-311.pyc", "junk")
+    write(package / "sub" / "old.pyc", "junk")
+    assert source_digest(package) == first
+    write(package / "sub" / "rules.yaml", "a: 2\n")
+    os.utime(package / "sub" / "rules.yaml", ns=(1, 1))
+    second = source_digest(package)
+    assert second != first
+    write(package / "new.py", "")
+    assert source_digest(package) != second
+    # by default: the imported paceqi package
+    assert source_digest() == source_digest(Path(paceqi.__file__).resolve().parent)
+    spec = RunSpec(NB, "Fife", {}, tmp_path)
+    assert content_hash(spec, source=first) != content_hash(spec, source=second)
+    assert content_hash(spec) == content_hash(spec, source=source_digest())
+
+
 # -- record -------------------------------------------------------------------------------------
 def test_record_converts_numpy_and_rejects_objects(capsys):
     assert record("n", np.int64(3)) == 3
