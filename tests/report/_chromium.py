@@ -175,6 +175,19 @@ class Browser:
         finally:
             page.close()
 
+    def probe(
+        self, page_path: Path, expression: str, viewport: dict[str, int] | None = None
+    ) -> Any:
+        """Open the page (at ``viewport`` size when given); return ``expression``'s JSON value."""
+        page = self._context.new_page()
+        try:
+            if viewport is not None:
+                page.set_viewport_size(viewport)
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            return page.evaluate(expression)
+        finally:
+            page.close()
+
     def narrow(self, page_path: Path, width: int = 390, screenshot: Path | None = None) -> Any:
         """Open the page ``width`` px wide; return what overflows and the smallest chart text.
 
