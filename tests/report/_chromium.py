@@ -77,7 +77,7 @@ def skip_reason() -> str | None:
     """Why the browser checks cannot run here (None when they can): say how to fix it."""
     from importlib.util import find_spec
 
-    for module in ("playwright", "axe_playwright_python"):
+    for module in ("playwright", "axe_playwright_python", "pypdf"):
         if find_spec(module) is None:
             return f"{module} is missing: pip install -e '.[test]' (the browser tests are skipped)"
     if find_chromium() is None:
@@ -163,6 +163,24 @@ class Browser:
         if out is not None:
             out.write_bytes(data)
         return len(re.findall(rb"/Type\s*/Page(?![a-z])", data))
+
+    def pdf_text(self, page_path: Path) -> str:
+        """Print ``page_path`` to PDF as :meth:`pdf_pages` does; return the PDF's text (pypdf).
+
+        Whitespace runs are folded to one space, so a phrase broken across lines still matches.
+        """
+        import io
+        import re
+        import tempfile
+
+        from pypdf import PdfReader
+
+        with tempfile.TemporaryDirectory(prefix="paceqi-pdf-") as tmp:
+            out = Path(tmp) / "page.pdf"
+            self.pdf_pages(page_path, out)
+            reader = PdfReader(io.BytesIO(out.read_bytes()))
+            text = " ".join(page.extract_text() or "" for page in reader.pages)
+        return re.sub(r"\s+", " ", text)
 
     def print_height(self, page_path: Path, width_px: int) -> int:
         """Height in CSS px of the page laid out for print at ``width_px`` (no page breaks)."""
