@@ -206,6 +206,18 @@ class Browser:
         finally:
             page.close()
 
+    def follow(self, page_path: Path, selector: str, expression: str) -> Any:
+        """Open the page, click the link ``selector`` (as a reader would), wait for the page it
+        leads to, and return ``expression``'s JSON value there (with ``location.hash``)."""
+        page = self._context.new_page()
+        try:
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            page.click(selector)
+            page.wait_for_load_state("load")
+            return {"hash": page.evaluate("location.hash"), "value": page.evaluate(expression)}
+        finally:
+            page.close()
+
     def narrow(self, page_path: Path, width: int = 390, screenshot: Path | None = None) -> Any:
         """Open the page ``width`` px wide; return what overflows and the smallest chart text.
 

@@ -107,6 +107,24 @@ def test_answer_then_summary_table_on_the_first_desktop_screen(
         assert "Cannot tell" in found["headline"], found
 
 
+def test_a_change_idea_ranks_its_authorities_from_the_index(browser, built_report):
+    # the index links each tested change idea to its ranking; the ranking is a closed <details>
+    # on the roll-up that the link opens without a script (the batch pages carry none)
+    link = 'a.pq-rank[href="national.html#idea-two_week_planning_meeting"]'
+    found = browser.follow(
+        built_report.index_path,
+        link,
+        """(() => {
+          const box = document.getElementById('idea-two_week_planning_meeting');
+          const details = box && box.closest('details');
+          return {open: !!(details && details.open), visible: !!(box && box.checkVisibility()),
+                  rows: box ? box.querySelectorAll('tbody tr').length : 0};
+        })()""",
+    )
+    assert found["hash"] == "#idea-two_week_planning_meeting", found
+    assert found["value"] == {"open": True, "visible": True, "rows": 1}, found
+
+
 @pytest.mark.parametrize("name", ["index.html", "national.html"])
 def test_batch_pages_in_chromium(browser, built_report, tmp_path, name):
     page = built_report.index_path.parent / name
