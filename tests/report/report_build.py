@@ -89,11 +89,12 @@ def build_report(base: Path) -> BuiltReport:
 DEMO_AUTHORITIES = ("Shetland Islands", "Orkney Islands")
 
 
-def build_demo(base: Path) -> Path:
+def build_demo(base: Path, authorities: tuple[str, ...] = DEMO_AUTHORITIES) -> Path:
     """Run every change-idea notebook for the small demo authorities; return the output folder.
 
-    The synthetic demo data of :data:`DEMO_AUTHORITIES` (with their PDSA cycles) is written
-    to ``base/data``; the reports, ``index.html`` and ``national.html`` to ``base/reports``.
+    The synthetic demo data of ``authorities`` (default :data:`DEMO_AUTHORITIES`, with their
+    PDSA cycles) is written to ``base/data``; the reports, ``index.html`` and
+    ``national.html`` to ``base/reports``.
     """
     from paceqi.data.authorities import slugify
     from paceqi.data.synth import write_synthetic
@@ -101,10 +102,10 @@ def build_demo(base: Path) -> Path:
     from paceqi.report.jobs import RunSpec
 
     data = base / "data"
-    write_synthetic(data, authorities=list(DEMO_AUTHORITIES))
+    write_synthetic(data, authorities=list(authorities))
     specs = []
     for notebook in sorted((ROOT / "notebooks" / "change_ideas").glob("*.ipynb")):
-        for authority in DEMO_AUTHORITIES:
+        for authority in authorities:
             slug = slugify(authority)
             specs.append(
                 RunSpec(
