@@ -9,7 +9,8 @@ Until 2026-12 the package itself was called ``paceqi.spc``, so notebooks may sti
 
 Those imports keep working: this module re-exports every public name of
 :mod:`paceqi.spcstats` (its ``__all__``) and its submodules as attributes. The dotted form
-``import paceqi.spc.rules`` does not: write ``import paceqi.spcstats.rules``. New code imports
+``import paceqi.spc.rules`` (or ``from paceqi.spc.limits import ...``) works too: each
+submodule is registered in ``sys.modules`` under its old dotted name as well. New code imports
 from :mod:`paceqi.spcstats` (or calls ``paceqi.spc``); nothing inside paceqi imports this module.
 
 Why this module makes itself callable. ``import paceqi.spc`` (or any ``from paceqi.spc import
@@ -77,3 +78,7 @@ class _CallableModule(ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
+# ``import paceqi.spc.rules`` finds the submodule here once this module has loaded
+for _sub in (analyse, classify, inputs, limits, options, rules, types):
+    sys.modules.setdefault(f"{__name__}.{_sub.__name__.rpartition('.')[2]}", _sub)
+del _sub

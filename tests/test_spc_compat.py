@@ -70,3 +70,19 @@ def test_nothing_in_the_project_imports_the_old_path():
             if OLD_IMPORT.search(path.read_text(encoding="utf-8")):
                 found.append(str(path.relative_to(ROOT)))
     assert found == []
+
+
+def test_old_dotted_submodule_imports_keep_working():
+    code = (
+        "import paceqi.spc.rules, paceqi.spcstats.rules as r\n"
+        "from paceqi.spc.limits import __name__ as limits_name\n"
+        "import paceqi\n"
+        "assert paceqi.spc.rules is r, 'not the same module'\n"
+        "assert limits_name == 'paceqi.spcstats.limits'\n"
+        "print(paceqi.spc([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]).summary['cl'].iloc[0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "6.5"
