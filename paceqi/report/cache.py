@@ -96,11 +96,10 @@ def load_extract_cached(
     """
     from paceqi.data.load import load_extract
 
-    key = _key(path, mapping, as_of)
-    if key is not None:
-        key = (*key, authority or "")
-    if key is None:
+    files = _key(path, mapping, as_of)
+    if files is None:
         return load_extract(path, mapping, as_of=as_of, authority=authority)
+    key = (*files, authority or "")
     with _LOCK:
         hit = _EXTRACTS.get(key)
         if hit is not None:

@@ -86,10 +86,10 @@ def _dask_job(spec: RunSpec, digest: str) -> Any:
     plugin = worker.plugins.get(PLUGIN_NAME)
     holder = getattr(plugin, "holder", None)
     if holder is None:  # plugin missing (e.g. a worker that joined late): own pool
-        holder = getattr(worker, "_paceqi_pool_holder", None)
+        own = vars(worker)  # the pool is kept on the worker object, alive as long as it is
+        holder = own.get("_paceqi_pool_holder")
         if holder is None:
-            holder = _PoolHolder(1, False)
-            worker._paceqi_pool_holder = holder
+            holder = own["_paceqi_pool_holder"] = _PoolHolder(1, False)
     return run_on_pool(holder.get(), spec, digest)
 
 

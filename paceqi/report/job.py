@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from paceqi.report._files import atomic_write_text
 from paceqi.report._record import read_records
@@ -58,6 +58,17 @@ def _write_outputs(spec: RunSpec, nb: Any, result: RunResult) -> RunResult:
     return result
 
 
+class _Identity(TypedDict):
+    """The fields of a :class:`RunResult` that name the run and its files."""
+
+    notebook: str
+    authority: str
+    slug: str
+    html_path: str
+    ipynb_path: str
+    content_hash: str
+
+
 async def _execute(spec: RunSpec, digest: str, kernel: Any) -> RunResult:
     from paceqi.report.execute import (
         check_parameters,
@@ -67,7 +78,7 @@ async def _execute(spec: RunSpec, digest: str, kernel: Any) -> RunResult:
     )
 
     started = time.perf_counter()
-    base = {
+    base: _Identity = {
         "notebook": spec.name,
         "authority": spec.authority,
         "slug": spec.slug,
