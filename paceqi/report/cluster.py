@@ -14,12 +14,17 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
+from distributed import Client, Worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from paceqi.report.job import run_on_pool
 from paceqi.report.jobs import RunSpec
+from paceqi.report.result import RunResult
+
+if TYPE_CHECKING:
+    from paceqi.report.kernelpool import KernelPool
 
 __all__ = ["KernelPoolPlugin", "run_on_dask", "local_cluster", "PLUGIN_NAME"]
 
@@ -33,9 +38,9 @@ class _PoolHolder:
         self.size = size
         self.isolate = isolate
         self._lock = threading.Lock()
-        self._pool: Any = None
+        self._pool: KernelPool | None = None
 
-    def get(self) -> Any:
+    def get(self) -> KernelPool:
         with self._lock:
             if self._pool is None:
                 from paceqi.report._lean import import_jsonschema_lean
@@ -67,18 +72,18 @@ class KernelPoolPlugin(WorkerPlugin):
         self.size = size
         self.holder: _PoolHolder | None = None
 
-    def setup(self, worker: Any) -> None:
+    def setup(self, worker: Worker) -> None:
         """Prepare (but do not start) this worker's pool."""
         size = self.size or max(1, int(getattr(worker.state, "nthreads", 1) or 1))
         self.holder = _PoolHolder(size, self.isolate)
 
-    def teardown(self, worker: Any) -> None:
+    def teardown(self, worker: Worker) -> None:
         """Shut this worker's kernels down."""
         if self.holder is not None:
             self.holder.close()
 
 
-def _dask_job(spec: RunSpec, digest: str) -> Any:
+def _dask_job(spec: RunSpec, digest: str) -> RunResult:
     """Run one job on this worker's kernel pool (the Dask task)."""
     from distributed import get_worker
 
@@ -95,22 +100,24 @@ def _dask_job(spec: RunSpec, digest: str) -> Any:
 
 def run_on_dask(
     todo: Sequence[tuple[RunSpec, str]],
-    scheduler: Any,
+    scheduler: str | Client,
     *,
     isolate: bool = False,
-    on_result: Callable[[RunSpec, Any], None],
+    on_result: Callable[[RunSpec, RunResult], None],
 ) -> None:
     """Run ``(spec, content hash)`` jobs on the cluster at ``scheduler``; call ``on_result``.
 
     ``scheduler`` is an address (``tcp://HOST:PORT``) or a connected ``distributed.Client``.
     """
-    from distributed import Client, as_completed
+    from distributed import as_completed
 
     from paceqi.errors import ReportError
 
     own = not isinstance(scheduler, Client)
     try:
-        client = Client(scheduler, set_as_default=False) if own else scheduler
+        client = (
+            scheduler if isinstance(scheduler, Client) else Client(scheduler, set_as_default=False)
+        )
     except (OSError, TimeoutError) as exc:
         raise ReportError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
