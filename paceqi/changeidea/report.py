@@ -130,7 +130,7 @@ class ChangeIdeaReport:
         One record, :data:`paceqi.report.keyfigures.RECORD_NAME`, holding
         :meth:`KeyFigures.to_dict`: the index and the roll-up read it back, never recompute it.
         """
-        from paceqi.report._record import record
+        from paceqi.report import record
         from paceqi.report.keyfigures import RECORD_NAME
 
         figures = self.key_figures().to_dict()
