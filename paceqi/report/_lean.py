@@ -13,6 +13,7 @@ fail, which is exactly how ``jsonschema`` behaves without the package: it skips 
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 __all__ = ["import_jsonschema_lean"]
@@ -38,7 +39,7 @@ def import_jsonschema_lean() -> bool:
         return False
     sys.modules[_OPTIONAL] = None  # type: ignore[assignment]  # makes its import raise ImportError
     try:
-        import jsonschema  # noqa: F401
+        importlib.import_module("jsonschema")
     except ImportError:
         return False
     finally:
