@@ -4,7 +4,7 @@
     A :class:`~paceqi.report.kernelpool.KernelPool` of warm kernels in this process (default).
 ``dask``
     A Dask distributed cluster (``--scheduler tcp://HOST:PORT``), or a ``LocalCluster`` of
-    ``jobs`` worker processes on this machine when no scheduler is given
+    ``jobs`` workers (threads of this process, a kernel each) when no scheduler is given
     (:mod:`paceqi.report.cluster`).
 
 An executor gets ``(spec, content hash)`` pairs and calls ``arrived(spec, result)`` for each
@@ -110,9 +110,9 @@ class DaskExecutor(Executor):
     ----------
     scheduler : str or distributed.Client, optional
         ``tcp://HOST:PORT`` or a connected client; None starts a ``LocalCluster`` of ``jobs``
-        single-threaded worker processes for the batch.
+        single-threaded workers in this process (each with its own kernel) for the batch.
     jobs : int
-        Worker processes of the local cluster (ignored with a scheduler).
+        Workers of the local cluster (ignored with a scheduler).
     isolate : bool
         A fresh kernel for every job on the workers.
     """
