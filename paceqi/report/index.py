@@ -236,6 +236,7 @@ def _cell(r: dict[str, Any]) -> dict[str, Any]:
         headline = f"Longest past target: {k.delay}" if k.delay else "No stage past its target"
     return {
         "notebook": r["notebook"],
+        "idea": idea_title(str(r["notebook"])),
         "authority": r["authority"],
         "href": href if status != "failed" else (f"{href}#papermill-error-cell" if href else ""),
         "status": status,

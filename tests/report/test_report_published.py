@@ -165,3 +165,13 @@ def test_summary_table_comes_before_the_contents_and_the_detail(pages, results):
         assert re.search(r'<nav class="pq-toc"[^>]*><details>', page)  # contents collapsed
         for anchor in re.findall(r'<th scope="row">.*?<a href="#([^"]+)"', page):
             assert f'id="{anchor}"' in page, anchor
+
+
+def test_stage_and_measure_names_keep_their_acronyms(pages):
+    # not "Cso home review" in a chart legend, nor "children on a cso ... (pace aim 1)" in prose
+    wrong = re.compile(r"\b(?:Cso|Scra|Adm|cso|scra|adm|pace aim)\b")
+    for name, page in pages.items():
+        found = [
+            _text(page)[max(0, m.start() - 60) : m.end() + 20] for m in wrong.finditer(_text(page))
+        ]
+        assert found == [], (name, found[:3])
