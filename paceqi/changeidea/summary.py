@@ -277,7 +277,8 @@ def _icon(kind: str, value: str | None, target: str | None = None) -> str:
         if kind != "assurance":
             text = "Not analysed"
         else:
-            text = "Not assessed" if target else "No target set"
+            aimed = bool(target) and str(target).startswith(("target", "aim"))
+            text = "Not assessed" if aimed else "No target set"
         return f'<span class="pq-icon-text">{_e(text)}</span>'
     texts = VARIATION_TEXT if kind == "variation" else ASSURANCE_TEXT
     draw = variation_icon if kind == "variation" else assurance_icon

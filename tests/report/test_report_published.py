@@ -175,3 +175,14 @@ def test_stage_and_measure_names_keep_their_acronyms(pages):
             _text(page)[max(0, m.start() - 60) : m.end() + 20] for m in wrong.finditer(_text(page))
         ]
         assert found == [], (name, found[:3])
+
+
+def test_a_pdsa_baseline_names_its_window_beside_the_reports_own(pages):
+    # the demo's predictions quote the 2 years before the test; the report's "before" figure
+    # is every point before it: a reader must see they are two windows, not two answers
+    quoted = 0
+    for name, page in pages.items():
+        for m in re.finditer(r"\(baseline \d+%[^)]*\)|will fall from \d+[^;|]*", _text(page)):
+            assert "in the 2 years before the test" in m.group(0), (name, m.group(0))
+            quoted += 1
+    assert quoted >= 1
