@@ -49,7 +49,7 @@ class MeasureAnalysis:
 
     definition: Any  # paceqi.measures.definitions.MeasureDefinition
     frame: pd.DataFrame
-    result: Any | None  # paceqi.spc.SPCResult
+    result: Any | None  # paceqi.spcstats.SPCResult
     problem: str | None = None
     n_censored: int = 0
     per_period: bool = False
@@ -335,23 +335,27 @@ def _spc_measure(
     n_censored: int,
     frame_all: pd.DataFrame | None = None,
 ) -> MeasureAnalysis:
-    from paceqi.spc import spc
+    from paceqi.spcstats import spc
 
     keep = frame if frame_all is None else frame_all
     chart = d.default_chart
     period = _chart_period(d, params, frame_all is not None)
-    aggregated, notes = None, ()
+    aggregated, notes, hidden = None, (), None
     if chart in SMALL_N_CHARTS and "n" in frame and period in AGGREGATION_STEPS:
         frame, aggregated, chart, notes = _pool_small_numbers(frame, period)
         if aggregated:
             period = aggregated
+    if d.default_chart in SMALL_N_CHARTS and "n" in frame:
+        frame, keep, hidden = _suppress_small_points(frame, keep, period, params.min_cell)
+        notes = (*notes, hidden) if hidden else notes
     frame = frame.reset_index(drop=True)
     left_out = _left_out(frame)
     usable = len(frame) - int(left_out.sum())
     if usable < MIN_POINTS:
-        return MeasureAnalysis(
-            d, keep, None, f"too few points to analyse ({usable})", n_censored, notes=notes
-        )
+        problem = f"too few points to analyse ({usable})"
+        if hidden:
+            problem += f"; points of fewer than {params.min_cell} children are not shown"
+        return MeasureAnalysis(d, keep, None, problem, n_censored, notes=notes)
     exclude = list(frame.index[left_out]) if left_out.any() else None
     baseline = _baseline_points(frame, test_start, period)
     freeze = baseline if MIN_BASELINE <= baseline < len(frame) else None
@@ -473,20 +477,59 @@ def _pool_small_numbers(
     return run, current, "run", (note,)
 
 
-PERIOD_WORDS = {"quarter": "quarter", "half": "half-year", "year": "year"}
+PERIOD_WORDS = {"month": "month", "quarter": "quarter", "half": "half-year", "year": "year"}
+
+
+def _suppress_small_points(
+    frame: pd.DataFrame, rows: pd.DataFrame, period: str | None, min_count: int
+) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    """Leave out of a P/U chart every point of 1 to ``min_count - 1`` children.
+
+    A percentage (or rate) of so few children reveals each of them ("1 of 3 = 33 %"), so the
+    point is neither drawn, tabled nor used for the centre line, limits and rules: one
+    suppression rule for the whole report (:func:`paceqi.privacy.is_small`). ``rows`` (the
+    measure's unpooled series, whose ``n`` the report sums) loses the rows of those periods
+    too, so no total gives the hidden children away by subtraction.
+
+    Returns the chart's frame, the rows kept and a note for the caveats (None if none hidden).
+    """
+    from paceqi.privacy import is_small
+
+    small = frame["n"].map(lambda v: is_small(v, min_count)).to_numpy(dtype=bool)
+    if not small.any():
+        return frame, rows, None
+    if rows is frame:
+        rows = frame[~small]
+    else:  # pooled: the rows of every hidden period
+        hidden = pd.to_datetime(frame.loc[small, "x"])
+        x = pd.to_datetime(rows["x"])
+        starts = x if period is None else _period_start(x, period)
+        rows = rows[~starts.isin(hidden).to_numpy()]
+    words = PERIOD_WORDS.get(period or "", "point")
+    note = (
+        f"{int(small.sum())} {words}{'' if small.sum() == 1 else 's'} with fewer than "
+        f"{min_count} children are left out of the chart and its calculations: a percentage "
+        "of so few children would reveal them."
+    )
+    return frame[~small].reset_index(drop=True), rows.reset_index(drop=True), note
+
+
+def _period_start(x: pd.Series, period: str) -> pd.Series:
+    """Return the first day of the month, quarter, half-year or year of each date."""
+    if period == "month":
+        return x.dt.to_period("M").dt.start_time
+    if period == "quarter":
+        return x.dt.to_period("Q").dt.start_time
+    if period == "half":
+        return pd.to_datetime(
+            {"year": x.dt.year, "month": np.where(x.dt.month < 7, 1, 7), "day": 1}
+        )
+    return x.dt.to_period("Y").dt.start_time
 
 
 def _pool(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     """Sum y and n (and the other counts) over coarser periods starting at their first day."""
-    x = pd.to_datetime(frame["x"])
-    if period == "quarter":
-        start = x.dt.to_period("Q").dt.start_time
-    elif period == "half":
-        start = pd.to_datetime(
-            {"year": x.dt.year, "month": np.where(x.dt.month < 7, 1, 7), "day": 1}
-        )
-    else:
-        start = x.dt.to_period("Y").dt.start_time
+    start = _period_start(pd.to_datetime(frame["x"]), period)
     sums = {c: "sum" for c in frame.columns if c not in ("x",) and _is_count(frame[c])}
     flags = {c: "max" for c in ("censored", "partial", "incomplete", "immature") if c in frame}
     out = frame.assign(x=start).groupby("x", as_index=False).agg({**sums, **flags})

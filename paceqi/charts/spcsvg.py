@@ -62,6 +62,8 @@ MANY_POINTS = 200
 R_COMMON = 2.6
 R_SIGNAL = 4.0
 _SHAPES = dict(theme.POINT_MARKERS)
+#: Charts whose value is a share or rate of the point's n children (withheld when n is small).
+RATIO_CHARTS = PROPORTION_CHARTS | {"u", "up"}
 _TYPE_CLASS = {kind: f"m{i}" for i, kind in enumerate(theme.POINT_TYPES)}
 
 
@@ -297,7 +299,12 @@ def draw_spc(
     if n is None and "n" in points.columns:
         n = points["n"].to_numpy(dtype=float)
     n = np.full(m, np.nan) if n is None else np.asarray(n, dtype=float)
-    low_n = np.isfinite(n) & (n < min_n) if min_n else np.zeros(m, bool)
+    low_n = np.isfinite(n) & (n > 0) & (n < min_n) if min_n else np.zeros(m, bool)
+    # a percentage or rate of 1 to min_n - 1 children reveals them: not drawn nor tabled
+    # (paceqi.privacy's rule; a report leaves such points out before the analysis already)
+    withheld = low_n & (chart in RATIO_CHARTS)
+    y = np.where(withheld, np.nan, y)
+    low_n &= ~withheld
     if incomplete is None:
         incomplete = flag(points, "incomplete")
     incomplete = np.asarray(incomplete, dtype=bool)
@@ -514,6 +521,11 @@ def draw_spc(
         svg.close()
         legend.append(("marker:o", css["excluded"], "excluded from calculations"))
     caption_extra: list[str] = []
+    if withheld.any():
+        caption_extra.append(
+            f"Points of fewer than {min_n} children are not drawn: a percentage or rate of so "
+            "few would reveal them."
+        )
     if low_n.any():
         legend.append(("marker:o", css["hollowleg"], f"fewer than {min_n} (n)"))
         caption_extra.append(

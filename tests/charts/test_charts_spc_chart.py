@@ -171,7 +171,7 @@ def test_running_cycle_shades_to_the_end(shift_down):
     assert "1: 1 Jun 2017 to running" in _caption(chart)
 
 
-def test_n_per_point_on_hover_hollow_below_min_n_and_data_table():
+def test_n_per_point_on_hover_and_no_percentage_of_fewer_than_min_n():
     n = np.array([30, 25, 3, 28, 31, 27, 2, 29, 30, 26, 28, 30, 31, 29])
     y = np.round(n * 0.4).astype(int)
     res = paceqi.spc(y, n=n, x=MONTHS[:14], chart="p")
@@ -180,10 +180,31 @@ def test_n_per_point_on_hover_hollow_below_min_n_and_data_table():
     root = ET.fromstring(svg)
     tips = [el.find(f"{SVG}title").text for el in _class(root, "m0")]
     assert tips[0] == "Jan 2016: 40% (n = 30)"
-    assert tips[2] == "Mar 2016: 33% (n = fewer than 5)"  # small counts are not published
+    # 1 of 3 = 33 % would reveal the children: the point is neither drawn nor tabled
+    assert len(tips) == 12 and not any("Mar 2016" in t or "Jul 2016" in t for t in tips)
+    assert "fewer than 5" not in " ".join(tips) and "33%" not in svg
+    assert "Points of fewer than 5 children are not drawn" in _caption(chart)
+    assert not [el for el in _class(root, "m0") if el.get("class") == "t-h"]
+
+
+def test_points_of_few_children_are_hollow_on_a_chart_of_days():
+    n = np.array([30, 25, 3, 28, 31, 27, 2, 29, 30, 26, 28, 30, 31, 29])
+    days = np.array([40, 42, 90, 38, 41, 44, 12, 39, 40, 43, 41, 40, 42, 39])
+    res = paceqi.spc(days, x=MONTHS[:14], chart="run")
+    chart = spc_chart(res, n=n, min_n=5)
+    root = _root(chart)
+    tips = [el.find(f"{SVG}title").text for el in _class(root, "m0")]
+    assert "Mar 2016: 90 (n = fewer than 5)" in tips  # a median of days, not a share
     hollow = [el for el in _class(root, "m0") if el.get("class") == "t-h"]
     assert len(hollow) == 2
     assert "Hollow points stand for fewer than 5" in _caption(chart)
+
+
+def test_data_table_of_a_p_chart_withholds_small_points():
+    n = np.array([30, 25, 3, 28, 31, 27, 2, 29, 30, 26, 28, 30, 31, 29])
+    y = np.round(n * 0.4).astype(int)
+    chart = spc_chart(paceqi.spc(y, n=n, x=MONTHS[:14], chart="p"), min_n=5)
+    root = _root(chart)
     t = chart.table
     assert list(t.columns[:6]) == [
         "Period",
@@ -194,6 +215,7 @@ def test_n_per_point_on_hover_hollow_below_min_n_and_data_table():
         "Upper limit",
     ]
     assert t["n"].iloc[6] == "fewer than 5" and t["Note"].iloc[6] == "fewer than 5"
+    assert t["Value"].iloc[2] == t["Value"].iloc[6] == ""
     html = chart.table_html()
     assert html.startswith('<details class="paceqi-data"><summary>') and "<td>Jan 2016</td>" in html
     assert all(

@@ -90,14 +90,15 @@ def build_report(base: Path) -> BuiltReport:
 DEMO_AUTHORITIES = ("Shetland Islands", "Orkney Islands")
 
 
-def build_demo(base: Path) -> Path:
+def build_demo(base: Path, authorities: Sequence[str] = DEMO_AUTHORITIES) -> Path:
     """Run every change-idea notebook for the small demo authorities; return the output folder.
 
-    The synthetic demo data of :data:`DEMO_AUTHORITIES` (with their PDSA cycles) is written
-    to ``base/data``; the reports, ``index.html`` and ``national.html`` to ``base/reports``.
+    The synthetic demo data of ``authorities`` (default :data:`DEMO_AUTHORITIES`, with their
+    PDSA cycles) is written to ``base/data``; the reports, ``index.html`` and
+    ``national.html`` to ``base/reports``.
     """
     notebooks = sorted(p.stem for p in (ROOT / "notebooks" / "change_ideas").glob("*.ipynb"))
-    return build_reports(base, DEMO_AUTHORITIES, notebooks)
+    return build_reports(base, authorities, notebooks)
 
 
 #: A large authority whose synthetic PDSA records test the Two Week Planning Meeting and not
