@@ -404,6 +404,7 @@ def test_a_header_longer_than_the_first_read_is_found(tmp_path):
 def test_a_care_event_is_not_a_step_so_no_stage_is_missing_before_it(tmp_path):
     # C01: a placement move two months in, nothing else yet: a journey under way, no gap.
     # C02: a permanence recommendation with no first review before it: a real gap.
+    # C04: a CSO plan review before the CSO ended: its journey has not ended, nothing missing.
     rows = [
         "authority,child_id,stage,date,occurrence,route,outcome",
         "Angus,C01,looked_after,2020-01-06,1,undecided,",
@@ -416,6 +417,17 @@ def test_a_care_event_is_not_a_step_so_no_stage_is_missing_before_it(tmp_path):
         "Angus,C03,looked_after,2020-01-06,1,undecided,",  # the extract records first reviews
         "Angus,C03,two_week_meeting,2020-01-15,1,undecided,",
         "Angus,C03,first_review,2020-02-10,1,undecided,",
+        # C04: at home on a CSO, plan reviewed; the CSO has not ended (no home_confirmed yet)
+        "Angus,C04,looked_after,2018-01-08,1,home,",
+        "Angus,C04,two_week_meeting,2018-01-15,1,home,",
+        "Angus,C04,first_review,2018-02-12,1,home,",
+        "Angus,C04,permanence_recommended,2018-06-04,1,home,",
+        "Angus,C04,cso_home_review,2020-01-13,1,home,",
+        "Angus,C05,looked_after,2018-01-08,1,home,",  # the extract records the end at home
+        "Angus,C05,two_week_meeting,2018-01-15,1,home,",
+        "Angus,C05,first_review,2018-02-12,1,home,",
+        "Angus,C05,permanence_recommended,2018-06-04,1,home,",
+        "Angus,C05,home_confirmed,2019-01-07,1,home,",
     ]
     path = tmp_path / "care_events.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")

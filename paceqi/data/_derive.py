@@ -132,15 +132,20 @@ def _gap_notes(
 
     The optional care events (:data:`~paceqi.data.schema.CARE_EVENTS`: a placement move, a
     return to care) can happen at any point of a journey: they are not steps, so one is never
-    "missing" and one does not show that the steps before it were reached.
+    "missing" and one does not show that the steps before it were reached. Nor is a journey's
+    end (an order granted, permanence at home confirmed) missing because a stage later in the
+    catalogue is dated: a child on a CSO at home has the plan review before the CSO ends.
     """
+    from paceqi.measures.journeys import TERMINAL_STAGES
+
     order = np.arange(len(cat.codes))
     steps = np.array([c not in CARE_EVENTS for c in cat.codes])
     reached = np.where(has.to_numpy() & steps, order, -1).max(axis=1)
     route = ev.loc[ev["route"].notna()].groupby(_KEYS)["route"].last().reindex(kid_rows.index)
     tracked = has.any(axis=0)  # a stage nobody has a date for is not tracked by this extract
     for i, stage in enumerate(cat.stages):
-        if stage.code == LOOKED_AFTER or stage.code in CARE_EVENTS or not tracked[stage.code]:
+        skip = stage.code == LOOKED_AFTER or stage.code in (*CARE_EVENTS, *TERMINAL_STAGES)
+        if skip or not tracked[stage.code]:
             continue
         applies = route.isna() | route.isin(stage.routes)
         gap = (~has[stage.code]).to_numpy() & (reached > i) & applies.to_numpy()
