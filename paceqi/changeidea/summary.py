@@ -149,13 +149,15 @@ def _before_after(a: ChangeIdeaAnalysis) -> dict[str, Any]:
     if a.test_start is None:
         return out
     ended = pd.to_datetime(done["x_date"])
+    # a measure without a target (e.g. agency decision to court) has no "within target" count
+    targeted = bool(m.frame["within_target"].notna().any())
     for name, part in (
         ("before", done[ended < pd.Timestamp(a.test_start)]),
         ("after", done[ended >= pd.Timestamp(a.test_start)]),
     ):
         within = part["within_target"].astype("boolean").fillna(False).astype(bool)
         out[f"{name}_n"] = len(part)
-        out[f"{name}_within"] = int(within.sum())
+        out[f"{name}_within"] = int(within.sum()) if targeted else None
         out[f"{name}_median"] = float(part["days"].median()) if len(part) else None
     return out
 

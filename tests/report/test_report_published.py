@@ -186,3 +186,15 @@ def test_a_pdsa_baseline_names_its_window_beside_the_reports_own(pages):
             assert "in the 2 years before the test" in m.group(0), (name, m.group(0))
             quoted += 1
     assert quoted >= 1
+
+
+def test_no_within_target_count_for_a_primary_measure_without_a_target(results):
+    seen = 0
+    for r in results:
+        k = r["figures"]["key_figures"]
+        primary = next((m for m in k["measures"] if m["label"] == k["primary"]), None)
+        if primary is None or primary.get("target") or k.get("before_n") is None:
+            continue
+        assert k["before_within"] is None and k["after_within"] is None, r["html_path"]
+        seen += 1
+    assert seen >= 1  # the demo's court_and_scra: agency decision to court has no target
