@@ -609,8 +609,21 @@ def _judge_measure(m: Any, a: Any) -> Judgement:
         direction=str(m.result.options.direction),
         test_start=a.test_start,
         period=_period_of(m, a),
-        label=m.definition.label.lower(),
+        label=_in_sentence(m.definition.label),
     )
+
+
+def _in_sentence(label: str) -> str:
+    """Return a measure's label for use inside a sentence (first letter lower-cased, acronyms kept).
+
+    >>> _in_sentence("Children on a CSO at home for 2 years (PACE aim 1)")
+    'children on a CSO at home for 2 years (PACE aim 1)'
+    >>> _in_sentence("ADM decisions within 14 days")
+    'ADM decisions within 14 days'
+    """
+    if label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _sentence(text: str) -> str:

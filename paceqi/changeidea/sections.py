@@ -530,6 +530,21 @@ def _y_label(m: MeasureAnalysis) -> str:
     return "Proportion of children" if m.definition.default_chart == "p" else "Days"
 
 
+#: Stage-code words written as acronyms in the journeys chart's legend (not "Cso", "Scra").
+ACRONYMS = {"cso": "CSO", "scra": "SCRA", "adm": "ADM", "lac": "LAC"}
+
+
+def stage_name(code: Any) -> str:
+    """Return a stage code as a short legend name: first word capitalised, acronyms kept.
+
+    >>> stage_name("cso_home_review"), stage_name("scra_referral"), stage_name("panel")
+    ('CSO home review', 'SCRA referral', 'Panel')
+    """
+    words = [ACRONYMS.get(w, w) for w in str(code).split("_")]
+    first = words[0] if words[0].isupper() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
+
+
 def journeys_html(a: ChangeIdeaAnalysis) -> str:
     """Journeys of the children who became looked after in the test period.
 
@@ -571,7 +586,8 @@ def journeys_html(a: ChangeIdeaAnalysis) -> str:
         f"looked after {window}; open bars are children still waiting"
     )
     lanes = shown.rename(columns={"start_date": "date", "stage_order": "order"}).assign(
-        censored=shown.groupby("child_id")["open"].transform("any")
+        censored=shown.groupby("child_id")["open"].transform("any"),
+        stage_label=shown["stage"].map(stage_name),
     )
     fig = journeys_chart(lanes, as_of=a.as_of, title=title)
     return _figure(to_svg(fig, title="Journeys", desc=alt), alt)

@@ -153,13 +153,15 @@ def _before_after(a: ChangeIdeaAnalysis) -> dict[str, Any]:
     if a.test_start is None:
         return out
     ended = pd.to_datetime(done["x_date"])
+    # a measure without a target (e.g. agency decision to court) has no "within target" count
+    targeted = bool(m.frame["within_target"].notna().any())
     for name, part in (
         ("before", done[ended < pd.Timestamp(a.test_start)]),
         ("after", done[ended >= pd.Timestamp(a.test_start)]),
     ):
         within = part["within_target"].astype("boolean").fillna(False).astype(bool)
         out[f"{name}_n"] = len(part)
-        out[f"{name}_within"] = int(within.sum())
+        out[f"{name}_within"] = int(within.sum()) if targeted else None
         out[f"{name}_median"] = float(part["days"].median()) if len(part) else None
     return out
 
@@ -281,7 +283,8 @@ def _icon(kind: str, value: str | None, target: str | None = None) -> str:
         if kind != "assurance":
             text = "Not analysed"
         else:
-            text = "Not assessed" if target else "No target set"
+            aimed = bool(target) and str(target).startswith(("target", "aim"))
+            text = "Not assessed" if aimed else "No target set"
         return f'<span class="pq-icon-text">{_e(text)}</span>'
     texts = VARIATION_TEXT if kind == "variation" else ASSURANCE_TEXT
     draw = variation_icon if kind == "variation" else assurance_icon
