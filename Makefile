@@ -7,6 +7,9 @@ SEED   ?= 20140101
 DATA   ?= data/synthetic
 OUT    ?= reports
 JOBS   ?= 2
+# the PDSA store the demo cycles go into and the reports read: $PACEQI_DB when set (as for every
+# paceqi command; the demo manifest says ${PACEQI_DB:-workspace/paceqi.db} too)
+PDSA_DB = $(or $(PACEQI_DB),workspace/paceqi.db)
 # make workshop: where Voilà listens (HOST=0.0.0.0 lets the room's laptops connect)
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
@@ -50,7 +53,7 @@ $(VENV)/.ok-workshop: $(VENV)/.ok-python pyproject.toml
 
 reports: $(VENV)/.ok-run  ## generate the synthetic demo data and run every demo report
 	$(PACEQI) synth --out $(DATA) --seed $(SEED)
-	$(PACEQI) pdsa import $(DATA)/pdsa/*.yaml --db workspace/paceqi.db
+	$(PACEQI) pdsa import $(DATA)/pdsa/*.yaml --db '$(PDSA_DB)'
 	$(PACEQI) batch parameters/batch/demo.yaml --out $(OUT) --jobs $(JOBS)
 	@echo "Reports index: $(abspath $(OUT))/index.html"
 

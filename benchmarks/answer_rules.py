@@ -23,7 +23,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import paceqi.changeidea.answer as A  # noqa: E402
-from paceqi.spc import spc  # noqa: E402
+from paceqi.spcstats import spc  # noqa: E402
 
 START = dt.date(2016, 8, 15)  # its quarter is the 19th: 18 baseline quarters
 QUARTERS = pd.date_range("2012-01-01", periods=36, freq="QS")

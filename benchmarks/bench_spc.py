@@ -38,8 +38,8 @@ from paceqi.constants import (  # noqa: E402
     MR_SCREEN_FACTOR,
     XMR_LIMIT_FACTOR_MDC,
 )
-from paceqi.spc import rules as vec_rules  # noqa: E402
-from paceqi.spc.options import SPCOptions  # noqa: E402
+from paceqi.spcstats import rules as vec_rules  # noqa: E402
+from paceqi.spcstats.options import SPCOptions  # noqa: E402
 
 SIZES = [10**3, 10**4, 10**5, 10**6]
 LOOP_MAX = 10**5

@@ -22,8 +22,8 @@ _LAZY: dict[str, str] = {
     "load_catalogue": "paceqi.catalogue",
     "change_idea_report": "paceqi.changeidea.report",
     "load_extract": "paceqi.data.load",
-    "spc": "paceqi.spc",
-    "SPCResult": "paceqi.spc",
+    "spc": "paceqi.spcstats",
+    "SPCResult": "paceqi.spcstats",
     "intervals": "paceqi.measures",
     "measure": "paceqi.measures",
     "kaplan_meier": "paceqi.measures",
@@ -68,5 +68,5 @@ if TYPE_CHECKING:  # the same names as _LAZY, for type checkers and IDEs (never 
     from paceqi.report import record as record
     from paceqi.report.batch import run_batch as run_batch
     from paceqi.report.batch import run_report as run_report
-    from paceqi.spc import SPCResult as SPCResult
-    from paceqi.spc import spc as spc
+    from paceqi.spcstats import SPCResult as SPCResult
+    from paceqi.spcstats import spc as spc

@@ -1,9 +1,10 @@
 """Read an SPCResult for charts and narrative: options, x values, caveats, signal episodes.
 
-Everything here *reads* the typed :class:`paceqi.spc.SPCResult` (``points``, ``summary``,
-``options``: the columns :data:`paceqi.spc.POINT_COLUMNS`, :data:`paceqi.spc.CAVEAT_COLUMNS`
-and :data:`paceqi.spc.SUMMARY_COLUMNS`); nothing recomputes limits, rules or caveats. Chart
-codes, point types and thresholds come from :mod:`paceqi.spc` and :mod:`paceqi.constants`.
+Everything here *reads* the typed :class:`paceqi.spcstats.SPCResult` (``points``,
+``summary``, ``options``: the columns :data:`paceqi.spcstats.POINT_COLUMNS`,
+:data:`paceqi.spcstats.CAVEAT_COLUMNS` and :data:`paceqi.spcstats.SUMMARY_COLUMNS`); nothing
+recomputes limits, rules or caveats. Chart codes, point types and thresholds come from
+:mod:`paceqi.spcstats` and :mod:`paceqi.constants`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import pandas as pd
 
 from paceqi.constants import MIN_POINTS_FOR_LIMITS, MIN_USEFUL_FOR_RUNS
 from paceqi.errors import OptionsError
-from paceqi.spc import POINT_COLUMNS, SPCResult
-from paceqi.spc.types import CHARTS_WITHOUT_LIMITS, ChartType
+from paceqi.spcstats import POINT_COLUMNS, SPCResult
+from paceqi.spcstats.types import CHARTS_WITHOUT_LIMITS, ChartType
 
 #: Columns a chart cannot be drawn without.
 REQUIRED_POINT_COLUMNS = ("x", "y", "cl", "point_type")
@@ -50,7 +51,7 @@ def rules_name(res: Any) -> str:
 
 
 def check_result(res: Any, argument: str = "res") -> pd.DataFrame:
-    """Return ``res.points`` after checking ``res`` is an :class:`~paceqi.spc.SPCResult`."""
+    """Return ``res.points`` after checking ``res`` is an :class:`~paceqi.spcstats.SPCResult`."""
     if not isinstance(res, SPCResult):
         raise OptionsError(
             f"{argument}: expected an SPCResult (as returned by paceqi.spc), got "
@@ -109,7 +110,7 @@ CAVEAT_TEXT: Mapping[str, str] = {
     "line.",
 }
 
-#: The engine's caveat column of each caveat (:data:`paceqi.spc.CAVEAT_COLUMNS`, per point).
+#: The engine's caveat column of each caveat (:data:`paceqi.spcstats.CAVEAT_COLUMNS`, per point).
 _CAVEAT_COLUMNS: Mapping[str, str] = {
     "trial_limits": "limits_are_trial",
     "too_few_useful": "few_useful",

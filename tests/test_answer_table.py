@@ -27,7 +27,7 @@ from paceqi.changeidea.answer import (
     judge,
     mix_check,
 )
-from paceqi.spc import spc
+from paceqi.spcstats import spc
 
 QUARTERS = pd.date_range("2012-01-01", periods=36, freq="QS")
 START = dt.date(2016, 8, 15)  # its quarter starts 2016-07-01: 18 baseline quarters

@@ -231,7 +231,7 @@ def test_no_test_start_is_not_tested(tmp_path, monkeypatch):
 
 
 def test_report_answer_section_and_index_figure_agree(tmp_path):
-    from paceqi.changeidea.sections import answer_html, headline, key_figures
+    from paceqi.changeidea.sections import answer_html, evidence_html, headline, key_figures
 
     def waits(start, rng):  # the route mix moves to the fast route, no route gets faster
         after = start >= dt.date(2016, 7, 1)
@@ -254,4 +254,6 @@ def test_report_answer_section_and_index_figure_agree(tmp_path):
     assert f'data-status="{ans.status}"' in html
     assert "<strong>No sign of improvement yet</strong>" in html
     assert "route mix changed" in html and "share of children going home went from" in html
-    assert "by route" in html and "<td>Home</td>" in html and "<td>Adoption</td>" in html
+    evidence = evidence_html(a)  # shown after the summary table (issue #14)
+    assert "<table" not in html and "by route, children who reached" in evidence
+    assert "<td>Home</td>" in evidence and "<td>Adoption</td>" in evidence

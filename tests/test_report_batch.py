@@ -103,6 +103,34 @@ def test_batch_continues_after_a_failure_and_links_the_error(pool, local_batch):
     assert not forced[0].skipped and forced[0].ok
 
 
+def test_a_change_to_the_paceqi_code_makes_reports_stale(pool, tmp_path, monkeypatch):
+    """The up-to-date check hashes the installed paceqi source, not only its version."""
+    import paceqi
+
+    code = tmp_path / "code" / "paceqi"  # stands in for the installed (editable) package
+    shutil.copytree(
+        Path(paceqi.__file__).resolve().parent,
+        code,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    monkeypatch.setattr(paceqi, "__file__", str(code / "__init__.py"))
+    out = tmp_path / "out"
+    specs = [spec("normal", "Fife", out)]
+    first = run_batch(specs, pool=pool, progress=False, write_index=False)
+    assert first[0].ok and not first[0].skipped
+    again = run_batch(specs, pool=pool, progress=False, write_index=False)
+    assert again[0].skipped  # unchanged code, data and notebook: skipped
+    (code / "__pycache__").mkdir(exist_ok=True)
+    (code / "__pycache__" / "errors.cpython-311.pyc").write_bytes(b"byte-code")
+    assert run_batch(specs, pool=pool, progress=False, write_index=False)[0].skipped
+    source = code / "errors.py"
+    source.write_text(source.read_text() + "\n# a code change, same version\n")
+    changed = run_batch(specs, pool=pool, progress=False, write_index=False)
+    assert not changed[0].skipped and changed[0].ok
+    assert changed[0].content_hash != first[0].content_hash
+    assert run_batch(specs, pool=pool, progress=False, write_index=False)[0].skipped
+
+
 def test_reused_kernel_starts_clean(pool, tmp_path):
     results = run_batch(
         [spec("leak", "Fife", tmp_path), spec("check_clean", "Fife", tmp_path)],

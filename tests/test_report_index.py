@@ -106,7 +106,10 @@ def test_index_cell_is_the_reports_own_answer_with_numbers_and_icon():
 def test_index_headings_are_the_notebooks_titles_not_capitalised_names():
     assert idea_title("two_week_planning_meeting") == "Two Week Planning Meeting"
     page = index_html([result("Fife", notebook="panel_to_adm")])
-    assert ">Panel to agency decision</th>" in page
+    assert (
+        '>Panel to agency decision <a class="pq-rank" href="national.html#idea-panel_to_adm"'
+        in page
+    )
     assert "Panel to adm" not in page
     assert idea_title("no_such_idea") == "no such idea"
 

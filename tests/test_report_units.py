@@ -4,6 +4,7 @@ import datetime
 import json
 import math
 import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from paceqi.report.index import icon, sparkline, write_index
 from paceqi.report.jobs import (
     RunSpec,
     check_json_parameters,
+    expand_environment,
     load_manifest,
     resolve_path_parameters,
     spec_from_parameters_file,
@@ -134,6 +136,60 @@ def test_demo_manifest_and_authority_files_agree():
         assert params["extract"] == f"data/synthetic/extracts/{path.stem}.csv"
 
 
+def test_demo_manifests_follow_paceqi_db(monkeypatch):
+    """make reports and the demo manifests use $PACEQI_DB when it is set (#16)."""
+    for name in ("demo.yaml", "quick.yaml"):
+        manifest = ROOT / "parameters" / "batch" / name
+        monkeypatch.delenv("PACEQI_DB", raising=False)
+        default = specs_from_manifest(manifest, only=["Fife"])[0].parameters["pdsa"]
+        assert default == str(ROOT / "workspace" / "paceqi.db")  # unchanged default
+        monkeypatch.setenv("PACEQI_DB", "workspace/fife.db")  # relative: the project's
+        assert specs_from_manifest(manifest, only=["Fife"])[0].parameters["pdsa"] == str(
+            ROOT / "workspace" / "fife.db"
+        )
+        url = "postgresql+psycopg://fife_qi@db.example.org/paceqi_fife"
+        monkeypatch.setenv("PACEQI_DB", url)  # a URL reaches the notebook as it is
+        assert specs_from_manifest(manifest, only=["Fife"])[0].parameters["pdsa"] == url
+        monkeypatch.setenv("PACEQI_DB", "")  # empty counts as unset, as in a shell
+        assert specs_from_manifest(manifest, only=["Fife"])[0].parameters["pdsa"] == default
+
+
+def test_makefile_imports_the_demo_cycles_into_paceqi_db(tmp_path):
+    def dry_run(*extra: str, env: dict[str, str] | None = None) -> str:
+        base = {k: v for k, v in os.environ.items() if k != "PACEQI_DB"}
+        done = subprocess.run(
+            ["make", "-n", "reports", *extra],
+            cwd=ROOT,
+            env={**base, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return next(line for line in done.stdout.splitlines() if "pdsa import" in line)
+
+    assert dry_run().endswith("--db 'workspace/paceqi.db'")
+    assert dry_run(env={"PACEQI_DB": str(tmp_path / "a.db")}).endswith(f"--db '{tmp_path}/a.db'")
+    assert dry_run(f"PACEQI_DB={tmp_path}/b.db").endswith(f"--db '{tmp_path}/b.db'")
+
+
+def test_environment_references_in_parameter_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("PQ_TEST_STORE", "stores/x.db")
+    monkeypatch.delenv("PQ_TEST_UNSET", raising=False)
+    assert expand_environment(
+        {"pdsa": "${PQ_TEST_STORE}", "a": "${PQ_TEST_UNSET:-d.db}", "b": "x ${PQ_TEST_STORE}"}
+    ) == {"pdsa": "stores/x.db", "a": "d.db", "b": "x ${PQ_TEST_STORE}"}  # whole values only
+    manifest = write(
+        tmp_path / "m.yaml",
+        "notebooks: [n]\nauthorities: [Fife]\nparameters:\n  pdsa: ${PQ_TEST_UNSET}\n",
+    )
+    with pytest.raises(OptionsError, match=r"m.yaml: parameter 'pdsa' reads \$\{PQ_TEST_UNSET\}"):
+        load_manifest(manifest)
+    flat = write(tmp_path / "p.yaml", "authority: Fife\npdsa: ${PQ_TEST_STORE}\n")
+    spec = spec_from_parameters_file(NB, flat, output_dir=tmp_path, root=tmp_path)
+    assert spec.parameters["pdsa"] == str(tmp_path / "stores" / "x.db")
+
+
 def test_json_parameter_checks():
     check_json_parameters({"a": [1, {"b": None}], "c": 1.5, "d": True})
     with pytest.raises(OptionsError, match=r"'t' is a date \(datetime\)"):
@@ -191,6 +247,32 @@ def test_content_hash_follows_notebook_parameters_and_data(tmp_path):
     assert second != first
     nb.write_bytes(NB.read_bytes() + b" ")
     assert content_hash(spec) != second
+
+
+def test_source_digest_follows_the_code_not_its_byte_code(tmp_path):
+    import paceqi
+    from paceqi.report.hashing import source_digest
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    write(package / "__init__.py", "x = 1\n")
+    write(package / "sub" / "rules.yaml", "a: 1\n")
+    first = source_digest(package)
+    (package / "__pycache__").mkdir()
+    write(package / "__pycache__" / "m.cpython-311.pyc", "junk")
+    write(package / "sub" / "old.pyc", "junk")
+    assert source_digest(package) == first
+    write(package / "sub" / "rules.yaml", "a: 2\n")
+    os.utime(package / "sub" / "rules.yaml", ns=(1, 1))
+    second = source_digest(package)
+    assert second != first
+    write(package / "new.py", "")
+    assert source_digest(package) != second
+    # by default: the imported paceqi package
+    assert source_digest() == source_digest(Path(paceqi.__file__).resolve().parent)
+    spec = RunSpec(NB, "Fife", {}, tmp_path)
+    assert content_hash(spec, source=first) != content_hash(spec, source=second)
+    assert content_hash(spec) == content_hash(spec, source=source_digest())
 
 
 # -- record -------------------------------------------------------------------------------------

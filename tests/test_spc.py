@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import paceqi
-from paceqi.spc import (
+from paceqi.spcstats import (
     CAVEAT_COLUMNS,
     POINT_COLUMNS,
     SUMMARY_COLUMNS,
@@ -16,7 +16,7 @@ from paceqi.spc import (
     SPCOptions,
     Variation,
 )
-from paceqi.spc.types import ChartType
+from paceqi.spcstats.types import ChartType
 
 STABLE = [5.0, 7, 6, 8, 5, 6, 7, 6, 5, 7, 6, 8, 7, 5, 6, 7, 6, 5, 7, 6]
 
@@ -59,7 +59,7 @@ def test_points_do_not_share_memory_with_input():
 
 
 def test_i_chart_lines_match_hand_computed_values_after_a_submodule_import():
-    import paceqi.spc.rules  # noqa: F401 - importing a submodule first must not break paceqi.spc
+    import paceqi.spcstats.rules  # noqa: F401 - importing a submodule first must not break paceqi.spc
 
     # by hand: sum(STABLE) = 125 over 20 points; the 19 moving ranges sum to 27, the largest
     # is 3 (< 3.267 * 27/19, so screening drops none); limits CL ± 3/1.128 * MR-bar

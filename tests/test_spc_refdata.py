@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import paceqi
-from paceqi.spc import rules
+from paceqi.spcstats import rules
 
 REF = Path(__file__).parent / "refdata"
 MONTGOMERY = sorted(p.name for p in REF.glob("qic_montgomery_*.json"))
@@ -209,8 +209,8 @@ def test_ptd_end_to_end_symmetric_data():
 
 @pytest.mark.parametrize("case", _cases("assurance"))
 def test_ptd_assurance(case):
-    from paceqi.spc.classify import assurance
-    from paceqi.spc.types import Direction
+    from paceqi.spcstats.classify import assurance
+    from paceqi.spcstats.types import Direction
 
     inp = case["input"]
     got = [

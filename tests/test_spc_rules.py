@@ -1,11 +1,11 @@
-"""Unit tests of the vectorised rule functions in paceqi.spc.rules, with edge cases."""
+"""Unit tests of the vectorised rule functions in paceqi.spcstats.rules, with edge cases."""
 
 from math import comb
 
 import numpy as np
 import pytest
 
-from paceqi.spc import rules
+from paceqi.spcstats import rules
 
 NAN = np.nan
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from paceqi.spc import spc
+from paceqi.spcstats import spc
 from paceqi.teach import batch
 from paceqi.teach.detection import DEFAULT_CHART, point_signals
 from paceqi.teach.processes import simulate_series

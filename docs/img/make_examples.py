@@ -32,7 +32,7 @@ MONTHS = pd.date_range("2016-01-01", periods=24, freq="MS")
 
 
 def _result(y, **kw):
-    from paceqi.spc import spc
+    from paceqi.spcstats import spc
 
     return spc(y, x=MONTHS[: len(y)], **kw)
 

@@ -49,7 +49,7 @@ class MeasureAnalysis:
 
     definition: Any  # paceqi.measures.definitions.MeasureDefinition
     frame: pd.DataFrame
-    result: Any | None  # paceqi.spc.SPCResult
+    result: Any | None  # paceqi.spcstats.SPCResult
     problem: str | None = None
     n_censored: int = 0
     per_period: bool = False
@@ -335,7 +335,7 @@ def _spc_measure(
     n_censored: int,
     frame_all: pd.DataFrame | None = None,
 ) -> MeasureAnalysis:
-    from paceqi.spc import spc
+    from paceqi.spcstats import spc
 
     keep = frame if frame_all is None else frame_all
     chart = d.default_chart

@@ -72,7 +72,11 @@ class ChangeIdeaReport:
         return self._figures
 
     def answer(self) -> Section:
-        """Answer first: the answer with its numbers, the summary table, what to do next."""
+        """Answer first: the answer with its numbers, the summary table, what to do next.
+
+        The measure-by-measure evidence and the by-route table follow the summary table, so
+        that the answer and the table are both on the first screen of a desktop browser.
+        """
         from paceqi.changeidea.summary import next_html, summary_html
 
         self._answered = True
@@ -81,6 +85,7 @@ class ChangeIdeaReport:
             sections.answer_html(self.analysis)
             + summary_html(self.analysis, figures)
             + next_html(figures)
+            + sections.evidence_html(self.analysis)
         )
 
     def aim(self) -> Section:

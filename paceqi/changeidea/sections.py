@@ -19,6 +19,7 @@ from paceqi.privacy import count_text, public_path
 
 __all__ = [
     "answer_html",
+    "evidence_html",
     "aim_html",
     "ramp_html",
     "measures_html",
@@ -178,15 +179,15 @@ def _main_measure(a: ChangeIdeaAnalysis) -> MeasureAnalysis | None:
 
 
 def answer_html(a: ChangeIdeaAnalysis) -> str:
-    """Answer first: has the change led to an improvement? Then the evidence, measure by measure.
+    """Answer first: has the change led to an improvement? With its numbers and caveats.
 
     Everything comes from one :class:`~paceqi.changeidea.answer.Answer`
     (:func:`paceqi.changeidea.answer.answer`), which also gives the index its status
     (:func:`key_figures`), so the report's headline and the index cannot disagree. The
-    headline is led by the primary outcome measure, with its numbers; the caveats qualify it;
-    each measure then gets its own judgement (process measures say whether the change
-    happened, balancing measures whether it cost something). Without a test start date the
-    question cannot be answered: the report says so.
+    headline is led by the primary outcome measure, with its numbers; the caveats qualify it.
+    Without a test start date the question cannot be answered: the report says so. The
+    measure-by-measure judgements and the by-route table are :func:`evidence_html`, shown
+    after the summary table so that the table stays on the first screen.
     """
     from paceqi.changeidea.answer import answer
 
@@ -194,6 +195,23 @@ def answer_html(a: ChangeIdeaAnalysis) -> str:
     word, _, numbers = ans.headline.partition(". ")
     caveats = "".join(f"<li>{_e(c)}</li>" for c in ans.caveats)
     caveats_html = f'<ul class="caveats">{caveats}</ul>' if caveats else ""
+    return (
+        f'<div class="paceqi-answer" role="note" data-status="{_e(ans.status)}">'
+        f'<p class="headline">Has the change led to an improvement? <strong>{_e(word)}</strong>'
+        f"{'. ' + _e(numbers) if numbers else ''}</p>"
+        f"<p>{_e(_context(a))}</p>{caveats_html}</div>"
+    )
+
+
+def evidence_html(a: ChangeIdeaAnalysis) -> str:
+    """Return the answer's evidence: each measure's own judgement, and the primary outcome by route.
+
+    Process measures say whether the change happened, balancing measures (listed only when
+    worse) whether it cost something. Empty when there is nothing to list.
+    """
+    from paceqi.changeidea.answer import answer
+
+    ans = answer(a)
     items = []
     for name, label, family, status in ans.measures:
         if family == "balancing" and status not in ("worse",):
@@ -203,12 +221,13 @@ def answer_html(a: ChangeIdeaAnalysis) -> str:
             f"<li><strong>{_e(label)}</strong>{_e(primary)}: "
             f'<span class="answer">{_e(MEASURE_WORDS.get(status, status))}</span></li>'
         )
-    more = f"<p>Measure by measure:</p><ul>{''.join(items)}</ul>" if items else ""
+    more = f"<ul>{''.join(items)}</ul>" if items else ""
+    route = route_html(a)
+    if not more and not route:
+        return ""
     return (
-        f'<div class="paceqi-answer" role="note" data-status="{_e(ans.status)}">'
-        f'<p class="headline">Has the change led to an improvement? <strong>{_e(word)}</strong>'
-        f"{'. ' + _e(numbers) if numbers else ''}</p>"
-        f"<p>{_e(_context(a))}</p>{caveats_html}{more}{route_html(a)}</div>"
+        '<div class="pq-evidence"><p class="pq-evidence-title"><strong>Measure by measure'
+        f"</strong></p>{more}{route}</div>"
     )
 
 

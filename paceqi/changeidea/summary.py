@@ -264,7 +264,7 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:.0f} days" if unit == "days" else f"{value:.1f}"
 
 
-def _icon(kind: str, value: str | None) -> str:
+def _icon(kind: str, value: str | None, target: str | None = None) -> str:
     from paceqi.charts.icons import (
         ASSURANCE_TEXT,
         VARIATION_TEXT,
@@ -273,7 +273,11 @@ def _icon(kind: str, value: str | None) -> str:
     )
 
     if value is None:
-        text = "No target set" if kind == "assurance" else "Not analysed"
+        # a target shown beside a run chart (no limits) is not assessed, not absent
+        if kind != "assurance":
+            text = "Not analysed"
+        else:
+            text = "Not assessed" if target else "No target set"
         return f'<span class="pq-icon-text">{_e(text)}</span>'
     texts = VARIATION_TEXT if kind == "variation" else ASSURANCE_TEXT
     draw = variation_icon if kind == "variation" else assurance_icon
@@ -325,24 +329,25 @@ def summary_html(a: ChangeIdeaAnalysis, k: KeyFigures) -> str:
                 f'<td class="num">{_e(_fmt(r.latest, r.unit))}</td>'
                 f"<td>{_e(r.target)}</td>"
                 f'<td class="pq-icon">{_icon("variation", r.variation)}</td>'
-                f'<td class="pq-icon">{_icon("assurance", r.assurance)}</td>'
+                f'<td class="pq-icon">{_icon("assurance", r.assurance, r.target)}</td>'
             )
         body.append(f'<tr><th scope="row">{family}{link}</th>{cells}</tr>')
-    caption = (
-        "Every measure at a glance. Values are each chart's centre line (median of a run chart, "
-        "mean of an I chart, pooled % of a P chart) over its points"
-        + (
-            f" before and since the test started{_period_text(k)}."
-            if k.test_recorded
-            else f"; no test is recorded, so the last {LATEST_POINTS} points are shown beside "
-            "the whole period."
-        )
-        + f" Percentages of fewer than {a.params.min_cell} children are not shown (–)."
+    caption = "Every measure at a glance" + (
+        f", before and since the test started{_period_text(k)}."
+        if k.test_recorded
+        else f": no test is recorded, so the last {LATEST_POINTS} points beside the whole period."
+    )
+    note = (
+        "Values are each chart's centre line (median of a run chart, mean of an I chart, pooled "
+        "% of a P chart) over its points; each measure links to its chart. Assurance compares a "
+        "target with a chart's control limits (a run chart has none). Percentages of fewer "
+        f"than {a.params.min_cell} children are not shown (–)."
     )
     return (
         '<div class="pq-scroll"><table class="paceqi-table pq-summary">'
         f"<caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
+        f'<p class="pq-note">{_e(note)}</p>'
     )
 
 

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from paceqi.spc.types import Assurance, PointType, Variation
+from paceqi.spcstats.types import Assurance, PointType, Variation
 
 __all__ = [
     "POINT_TYPES",
@@ -67,7 +67,7 @@ __all__ = [
 
 # -- the closed vocabularies (DESIGN.md "QI statistics"; NHSRplotthedots' names) -------------
 
-#: ``res.points.point_type`` values (the engine's :class:`paceqi.spc.PointType`).
+#: ``res.points.point_type`` values (the engine's :class:`paceqi.spcstats.PointType`).
 POINT_TYPES: tuple[str, ...] = tuple(p.value for p in PointType)
 #: ``res.summary.variation`` values (the variation icon of a phase).
 VARIATIONS: tuple[str, ...] = tuple(v.value for v in Variation)

@@ -10,11 +10,13 @@ the same journeys whatever the masks select.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from paceqi.data import _synth_params as P
 from paceqi.data._synth_truth import (
@@ -32,7 +34,7 @@ NONE = ""
 _FIRST_ROUTES = tuple(P.ROUTE_SHARES)
 
 
-def day_number(d: object) -> int:
+def day_number(d: dt.date) -> int:
     """Days since 1970-01-01 of a date."""
     return int(np.datetime64(d, "D").astype(np.int64))
 
@@ -59,6 +61,8 @@ STAGES = (
     "returned_to_care",
 )
 ROUTE_CODES = (HOME, PO, KCO, ADOPTION, UNDECIDED, NONE)
+#: A stage gap's multiplier for children by their anchor day (see :func:`factor`).
+_FactorOf = Callable[[np.ndarray], np.ndarray]
 OUTCOMES = ("", "deferred", "superseded", "refused", "continued")
 
 
@@ -69,7 +73,15 @@ class _Events:
     n: int
     parts: list[tuple[np.ndarray, ...]]
 
-    def add(self, mask, stage, day, route, occ=1, outcome="") -> None:
+    def add(
+        self,
+        mask: ArrayLike,
+        stage: str,
+        day: ArrayLike,
+        route: str | np.ndarray,
+        occ: ArrayLike = 1,
+        outcome: str | np.ndarray = "",
+    ) -> None:
         idx = np.flatnonzero(mask)
         full = np.broadcast_to
         self.parts.append(
@@ -89,7 +101,7 @@ class _Events:
         return pd.DataFrame({c: np.concatenate(p) for c, p in zip(cols, columns, strict=True)})
 
 
-def _codes(values, vocabulary: tuple[str, ...]) -> np.ndarray:
+def _codes(values: str | np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Integer codes of a string or array of strings in ``vocabulary``."""
     if isinstance(values, str):
         return np.asarray(vocabulary.index(values), dtype=np.int64)
@@ -100,15 +112,21 @@ def _codes(values, vocabulary: tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def _lognormal(rng: np.random.Generator, median, sigma: float, n: int) -> np.ndarray:
+def _lognormal(rng: np.random.Generator, median: ArrayLike, sigma: float, n: int) -> np.ndarray:
     return rng.lognormal(np.log(median), sigma, n)
 
 
 def _days(x: np.ndarray) -> np.ndarray:
-    return np.rint(x).astype(np.int64)
+    return np.asarray(np.rint(x), dtype=np.int64)
 
 
-def _legal(rng, n, t0, decision, turnaround_factor_of):
+def _legal(
+    rng: np.random.Generator,
+    n: int,
+    t0: np.ndarray,
+    decision: np.ndarray,
+    turnaround_factor_of: _FactorOf,
+) -> tuple[np.ndarray, np.ndarray]:
     """Legal referral and opinion before the decision; the opinion's turnaround can shrink.
 
     The referral is placed as if the opinion took its usual time (the authority refers papers
@@ -249,15 +267,17 @@ def simulate(
 IDEA_SIZE = {spec.notebook: spec.size for spec in IDEAS}
 
 
-def _day_or_never(d: object) -> int:
+def _day_or_never(d: dt.date | None) -> int:
     return day_number(d) if d is not None else np.iinfo(np.int64).max
 
 
-def _factor_of(truth: IdeaTruth | None):
+def _factor_of(truth: IdeaTruth | None) -> _FactorOf:
     return lambda anchor: factor(anchor, truth)
 
 
-def _first_routes(rng, n: int, t0: np.ndarray, twm: IdeaTruth | None) -> np.ndarray:
+def _first_routes(
+    rng: np.random.Generator, n: int, t0: np.ndarray, twm: IdeaTruth | None
+) -> np.ndarray:
     """First plan per child; after a case-mix trap's start, more children go home."""
     shares = np.array([P.ROUTE_SHARES[r] for r in _FIRST_ROUTES])
     u = rng.random(n)
@@ -273,7 +293,14 @@ def _first_routes(rng, n: int, t0: np.ndarray, twm: IdeaTruth | None) -> np.ndar
     return np.array(_FIRST_ROUTES, dtype=object)[idx]
 
 
-def _after_decision(rng, ev: _Events, t0, route, decided, t) -> np.ndarray:
+def _after_decision(
+    rng: np.random.Generator,
+    ev: _Events,
+    t0: np.ndarray,
+    route: np.ndarray,
+    decided: np.ndarray,
+    t: Mapping[str, IdeaTruth],
+) -> np.ndarray:
     """Stages after the (last) permanence recommendation, by the route then in force.
 
     Returns the day each child went home for good (``home_confirmed``), or a large number.
@@ -345,7 +372,14 @@ def _after_decision(rng, ev: _Events, t0, route, decided, t) -> np.ndarray:
     return np.where(early, confirmed, np.where(after_review, confirmed2, never))
 
 
-def _care_events(rng, ev: _Events, t0, route, decided, home_day) -> None:
+def _care_events(
+    rng: np.random.Generator,
+    ev: _Events,
+    t0: np.ndarray,
+    route: np.ndarray,
+    decided: np.ndarray,
+    home_day: np.ndarray,
+) -> None:
     """Optional care events: placement moves and returning to care after going home.
 
     Moves fall in the first two years looked after, before a return home is recommended;
@@ -367,7 +401,7 @@ def _care_events(rng, ev: _Events, t0, route, decided, home_day) -> None:
     ev.add(back, "returned_to_care", day, NONE)
 
 
-def _finish(rng, df: pd.DataFrame, extract_day: int) -> pd.DataFrame:
+def _finish(rng: np.random.Generator, df: pd.DataFrame, extract_day: int) -> pd.DataFrame:
     """Drop missing dates and events after the extract; sort by child, day, stage order."""
     stage = df["stage"].to_numpy()
     p_miss = np.select(

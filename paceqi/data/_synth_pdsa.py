@@ -15,11 +15,14 @@ import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from paceqi.data import _synth_params as P
+
+if TYPE_CHECKING:
+    from paceqi.data._synth_truth import IdeaTruth
 
 FORMAT = "paceqi-pdsa/1"
 
@@ -211,7 +214,7 @@ class Journeys:
 def pdsa_document(
     rng: np.random.Generator,
     authority: str,
-    ideas: Sequence[Any],
+    ideas: Sequence[IdeaTruth],
     journeys: Journeys,
     *,
     abandoned: str | None = None,
@@ -234,7 +237,7 @@ def pdsa_document(
     missing_study : bool
         The team wrote up only the first cycle of its first change idea.
     """
-    first_start = min((t.test_start for t in ideas), default=dt.date(2016, 1, 1))
+    first_start = min((_test_start(t) for t in ideas), default=dt.date(2016, 1, 1))
     aim_date = dt.date(first_start.year + 2, 3, 31)
     target = float(rng.choice([0.7, 0.8, 0.9]))
     drivers: list[dict[str, Any]] = [
@@ -264,7 +267,7 @@ def pdsa_document(
                 "ramps": [{"id": f"ramp-{i}", "title": f"{spec.label} ramp", "cycles": cycles}],
             }
         )
-        notes += _annotations(rng, cycles, truth.test_start, ci, spec.label)
+        notes += _annotations(rng, cycles, _test_start(truth), ci, spec.label)
     doc: dict[str, Any] = {
         "format": FORMAT,
         "authority": authority,
@@ -287,12 +290,26 @@ def pdsa_document(
     return doc
 
 
-def _ramp(rng, truth, journeys: Journeys, *, abandon: bool, missing_study: bool) -> list:
+def _test_start(truth: IdeaTruth) -> dt.date:
+    """The first cycle's date of a tested change idea (only those get PDSA records)."""
+    if truth.test_start is None:
+        raise ValueError(f"'{truth.spec.notebook}' is not tested: it has no PDSA ramp")
+    return truth.test_start
+
+
+def _ramp(
+    rng: np.random.Generator,
+    truth: IdeaTruth,
+    journeys: Journeys,
+    *,
+    abandon: bool,
+    missing_study: bool,
+) -> list[dict[str, Any]]:
     """3-6 cycles from the test start: one team and two children, then more, then all."""
     text = TEXTS[truth.spec.notebook]
     k = int(rng.integers(3, 7))
     abandon_at = int(rng.integers(2, k)) if abandon else -1  # never the first or last cycle
-    start = truth.test_start
+    start = _test_start(truth)
     base = _baseline(journeys, text, start)
     cycles: list[dict[str, Any]] = []
     for no in range(1, k + 1):
@@ -323,7 +340,9 @@ class _Baseline:
     within: float | None
 
 
-def _summary(anchor, gap, lo: int, hi: int, text: IdeaText, extract: int) -> tuple:
+def _summary(
+    anchor: np.ndarray, gap: np.ndarray, lo: int, hi: int, text: IdeaText, extract: int
+) -> tuple[int | None, float | None, int]:
     """Median days and share within target of children who entered the test in [lo, hi].
 
     A child counts towards the share once their target date has passed by ``extract`` (the
@@ -356,7 +375,18 @@ def _started(journeys: Journeys, text: IdeaText, start: dt.date, end: dt.date) -
     return int(((anchor >= _day(start)) & (anchor <= _day(end))).sum())
 
 
-def _cycle(rng, no, k, start, end, truth, text, base, journeys, abandon) -> dict[str, Any]:
+def _cycle(
+    rng: np.random.Generator,
+    no: int,
+    k: int,
+    start: dt.date,
+    end: dt.date,
+    truth: IdeaTruth,
+    text: IdeaText,
+    base: _Baseline,
+    journeys: Journeys,
+    abandon: bool,
+) -> dict[str, Any]:
     team = _pick(rng, _TEAMS)
     scale, m = _scale(no, k, team, _started(journeys, text, start, end))
     held = m if no == 1 and rng.random() < 0.5 else int(rng.binomial(m, min(0.6 + 0.07 * no, 0.95)))
@@ -413,7 +443,17 @@ def _scale(no: int, k: int, team: str, started: int) -> tuple[str, int]:
     return f"{teams} teams, every child they work with", max(started * teams // 6, 2)
 
 
-def _study(rng, no, m, held, truth, text, base, journeys, end) -> tuple[list, list]:
+def _study(
+    rng: np.random.Generator,
+    no: int,
+    m: int,
+    held: int,
+    truth: IdeaTruth,
+    text: IdeaText,
+    base: _Baseline,
+    journeys: Journeys,
+    end: dt.date,
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Predictions with numbers, and results taken from the synthetic data.
 
     The outcome result quotes the children who entered the test in the six months to the
@@ -424,7 +464,7 @@ def _study(rng, no, m, held, truth, text, base, journeys, end) -> tuple[list, li
     """
     goal = min(70 + 5 * no, 95)
     anchor, gap = journeys.gaps(text)
-    since = max(truth.test_start, end - dt.timedelta(days=182))
+    since = max(_test_start(truth), end - dt.timedelta(days=182))
     lo, hi = _day(since), _day(end)
     med, within, n_in = _summary(anchor, gap, lo, hi, text, _EXTRACT_DAY)
     if text.target is not None and base.within is not None:
@@ -452,7 +492,7 @@ def _study(rng, no, m, held, truth, text, base, journeys, end) -> tuple[list, li
     else:
         outcome = f"{n_in} children entered the test from {since:%B %Y} to {end:%B %Y}: {shown}"
         outcome += "" if met else "; no shift on the run chart"
-    results = [
+    results: list[dict[str, Any]] = [
         {
             "prediction": predictions[0],
             "result": f"{held} of {m} ({pct}%): {text.process}",
@@ -514,7 +554,7 @@ def _objective(no: int, k: int, label: str) -> str:
 
 
 def _annotations(
-    rng, cycles: list[dict[str, Any]], introduced: dt.date, ci: str, label: str
+    rng: np.random.Generator, cycles: list[dict[str, Any]], introduced: dt.date, ci: str, label: str
 ) -> list[dict[str, Any]]:
     notes: list[dict[str, Any]] = []
     for c in cycles:

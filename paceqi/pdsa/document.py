@@ -10,7 +10,7 @@ whole document and reports every problem with the record and field (never the va
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -65,8 +65,8 @@ class _Checker:
         where = self.where(raw, label)
         values = {k: v for k, v in raw.items() if k not in links and k != "_where"}
         clean, errors = clean_record(values, fields)
-        for field, msg in errors.items():
-            self.add(where, field, msg)
+        for name, msg in errors.items():
+            self.add(where, name, msg)
         for field in fields:
             if field.name not in clean and not field.required:
                 clean[field.name] = [] if field.is_list else None
@@ -137,7 +137,8 @@ def validate(raw: Any, source: str = "document") -> tuple[dict[str, Any] | None,
         ck.add(where, "authority", "is required (the authority's name, at most 100 characters)")
     doc: dict[str, Any] = {"format": FORMAT, "authority": authority}
 
-    aims, aim_keys = [], set()
+    aims: list[dict[str, Any]] = []
+    aim_keys: set[str] = set()
     for i, a in enumerate(ck.items(raw, "aims", where), 1):
         label = _label("aim", a.get("id") if isinstance(a, Mapping) else None, i)
         clean = ck.record(a, label, AIM_FIELDS, links=("id",))
@@ -147,7 +148,9 @@ def validate(raw: Any, source: str = "document") -> tuple[dict[str, Any] | None,
     _unique(ck, aims, ("statement",), "aim", "another aim has the same statement")
     doc["aims"] = aims
 
-    drivers, driver_keys, levels = [], set(), {}
+    drivers: list[dict[str, Any]] = []
+    driver_keys: set[str] = set()
+    levels: dict[str | None, str | None] = {}  # None: a driver without its (reported) id
     raws = ck.items(raw, "drivers", where)
     for i, d in enumerate(raws, 1):
         label = _label("driver", d.get("id") if isinstance(d, Mapping) else None, i)
@@ -186,7 +189,10 @@ def validate(raw: Any, source: str = "document") -> tuple[dict[str, Any] | None,
     _unique(ck, measures, ("name",), "measure", "another measure has the same name")
     doc["measures"] = measures
 
-    ideas, idea_keys, ramp_keys, ramp_cycles = [], set(), set(), {}
+    ideas: list[dict[str, Any]] = []
+    idea_keys: set[str] = set()
+    ramp_keys: set[str] = set()
+    ramp_cycles: dict[str | None, set[Any]] = {}  # None: a ramp without its (reported) id
     for i, c in enumerate(ck.items(raw, "change_ideas", where), 1):
         label = _label("change idea", c.get("id") if isinstance(c, Mapping) else None, i)
         clean = ck.record(c, label, CHANGE_IDEA_FIELDS, links=("id", "drivers", "ramps"))
@@ -286,7 +292,7 @@ def _cycle_fields() -> tuple[str, ...]:
 def read_document(session: Session, authority: str) -> dict[str, Any]:
     """Return one authority's records as a normalised PDSA YAML v1 document."""
     aims = session.scalars(sa.select(m.Aim).filter_by(authority=authority).order_by(m.Aim.id))
-    aim_key = {}
+    aim_key: dict[int | None, str] = {}  # keyed by Driver.aim_id, which may be None
     doc: dict[str, Any] = {"format": FORMAT, "authority": authority, "aims": []}
     for i, a in enumerate(aims, 1):
         aim_key[a.id] = f"aim-{i}"
@@ -311,7 +317,9 @@ def read_document(session: Session, authority: str) -> dict[str, Any]:
     ideas = session.scalars(
         sa.select(m.ChangeIdea).filter_by(authority=authority).order_by(m.ChangeIdea.id)
     )
-    idea_key, ramp_key, cycle_ref = {}, {}, {}
+    idea_key: dict[int | None, str] = {}  # keyed by Annotation.change_idea_id, which may be None
+    ramp_key: dict[int, str] = {}
+    cycle_ref: dict[int, tuple[str, int]] = {}
     doc["change_ideas"] = []
     n_ramps = 0
     for i, c in enumerate(ideas, 1):
@@ -337,16 +345,26 @@ def read_document(session: Session, authority: str) -> dict[str, Any]:
         .order_by(m.Annotation.date, m.Annotation.kind, m.Annotation.id)
     )
     doc["annotations"] = []
-    for a in notes:
-        ramp, no = cycle_ref.get(a.cycle_id, (None, None))
+    for note in notes:
+        ref = cycle_ref.get(note.cycle_id) if note.cycle_id is not None else None
+        ramp, no = ref if ref is not None else (None, None)
         doc["annotations"].append(
-            {f: getattr(a, f) for f in _fields(ANNOTATION_FIELDS)}
-            | {"change_idea": idea_key.get(a.change_idea_id), "ramp": ramp, "cycle_no": no}
+            {f: getattr(note, f) for f in _fields(ANNOTATION_FIELDS)}
+            | {"change_idea": idea_key.get(note.change_idea_id), "ramp": ramp, "cycle_no": no}
         )
     return doc
 
 
-def _upsert(session: Session, model: type, match: dict[str, Any], values: dict[str, Any], counts):
+_Row = TypeVar("_Row", bound=m.Base)
+
+
+def _upsert(
+    session: Session,
+    model: type[_Row],
+    match: dict[str, Any],
+    values: dict[str, Any],
+    counts: dict[str, int],
+) -> _Row:
     obj = session.scalars(sa.select(model).filter_by(**match)).first()
     name = model.__tablename__
     if obj is None:
@@ -367,7 +385,7 @@ def _upsert_idea(
     """Find the change idea by name or notebook name in any spelling; update or create it."""
     from paceqi.pdsa.store import _match_idea, idea_key
 
-    ci = m.ChangeIdea.__table__
+    ci = m.table(m.ChangeIdea)
     rows = session.execute(
         sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(ci.c.authority == authority)
     ).all()
@@ -379,7 +397,7 @@ def _upsert_idea(
         counts["change_ideas_created"] = counts.get("change_ideas_created", 0) + 1
         session.flush()
         return idea
-    idea = session.get(m.ChangeIdea, found)
+    idea = m.get_row(session, m.ChangeIdea, found)
     for key, value in values.items():
         if value is not None or key != "notebook":
             setattr(idea, key, value)
@@ -400,12 +418,12 @@ def write_document(
 
     authority = doc["authority"]
     counts: dict[str, int] = {}
-    aims = {}
+    aims: dict[str, m.Aim] = {}
     for a in doc["aims"]:
         values = {k: v for k, v in a.items() if k not in ("id", "statement")}
         match = {"authority": authority, "statement": a["statement"]}
         aims[a["id"]] = _upsert(session, m.Aim, match, values, counts)
-    drivers = {}
+    drivers: dict[str, m.Driver] = {}
     for d in doc["drivers"]:
         match = {"authority": authority, "level": d["level"], "text": d["text"]}
         values = {"strength": d["strength"], "aim_id": d["aim"] and aims[d["aim"]].id}
@@ -415,7 +433,8 @@ def write_document(
     for x in doc["measures"]:
         values = {k: v for k, v in x.items() if k != "name"}
         _upsert(session, m.Measure, {"authority": authority, "name": x["name"]}, values, counts)
-    ideas, cycles = {}, {}
+    ideas: dict[str, m.ChangeIdea] = {}
+    cycles: dict[tuple[str, int], m.Cycle] = {}
     for c in doc["change_ideas"]:
         values = {k: c[k] for k in _fields(CHANGE_IDEA_FIELDS)}
         idea = _upsert_idea(session, authority, values, counts)
@@ -455,14 +474,14 @@ def write_document(
                 cycles[(r["id"], cy["cycle_no"])] = old
             session.flush()
     for a in doc["annotations"]:
-        idea = ideas.get(a["change_idea"]) if a["change_idea"] else None
+        noted_idea = ideas.get(a["change_idea"]) if a["change_idea"] else None
         cycle = cycles.get((a["ramp"], a["cycle_no"])) if a["ramp"] else None
         match = {
             "authority": authority,
             "date": a["date"],
             "kind": a["kind"],
             "text": a["text"],
-            "change_idea_id": idea.id if idea else None,
+            "change_idea_id": noted_idea.id if noted_idea else None,
         }
         values = {"measure": a["measure"], "cycle_id": cycle.id if cycle else None}
         _upsert(session, m.Annotation, match, values, counts)

@@ -191,7 +191,8 @@ def read_documents(path: str | os.PathLike[str], fmt: str | None = None) -> list
     if not p.exists():
         raise OptionsError(f"No such file or folder: '{p}'.")
     kind = detect_format(p, fmt)
-    name, problems = p.name, []
+    name = p.name
+    problems: list[Problem] = []
     if kind == "yaml":
         raws = _read_yaml(p)
     else:
@@ -405,9 +406,10 @@ def _from_sheets(sheets: dict[str, Any], name: str) -> tuple[list[dict[str, Any]
             continue
         nm, title = row.pop("change_idea", None), row.pop("ramp", None)
         if nm is not None:
-            ci = idea(doc, nm, row["_where"])
-            row["change_idea"] = ci["id"]
-            if title is not None:
+            ci = idea(doc, nm, row["_where"])  # None for a name that is not text: reported
+            if ci is not None:
+                row["change_idea"] = ci["id"]
+            if ci is not None and title is not None:
                 r = ci["_ramps"].get(title)
                 row["ramp"] = r["id"] if r else f"(no ramp with this title in {name})"
         elif title is not None:
@@ -493,8 +495,14 @@ def _yaml_str(dumper, text: str):
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    pass
+try:  # libyaml's C emitter
+    from yaml import CSafeDumper as _SafeDumper
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeDumper as _SafeDumper  # type: ignore[assignment]
+
+
+class _Dumper(_SafeDumper):
+    """The safe dumper with :func:`_yaml_str` for text (a subclass: the base stays as it is)."""
 
 
 _Dumper.add_representer(str, _yaml_str)

@@ -35,7 +35,10 @@ def head_revision() -> str:
     """
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:  # the migrations folder shipped without its scripts: a broken install
+        raise RuntimeError("paceqi's PDSA store migrations are missing; reinstall paceqi")
+    return head
 
 
 def current_revision(engine: sa.Engine) -> str | None:
@@ -60,11 +63,23 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            _driver_execute(conn, "PRAGMA foreign_keys=OFF")
         try:
             command.upgrade(_config(conn), revision)
             if conn.in_transaction():
                 conn.commit()
         finally:
             if sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                _driver_execute(conn, "PRAGMA foreign_keys=ON")
+
+
+def _driver_execute(conn: sa.Connection, sql: str) -> None:
+    """Run ``sql`` on the driver's connection, outside SQLAlchemy's transaction handling.
+
+    SQLite ignores ``PRAGMA foreign_keys`` inside a transaction, so it is sent to the sqlite3
+    connection itself.
+    """
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is None:  # only after the connection was invalidated
+        raise RuntimeError("the database connection was closed during the schema upgrade")
+    dbapi.execute(sql)

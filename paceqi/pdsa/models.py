@@ -9,10 +9,15 @@ the importers to update instead of duplicating, are unique in the database where
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+from paceqi.errors import OptionsError
 from paceqi.pdsa.vocab import (
     ACT_DECISIONS,
     ANNOTATION_KINDS,
@@ -255,3 +260,39 @@ class Annotation(Base):
     cycle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cycles.id", ondelete="SET NULL"))
     measure: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=_now)
+
+
+def table(model: type[Base]) -> sa.Table:
+    """Return the Core table of a mapped class (``__table__`` is typed as a plain FromClause).
+
+    Examples
+    --------
+    >>> table(Cycle).name
+    'cycles'
+    """
+    return Base.metadata.tables[model.__tablename__]
+
+
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """Return the primary key of the one row a Core ``INSERT`` added."""
+    key = result.inserted_primary_key
+    if key is None:  # only for an executemany or a statement that is not an INSERT
+        raise RuntimeError("the INSERT reported no new primary key")
+    return int(key[0])
+
+
+_Row = TypeVar("_Row", bound=Base)
+
+
+def get_row(session: Session, model: type[_Row], row_id: int) -> _Row:
+    """Return the row ``row_id`` of ``model``, whose id the same transaction has just read.
+
+    Raises
+    ------
+    OptionsError
+        If another writer deleted the row in between (the user can simply try again).
+    """
+    row = session.get(model, row_id)
+    if row is None:
+        raise OptionsError(f"That {model.__tablename__} row was deleted meanwhile; try again.")
+    return row

@@ -115,12 +115,13 @@ def _make_engine(url: str, busy_timeout: float) -> sa.Engine:
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True)
     kwargs: dict[str, Any] = {}
-    memory = parsed.database in (None, "", ":memory:")
-    if memory:
+    database = parsed.database
+    memory = database is None or database in ("", ":memory:")
+    if database is None or memory:
         kwargs["poolclass"] = sa.pool.StaticPool
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -369,7 +370,7 @@ class PDSAStore:
     def _change_idea(
         session: Session, authority: str, name: str, *, create: bool = False
     ) -> m.ChangeIdea:
-        ci = m.ChangeIdea.__table__
+        ci = m.table(m.ChangeIdea)
         rows = session.execute(
             sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(ci.c.authority == authority)
         ).all()
@@ -383,7 +384,7 @@ class PDSAStore:
             session.add(idea)
             session.flush()
             return idea
-        return session.get(m.ChangeIdea, found)
+        return m.get_row(session, m.ChangeIdea, found)
 
     @staticmethod
     def _ramp(session: Session, idea: m.ChangeIdea, title: str | None, *, lock: bool) -> m.Ramp:
@@ -437,7 +438,7 @@ class PDSAStore:
         A change idea is found by its name or its notebook name, e.g. "Two Week Planning
         Meeting" or ``two_week_planning_meeting`` (:func:`idea_key`).
         """
-        ci = m.ChangeIdea.__table__
+        ci = m.table(m.ChangeIdea)
 
         def run(session: Session) -> str | None:
             rows = session.execute(
@@ -505,7 +506,7 @@ class PDSAStore:
             # Core statements: this is the hot path of concurrent writers (ORM units of work
             # cost about twice as much here).
             conn = session.connection()
-            ci, rp, cy = m.ChangeIdea.__table__, m.Ramp.__table__, m.Cycle.__table__
+            ci, rp, cy = m.table(m.ChangeIdea), m.table(m.Ramp), m.table(m.Cycle)
             idea_id = _match_idea(
                 conn.execute(
                     sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(ci.c.authority == authority)
@@ -513,14 +514,16 @@ class PDSAStore:
                 change_idea,
             )
             if idea_id is None:
-                idea_id = conn.execute(
-                    sa.insert(ci).values(
-                        authority=authority,
-                        name=change_idea,
-                        status="testing",
-                        notebook=idea_key(change_idea) or None,
+                idea_id = m.inserted_id(
+                    conn.execute(
+                        sa.insert(ci).values(
+                            authority=authority,
+                            name=change_idea,
+                            status="testing",
+                            notebook=idea_key(change_idea) or None,
+                        )
                     )
-                ).inserted_primary_key[0]
+                )
             q = sa.select(rp.c.id).where(rp.c.change_idea_id == idea_id)
             if ramp is not None:
                 q = q.where(rp.c.title == ramp)
@@ -529,9 +532,9 @@ class PDSAStore:
             ramp_id = conn.scalar(q.with_for_update())  # serialises numbering on PostgreSQL
             if ramp_id is None:
                 title = ramp if ramp is not None else f"{change_idea} ramp"
-                ramp_id = conn.execute(
-                    sa.insert(rp).values(change_idea_id=idea_id, title=title)
-                ).inserted_primary_key[0]
+                ramp_id = m.inserted_id(
+                    conn.execute(sa.insert(rp).values(change_idea_id=idea_id, title=title))
+                )
             if auto_no:
                 last = conn.scalar(
                     sa.select(sa.func.max(cy.c.cycle_no)).where(cy.c.ramp_id == ramp_id)
@@ -546,11 +549,9 @@ class PDSAStore:
                     f"The ramp already has a cycle {clean['cycle_no']}; leave cycle_no out to "
                     "add the next one, or update that cycle."
                 )
-            new_id = conn.execute(
-                sa.insert(cy).values(ramp_id=ramp_id, **clean)
-            ).inserted_primary_key[0]
+            new_id = m.inserted_id(conn.execute(sa.insert(cy).values(ramp_id=ramp_id, **clean)))
             conn.execute(
-                sa.insert(m.CycleChange.__table__).values(
+                sa.insert(m.table(m.CycleChange)).values(
                     cycle_id=new_id,
                     changed_at=_now(),
                     changed_by=self.user,
@@ -592,11 +593,12 @@ class PDSAStore:
             if clean.get("predictions") and not old_rows:
                 clean.setdefault("predictions_recorded_at", _now())
             changes = _diff(old, clean)
+            start: dt.date | None = clean.get("start_date") or cycle.start_date
             late = bool(
                 "predictions" in changes
                 and prediction_texts(old_rows) != prediction_texts(clean["predictions"])
-                and (clean.get("start_date") or cycle.start_date) is not None
-                and (clean.get("start_date") or cycle.start_date) <= dt.date.today()
+                and start is not None
+                and start <= dt.date.today()
                 and old_rows
             )
             for key, value in clean.items():
@@ -674,7 +676,7 @@ class PDSAStore:
 
     @staticmethod
     def _cycle_dict(cycle: m.Cycle) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "id": cycle.id,
             "authority": cycle.ramp.change_idea.authority,
             "change_idea": cycle.ramp.change_idea.name,
@@ -706,7 +708,7 @@ class PDSAStore:
                 if authority is None:
                     q = q.where(m.ChangeIdea.name == change_idea)
                 else:
-                    ci = m.ChangeIdea.__table__
+                    ci = m.table(m.ChangeIdea)
                     found = _match_idea(
                         session.execute(
                             sa.select(ci.c.id, ci.c.name, ci.c.notebook).where(
@@ -854,14 +856,14 @@ class PDSAStore:
                         m.Annotation.change_idea_id == idea.id,
                     )
                 )
-            rows = []
+            rows: list[dict[str, Any]] = []
             for a in session.scalars(q):
                 cycle_no = None
                 if a.cycle_id is not None:
-                    cycle_no = session.get(m.Cycle, a.cycle_id).cycle_no
+                    cycle_no = m.get_row(session, m.Cycle, a.cycle_id).cycle_no
                 rows.append({"date": a.date, "label": a.text, "kind": a.kind, "cycle_no": cycle_no})
             if idea is not None:
-                dated = {}  # (date, kind) -> cycle_no of the idea's cycles
+                dated: dict[tuple[dt.date, str], int] = {}  # (date, kind) -> the cycle's number
                 for r in idea.ramps:
                     for c in r.cycles:
                         for kind, day in (("pdsa_start", c.start_date), ("pdsa_end", c.end_date)):
@@ -888,7 +890,8 @@ class PDSAStore:
         def run(session: Session) -> dict[str, int]:
             tables = m.Base.metadata.sorted_tables
             return {
-                t.name: session.scalar(sa.select(sa.func.count()).select_from(t)) for t in tables
+                t.name: session.scalars(sa.select(sa.func.count()).select_from(t)).one()
+                for t in tables
             }
 
         return self._read(run)

@@ -85,7 +85,7 @@ class PredictionRow:
             value=result, placeholder="What happened (after the test)",
             layout=w.Layout(width="100%", height="3.5em"),
         )  # fmt: skip
-        word = {True: "yes", False: "no"}.get(parse_met(met), "not yet")
+        word = {True: "yes", False: "no", None: "not yet"}[parse_met(met)]
         self.met = w.Dropdown(options=_MET, value=word, layout=w.Layout(width="8em"))
         for box, css in ((self.prediction, "prediction"), (self.result, "result"),
                          (self.met, "met")):  # fmt: skip
@@ -242,18 +242,17 @@ class CycleForm:
         """Warn when predictions of a cycle whose test has started are being changed."""
         started = self._started()
         typed = [r.value() for r in self.rows if r.value()["prediction"]]
-        late = bool(
-            started
-            and self._loaded
-            and prediction_texts(self._loaded["predictions"]) != prediction_texts(typed)
-        )
+        if started is None or not self._loaded:
+            late = False
+        else:
+            late = prediction_texts(self._loaded["predictions"]) != prediction_texts(typed)
         self.warning.value = (
             _WARN.format(
                 f"<b>Warning:</b> this cycle's test started on {started.isoformat()}. "
                 "Predictions are made <em>before</em> a test; a prediction changed now is "
                 "recorded in the cycle's history as edited after the test started."
             )
-            if late
+            if started is not None and late
             else ""
         )
         return late

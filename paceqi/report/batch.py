@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from paceqi.errors import ReportError
-from paceqi.report.hashing import content_hash, previous_result
+from paceqi.report.hashing import content_hash, previous_result, source_digest
 from paceqi.report.jobs import RunSpec
 from paceqi.report.result import RunResult
 from paceqi.report.summary import format_summary
@@ -141,8 +141,9 @@ def run_batch(
     )
     results: dict[str, RunResult] = {}
     todo: list[tuple[RunSpec, str]] = []
+    source = source_digest()  # the paceqi code, once for every job
     for spec in by_authority(specs):
-        digest = content_hash(spec)
+        digest = content_hash(spec, source=source)
         previous = None if force else previous_result(spec, digest)
         if previous is not None:
             results[spec.key] = previous

@@ -38,7 +38,10 @@ class _PoolHolder:
     def get(self) -> Any:
         with self._lock:
             if self._pool is None:
+                from paceqi.report._lean import import_jsonschema_lean
                 from paceqi.report.kernelpool import KernelPool
+
+                import_jsonschema_lean()  # a worker process: skip the 1.7 s IRI checker
 
                 self._pool = KernelPool(size=self.size, isolate=self.isolate)
             return self._pool

@@ -262,7 +262,9 @@ def _ideas(results: Sequence[dict[str, Any]], cells: Sequence[dict[str, Any]]) -
     baseline = {c["notebook"] for c in cells if c["status"] == "baseline"}
     tests = {n: sum(c["test"] == "yes" for c in cells if c["notebook"] == n) for n in names}
     ordered = sorted(names, key=lambda n: (n in baseline, -tests[n], idea_title(n).lower()))
-    return [{"notebook": n, "title": idea_title(n)} for n in ordered]
+    # the roll-up ranks the authorities of every change idea with a finished test-of-change report
+    ranked = {c["notebook"] for c in cells if c["status"] not in ("baseline", "failed", "none")}
+    return [{"notebook": n, "title": idea_title(n), "ranked": n in ranked} for n in ordered]
 
 
 def _env() -> Any:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ __all__ = [
     "specs_from_manifest",
     "resolve_path_parameters",
     "is_path_parameter",
+    "expand_environment",
     "DEFAULT_CELL_TIMEOUT",
 ]
 
@@ -46,6 +49,8 @@ AUTHORITY_KEYS: frozenset[str] = frozenset({"authority", "extract", "mapping", "
 #: Parameter names that always hold a path (besides names ending in ``_dir``/``_file``/``_path``).
 PATH_PARAMETERS: frozenset[str] = frozenset({"extract", "mapping", "pdsa", "data_dir"})
 _PATH_SUFFIXES = ("_dir", "_file", "_path")
+#: A parameter value that is only an environment reference: ``${NAME}`` or ``${NAME:-default}``.
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?\}", re.DOTALL)
 
 
 def is_path_parameter(name: str) -> bool:
@@ -57,6 +62,42 @@ def is_path_parameter(name: str) -> bool:
     (True, True, False)
     """
     return name in PATH_PARAMETERS or name.endswith(_PATH_SUFFIXES)
+
+
+def expand_environment(parameters: Mapping[str, Any], source: str = "parameters") -> dict[str, Any]:
+    """Return a copy where a value ``${NAME}`` or ``${NAME:-default}`` is read from the environment.
+
+    Only a value that is entirely such a reference is replaced (as in a shell: the default is
+    used when ``NAME`` is unset or empty), so a manifest can say ``pdsa:
+    ${PACEQI_DB:-workspace/paceqi.db}`` and follow ``$PACEQI_DB`` like the ``paceqi pdsa``
+    commands. The runner reads the value once, when it builds the jobs: the report's inputs
+    hash covers the store actually used.
+
+    Raises
+    ------
+    OptionsError
+        ``${NAME}`` without a default while ``NAME`` is unset or empty.
+
+    Examples
+    --------
+    >>> expand_environment({"pdsa": "${PACEQI_NO_SUCH_VARIABLE:-workspace/x.db}", "n": 1})
+    {'pdsa': 'workspace/x.db', 'n': 1}
+    """
+    out: dict[str, Any] = {}
+    for name, value in parameters.items():
+        match = _ENV_REFERENCE.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            out[name] = value
+            continue
+        variable, default = match.groups()
+        found = os.environ.get(variable) or default
+        if not found:
+            raise OptionsError(
+                f"{source}: parameter '{name}' reads ${{{variable}}}, which is not set; set it "
+                f"or give a default: ${{{variable}:-value}}"
+            )
+        out[name] = found
+    return out
 
 
 def check_json_parameters(parameters: Mapping[str, Any], source: str = "parameters") -> None:
@@ -124,7 +165,8 @@ def resolve_path_parameters(
 ) -> dict[str, Any]:
     """Return a copy with relative path parameters made absolute against ``root``.
 
-    ``root`` defaults to the project root. Values that are not strings (``None``) are kept.
+    ``root`` defaults to the project root. Values that are not strings (``None``) and URLs
+    (``postgresql+psycopg://...``, a PDSA store on a server) are kept.
 
     Examples
     --------
@@ -134,7 +176,7 @@ def resolve_path_parameters(
     base = Path(root) if root is not None else project_root()
     out: dict[str, Any] = {}
     for name, value in parameters.items():
-        if is_path_parameter(name) and isinstance(value, str) and value:
+        if is_path_parameter(name) and isinstance(value, str) and value and "://" not in value:
             path = Path(value).expanduser()
             out[name] = str(path if path.is_absolute() else (base / path).resolve())
         else:
@@ -275,6 +317,7 @@ def load_manifest(path: str | Path) -> dict[str, Any]:
     parameters = data.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise OptionsError(f"{path}: 'parameters' must be a mapping of name: value")
+    parameters = expand_environment(parameters, str(path))
     check_json_parameters(parameters, str(path))
     timeout = data.get("timeout", DEFAULT_CELL_TIMEOUT)
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
@@ -303,6 +346,7 @@ def load_authority_parameters(name: str, folder: Path) -> tuple[dict[str, Any], 
         if data.get(key) is not None:
             params[key] = data[key]
     params.update(overrides)
+    params = expand_environment(params, str(path))
     check_json_parameters(params, str(path))
     return params, path
 
@@ -427,6 +471,7 @@ def spec_from_parameters_file(
     authority = params.get("authority")
     if not isinstance(authority, str) or not authority.strip():
         raise OptionsError(f"{path}: missing 'authority' (the authority's name)")
+    params = expand_environment(params, str(path))
     check_json_parameters(params, str(path))
     nb = Path(notebook)
     if not nb.is_file():

@@ -44,7 +44,7 @@ from paceqi.constants import (
     TWO_OF_THREE_WINDOW,
     XMR_LIMIT_FACTOR_MDC,
 )
-from paceqi.spc import rules as engine
+from paceqi.spcstats import rules as engine
 
 __all__ = ["SUPPORTED", "BatchVerdicts", "batch_verdicts"]
 

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from paceqi.errors import check_choice
-from paceqi.spc import rules as spc_rules
-from paceqi.spc import spc
+from paceqi.spcstats import rules as spc_rules
+from paceqi.spcstats import spc
 from paceqi.teach._checks import check_int, rng_from
 from paceqi.teach.batch import SUPPORTED, batch_verdicts
 from paceqi.teach.processes import Process, simulate_series
@@ -375,7 +375,7 @@ def reveal(process: Process, comparison: RuleComparison) -> pd.DataFrame:
 def runs_thresholds(n_useful: Sequence[int] = tuple(range(10, 42, 2))) -> pd.DataFrame:
     """Tabulate the critical values of the runs rules by number of useful points.
 
-    The values come from the rules engine (``paceqi.spc.rules``), not from a typed-in table:
+    The values come from the rules engine (``paceqi.spcstats.rules``), not from a typed-in table:
     Anhøj (Schilling 2012; Chen 2010) and the IHI too-few / too-many runs limits from the exact
     Swed–Eisenhart distribution for balanced halves (n1 = n // 2 points above the centre
     line).

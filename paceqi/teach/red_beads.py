@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from paceqi.errors import OptionsError
-from paceqi.spc import spc
+from paceqi.spcstats import spc
 from paceqi.teach._checks import check_int, rng_from
 
 __all__ = [

@@ -22,7 +22,7 @@ def make_result(
     ``options`` go to the engine as they are (``chart``, ``rules``, ``direction``, ``target``,
     ``phases`` (positions, or one label per point), ``freeze``); ``excluded`` is ``exclude``.
     """
-    from paceqi.spc import spc
+    from paceqi.spcstats import spc
 
     x = pd.date_range(start, periods=len(y), freq="MS") if x is None else list(x)
     return spc(list(y), x=x, exclude=list(excluded) or None, **options)
@@ -44,7 +44,7 @@ MONTHS = pd.date_range("2016-01-01", periods=24, freq="MS")
 @pytest.fixture
 def shift_down():
     """Run chart (real engine), lower is better, a shift below the median in the last year."""
-    from paceqi.spc import spc
+    from paceqi.spcstats import spc
 
     return spc(BEFORE + AFTER, x=MONTHS, chart="run", direction="decrease")
 
@@ -52,7 +52,7 @@ def shift_down():
 @pytest.fixture
 def flat():
     """Run chart (real engine) with no signal."""
-    from paceqi.spc import spc
+    from paceqi.spcstats import spc
 
     y = [10, 12, 13, 11, 11, 13, 12, 10, 12, 13, 11, 10, 13, 12, 11, 10]
     return spc(y, x=MONTHS[:16], chart="run", direction="decrease")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import paceqi.spc as spc_mod
+import paceqi.spcstats as spc_mod
 from paceqi.charts import small_multiples, spc_chart, theme, to_svg
 from paceqi.narrative import alt_text, reading, verdict
 

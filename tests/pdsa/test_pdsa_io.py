@@ -255,3 +255,20 @@ def test_the_older_shapes_still_import(store, tmp_path):
             {"prediction": "B", "result": "b happened", "met": True},
         ]
     ]
+
+
+def test_an_annotation_whose_change_idea_is_a_number_is_reported_not_a_crash(store, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "annotations"
+    ws.append(["authority", "date", "kind", "text", "change_idea", "ramp"])
+    ws.append(["Fife", dt.date(2016, 3, 1), "system_change", "Panel moved", 5, "TWPM ramp"])
+    path = tmp_path / "log.xlsx"
+    wb.save(path)
+    with pytest.raises(DataValidationError) as err:
+        store.import_file(path)
+    got = {(r["row"], r["column"]) for r in err.value.failures.to_dict("records")}
+    assert got == {("sheet 'annotations' row 2", "change_idea")}
+    assert sum(store.counts().values()) == 0

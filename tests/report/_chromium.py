@@ -77,7 +77,7 @@ def skip_reason() -> str | None:
     """Why the browser checks cannot run here (None when they can): say how to fix it."""
     from importlib.util import find_spec
 
-    for module in ("playwright", "axe_playwright_python"):
+    for module in ("playwright", "axe_playwright_python", "pypdf"):
         if find_spec(module) is None:
             return f"{module} is missing: pip install -e '.[test]' (the browser tests are skipped)"
     if find_chromium() is None:
@@ -164,6 +164,24 @@ class Browser:
             out.write_bytes(data)
         return len(re.findall(rb"/Type\s*/Page(?![a-z])", data))
 
+    def pdf_text(self, page_path: Path) -> str:
+        """Print ``page_path`` to PDF as :meth:`pdf_pages` does; return the PDF's text (pypdf).
+
+        Whitespace runs are folded to one space, so a phrase broken across lines still matches.
+        """
+        import io
+        import re
+        import tempfile
+
+        from pypdf import PdfReader
+
+        with tempfile.TemporaryDirectory(prefix="paceqi-pdf-") as tmp:
+            out = Path(tmp) / "page.pdf"
+            self.pdf_pages(page_path, out)
+            reader = PdfReader(io.BytesIO(out.read_bytes()))
+            text = " ".join(page.extract_text() or "" for page in reader.pages)
+        return re.sub(r"\s+", " ", text)
+
     def print_height(self, page_path: Path, width_px: int) -> int:
         """Height in CSS px of the page laid out for print at ``width_px`` (no page breaks)."""
         page = self._context.new_page()
@@ -172,6 +190,31 @@ class Browser:
             page.emulate_media(media="print")
             page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
             return int(page.evaluate("document.documentElement.scrollHeight"))
+        finally:
+            page.close()
+
+    def probe(
+        self, page_path: Path, expression: str, viewport: dict[str, int] | None = None
+    ) -> Any:
+        """Open the page (at ``viewport`` size when given); return ``expression``'s JSON value."""
+        page = self._context.new_page()
+        try:
+            if viewport is not None:
+                page.set_viewport_size(viewport)
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            return page.evaluate(expression)
+        finally:
+            page.close()
+
+    def follow(self, page_path: Path, selector: str, expression: str) -> Any:
+        """Open the page, click the link ``selector`` (as a reader would), wait for the page it
+        leads to, and return ``expression``'s JSON value there (with ``location.hash``)."""
+        page = self._context.new_page()
+        try:
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            page.click(selector)
+            page.wait_for_load_state("load")
+            return {"hash": page.evaluate("location.hash"), "value": page.evaluate(expression)}
         finally:
             page.close()
 

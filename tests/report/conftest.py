@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from report_build import BuiltReport, build_demo, build_report
+from report_build import FIFE, FIFE_NOTEBOOKS, BuiltReport, build_demo, build_report, build_reports
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +16,9 @@ def built_report(tmp_path_factory) -> BuiltReport:
 def demo_reports(tmp_path_factory) -> Path:
     """Every change-idea report for the small demo authorities, with index and roll-up."""
     return build_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def fife_reports(tmp_path_factory) -> Path:
+    """Fife's Two Week Planning Meeting report (a test recorded) and a report with no test."""
+    return build_reports(tmp_path_factory.mktemp("fife"), [FIFE], FIFE_NOTEBOOKS)

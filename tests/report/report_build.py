@@ -7,6 +7,7 @@ study result, so the report tests can check that user-entered text is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,12 +90,28 @@ def build_report(base: Path) -> BuiltReport:
 DEMO_AUTHORITIES = ("Shetland Islands", "Orkney Islands")
 
 
-def build_demo(base: Path, authorities: tuple[str, ...] = DEMO_AUTHORITIES) -> Path:
+def build_demo(base: Path, authorities: Sequence[str] = DEMO_AUTHORITIES) -> Path:
     """Run every change-idea notebook for the small demo authorities; return the output folder.
 
     The synthetic demo data of ``authorities`` (default :data:`DEMO_AUTHORITIES`, with their
     PDSA cycles) is written to ``base/data``; the reports, ``index.html`` and
     ``national.html`` to ``base/reports``.
+    """
+    notebooks = sorted(p.stem for p in (ROOT / "notebooks" / "change_ideas").glob("*.ipynb"))
+    return build_reports(base, authorities, notebooks)
+
+
+#: A large authority whose synthetic PDSA records test the Two Week Planning Meeting and not
+#: the legal opinion turnaround: a report with a test and one without, both with many measures.
+FIFE = "Fife"
+FIFE_NOTEBOOKS = ("two_week_planning_meeting", "legal_opinion_turnaround")
+
+
+def build_reports(base: Path, authorities: Sequence[str], notebooks: Sequence[str]) -> Path:
+    """Run ``notebooks`` (names in notebooks/change_ideas) for ``authorities``; return the folder.
+
+    The synthetic demo data of the authorities is written to ``base/data``; the reports,
+    ``index.html`` and ``national.html`` to ``base/reports``.
     """
     from paceqi.data.authorities import slugify
     from paceqi.data.synth import write_synthetic
@@ -104,7 +121,8 @@ def build_demo(base: Path, authorities: tuple[str, ...] = DEMO_AUTHORITIES) -> P
     data = base / "data"
     write_synthetic(data, authorities=list(authorities))
     specs = []
-    for notebook in sorted((ROOT / "notebooks" / "change_ideas").glob("*.ipynb")):
+    for name in notebooks:
+        notebook = ROOT / "notebooks" / "change_ideas" / f"{name}.ipynb"
         for authority in authorities:
             slug = slugify(authority)
             specs.append(

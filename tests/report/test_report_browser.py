@@ -6,6 +6,8 @@ Skips, saying how to install Chromium, where none is found (see ``docs/testing.m
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from _chromium import Browser, PageCheck, find_chromium, skip_reason
 
@@ -25,6 +27,22 @@ FIRST_SCREEN = """(() => {
   if (!answer) return null;
   const box = answer.getBoundingClientRect();
   return {bottom: box.bottom, viewport: window.innerHeight, text: answer.textContent.trim()};
+})()"""
+
+
+#: The first screen of a desktop browser (issue #14: "the first screen holds the answer with its
+#: numbers, then a Making Data Count style summary table").
+DESKTOP = {"width": 1280, "height": 900}
+# Where the answer's headline and the summary table (its head and first row) sit on the page.
+ANSWER_THEN_TABLE = """(() => {
+  const head = document.querySelector('.paceqi-answer .headline');
+  const table = document.querySelector('table.pq-summary');
+  if (!head || !table) return null;
+  const top = el => el.getBoundingClientRect().top + window.scrollY;
+  const bottom = el => el.getBoundingClientRect().bottom + window.scrollY;
+  const row = table.querySelector('tbody tr');
+  return {headline: head.textContent.trim(), headline_bottom: bottom(head),
+          table_top: top(table), first_row_bottom: row ? bottom(row) : null};
 })()"""
 
 
@@ -66,6 +84,45 @@ def test_the_answer_is_on_the_first_screen(report_check):
     assert where["bottom"] <= where["viewport"], where
     answers = ("Yes", "No", "Not yet", "Too early", "Too few", "Partly", "Cannot tell")
     assert any(word in where["text"] for word in answers), where
+
+
+@pytest.mark.parametrize(
+    "notebook, numbers",
+    [("two_week_planning_meeting", True), ("legal_opinion_turnaround", False)],
+)
+def test_answer_then_summary_table_on_the_first_desktop_screen(
+    browser, fife_reports, notebook, numbers
+):
+    # a large authority with many measures and caveats: the longest answers of the demo
+    path = fife_reports / notebook / "fife.html"
+    assert path.is_file(), sorted(p.name for p in fife_reports.glob("*/*.html"))
+    found = browser.probe(path, ANSWER_THEN_TABLE, viewport=DESKTOP)
+    assert found is not None, "no answer headline or no summary table"
+    assert found["headline_bottom"] < found["table_top"], found
+    assert found["first_row_bottom"] is not None, found
+    assert found["first_row_bottom"] <= DESKTOP["height"], found
+    if numbers:  # a test recorded: the answer states the primary outcome's figures
+        assert re.search(r"\d+ days? since the test", found["headline"]), found
+    else:
+        assert "Cannot tell" in found["headline"], found
+
+
+def test_a_change_idea_ranks_its_authorities_from_the_index(browser, built_report):
+    # the index links each tested change idea to its ranking; the ranking is a closed <details>
+    # on the roll-up that the link opens without a script (the batch pages carry none)
+    link = 'a.pq-rank[href="national.html#idea-two_week_planning_meeting"]'
+    found = browser.follow(
+        built_report.index_path,
+        link,
+        """(() => {
+          const box = document.getElementById('idea-two_week_planning_meeting');
+          const details = box && box.closest('details');
+          return {open: !!(details && details.open), visible: !!(box && box.checkVisibility()),
+                  rows: box ? box.querySelectorAll('tbody tr').length : 0};
+        })()""",
+    )
+    assert found["hash"] == "#idea-two_week_planning_meeting", found
+    assert found["value"] == {"open": True, "visible": True, "rows": 1}, found
 
 
 @pytest.mark.parametrize("name", ["index.html", "national.html"])

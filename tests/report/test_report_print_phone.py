@@ -7,6 +7,7 @@ Skips, saying how to install Chromium, where none is found (a failure under CI's
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -30,6 +31,8 @@ MAX_PRINT_WASTE = 1.35
 #: 12 mm each side), in CSS px (96 per inch).
 A4_CONTENT_PX = (round((210 - 24) / 25.4 * 96), round((297 - 30) / 25.4 * 96))
 PHONE = 390
+#: The rule in both stylesheets that prints closed <details> whole.
+PRINT_RULE = "@media print { details::details-content { content-visibility: visible; } }"
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +48,8 @@ def test_the_stylesheets_ask_for_a4_and_keep_rows_and_figures_whole(built_report
     assert re.search(r"figure[^{]*\{ break-inside: avoid", page)
     index = built_report.index_path.read_text()
     assert re.search(r"@page\s*\{[^}]*size:\s*A4", index)
+    for css in (page, index):
+        assert "details::details-content { content-visibility: visible; }" in css
 
 
 def test_report_prints_on_a_bounded_number_of_a4_pages(browser, built_report, tmp_path):
@@ -83,3 +88,46 @@ def test_the_phone_check_can_fail(browser, tmp_path):
     assert any(w.startswith("td.") for w in found["wide"]) and not any(
         w.startswith("p.") for w in found["wide"]
     )
+
+
+def test_collapsed_sections_print_in_the_report(browser, built_report):
+    # the contents list and the Parameters block are closed <details> on screen
+    assert re.search(r'<nav class="pq-toc"[^>]*><details>', built_report.html)
+    assert "<details><summary>Parameters</summary>" in built_report.html
+    text = browser.pdf_text(built_report.html_path)
+    assert "Contents" in text and "Has the change led to an improvement?" in text
+    assert "Parameters" in text and "as_of" in text and '"2021-03-31"' in text, text[-800:]
+
+
+def test_collapsed_groups_and_rankings_print_on_the_batch_pages(browser, demo_reports):
+    index = demo_reports / "index.html"
+    page = index.read_text(encoding="utf-8")
+    # a report's line in its (closed) "grouped by answer" list, and nowhere else on the page
+    item = re.search(r'<details class="pq-group">.*?<li><a href="[^"]+">([^<]+)</a>', page, re.S)
+    assert item, "no group of reports on the index"
+    line = html.unescape(item.group(1))
+    assert page.count(item.group(1)) == 1
+    assert line in browser.pdf_text(index), line
+    national = demo_reports / "national.html"
+    page = national.read_text(encoding="utf-8")
+    caption = re.search(
+        r'<details class="pq-idea".*?<caption>([^<]+): authorities ranked', page, re.S
+    )
+    assert caption, "no ranking on the roll-up"
+    text = browser.pdf_text(national)
+    assert f"{html.unescape(caption.group(1))}: authorities ranked" in text
+
+
+def test_the_print_check_sees_a_closed_section_left_out(browser, tmp_path):
+    # negative control: without the print rule Chromium leaves a closed <details> out of a PDF
+    page = tmp_path / "closed.html"
+    body = (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title><style>@page {{ size: A4 }} '
+        "{rule}</style></head><body><p>Shown always</p><details><summary>More</summary>"
+        "<p>Only when open</p></details></body></html>"
+    )
+    page.write_text(body.format(rule=""))
+    text = browser.pdf_text(page)
+    assert "Shown always" in text and "Only when open" not in text
+    page.write_text(body.format(rule=PRINT_RULE))
+    assert "Only when open" in browser.pdf_text(page)

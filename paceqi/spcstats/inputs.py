@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from paceqi.errors import MAX_ROWS_IN_MESSAGE, OptionsError
-from paceqi.spc.types import COUNT_CHARTS, RATIO_CHARTS, SUBGROUP_CHARTS, ChartType
+from paceqi.spcstats.types import COUNT_CHARTS, RATIO_CHARTS, SUBGROUP_CHARTS, ChartType
 
 __all__ = ["RawInput", "Points", "read_inputs", "aggregate", "listed"]
 

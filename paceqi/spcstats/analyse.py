@@ -18,11 +18,11 @@ from paceqi.constants import (
     MIN_USEFUL_FOR_RUNS,
 )
 from paceqi.errors import OptionsError
-from paceqi.spc import classify, rules
-from paceqi.spc.inputs import Points, aggregate, read_inputs
-from paceqi.spc.limits import Limits, LimitSettings, Subgroups, get_limits_fn
-from paceqi.spc.options import SPCOptions
-from paceqi.spc.types import ChartType, RuleSet
+from paceqi.spcstats import classify, rules
+from paceqi.spcstats.inputs import Points, aggregate, read_inputs
+from paceqi.spcstats.limits import Limits, LimitSettings, Subgroups, get_limits_fn
+from paceqi.spcstats.options import SPCOptions
+from paceqi.spcstats.types import ChartType, RuleSet
 
 __all__ = ["spc", "SPCResult", "POINT_COLUMNS", "SUMMARY_COLUMNS", "CAVEAT_COLUMNS"]
 

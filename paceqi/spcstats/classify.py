@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paceqi.constants import HCDG_HUGGING
-from paceqi.spc.types import Assurance, Direction, PointType, Variation
+from paceqi.spcstats.types import Assurance, Direction, PointType, Variation
 
 __all__ = [
     "POINT_TYPE_CATEGORIES",

@@ -1,7 +1,9 @@
 """QI statistics: run charts and Shewhart control charts with named rule sets.
 
-``paceqi.spc(y, ...)`` returns an :class:`SPCResult` with ``points`` (one row per subgroup),
-``summary`` (one row per phase) and ``options``. The method notes are in ``docs/methods.md``.
+The public entry point is the function ``paceqi.spc``, the same object as
+:func:`paceqi.spcstats.spc`: ``paceqi.spc(y, ...)`` returns an :class:`SPCResult` with ``points``
+(one row per subgroup), ``summary`` (one row per phase) and ``options``. The method notes are
+in ``docs/methods.md``. ``paceqi/spc.py`` keeps the old import path working (see its docstring).
 
 Vocabulary (closed; charts key colours and icons to these values):
 
@@ -17,22 +19,13 @@ Vocabulary (closed; charts key colours and icons to these values):
 * ``signal_reason``: plain English, e.g. "6th point in a run below the median", "beyond the
   upper limit", "part of a 5-point rising trend", "2 of 3 points beyond the upper 2-sigma
   line"; several reasons are joined with "; "; empty when no rule fires.
-
-Note: ``paceqi.spc`` names both this package and the function. Importing a submodule first
-(``import paceqi.spc.rules``) makes the attribute ``paceqi.spc`` this module, so the module is
-made callable: ``paceqi.spc(...)`` works either way.
 """
 
 from __future__ import annotations
 
-import inspect
-import sys
-from types import ModuleType as _ModuleType
-from typing import Any
-
-from paceqi.spc.analyse import CAVEAT_COLUMNS, POINT_COLUMNS, SUMMARY_COLUMNS, SPCResult, spc
-from paceqi.spc.options import SPCOptions
-from paceqi.spc.types import (
+from paceqi.spcstats.analyse import CAVEAT_COLUMNS, POINT_COLUMNS, SUMMARY_COLUMNS, SPCResult, spc
+from paceqi.spcstats.options import SPCOptions
+from paceqi.spcstats.types import (
     Assurance,
     ChartType,
     Direction,
@@ -55,14 +48,3 @@ __all__ = [
     "CAVEAT_COLUMNS",
     "SUMMARY_COLUMNS",
 ]
-
-
-class _CallableModule(_ModuleType):
-    """This package, callable as :func:`spc` (see the module docstring)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> SPCResult:
-        return spc(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
-__signature__ = inspect.signature(spc)

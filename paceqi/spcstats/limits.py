@@ -27,7 +27,7 @@ from paceqi.constants import (
     XMR_LIMIT_FACTOR_MDC,
 )
 from paceqi.errors import OptionsError
-from paceqi.spc.types import ChartType
+from paceqi.spcstats.types import ChartType
 
 __all__ = ["Subgroups", "LimitSettings", "Limits", "LIMITS", "register_chart", "get_limits_fn"]
 

@@ -18,8 +18,8 @@ from paceqi.constants import (
     MDC_TREND,
 )
 from paceqi.errors import OptionsError
-from paceqi.spc.inputs import listed
-from paceqi.spc.types import CHARTS_WITHOUT_LIMITS, ChartType, Direction, RuleSet
+from paceqi.spcstats.inputs import listed
+from paceqi.spcstats.types import CHARTS_WITHOUT_LIMITS, ChartType, Direction, RuleSet
 
 __all__ = ["SPCOptions"]
 
