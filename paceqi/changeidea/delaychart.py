@@ -14,7 +14,8 @@ import pandas as pd
 
 from paceqi.charts import theme
 from paceqi.charts.scales import LinearScale, nice_ticks
-from paceqi.charts.spcsvg import FONT, LINE, PAD, SMALL, TITLE, WIDTH, SVGChart, _legend
+from paceqi.charts.spcsvg import FONT, LINE, PAD, SMALL, WIDTH, SVGChart
+from paceqi.charts.svgparts import footer, title_block, x_axis
 from paceqi.charts.svgwriter import SVG, esc, num, text_width, wrap
 from paceqi.errors import OptionsError
 
@@ -114,12 +115,7 @@ def _draw(
 ) -> SVG:
     """Lay out the rows (name over bar), the axis and the legend; see :func:`delay_chart`."""
     svg = SVG(WIDTH, 0)
-    svg.parts.append(f'<rect width="100%" height="100%" fill="{theme.BACKGROUND}"/>')
-    top = PAD
-    for i, line in enumerate(wrap(title, WIDTH - 2 * PAD, TITLE) if title else []):
-        svg.text(PAD, top + TITLE + i * (TITLE + 4), line, size=TITLE)
-        top += TITLE + 4
-    top += 6 if title else 0
+    top = title_block(svg, title, PAD) + (6 if title else 0)
 
     # -- x scale: every median, interval end and target, from 0 ---------------------------
     ok = reached & np.isfinite(lo) & np.isfinite(hi)
@@ -135,8 +131,6 @@ def _draw(
         "within": svg.css("w", f"fill:{theme.GREY}"),
         "whisker": svg.css("e", f"fill:none;stroke:{theme.INK};stroke-width:1.2"),
         "target": svg.css("t", f"fill:none;stroke:{theme.INK};stroke-width:3"),
-        "grid": svg.css("g", f"stroke:{theme.PALE};stroke-width:1"),
-        "axis": svg.css("a", f"stroke:{theme.GREY};stroke-width:1"),
         "inside": svg.css("i", f"fill:{theme.BACKGROUND}"),
     }
 
@@ -148,10 +142,14 @@ def _draw(
         layout.append((y, lines))
         y += len(lines) * LINE + 4 + BAR + GAP
     plot_top, plot_bottom = top, y - GAP + 6
-    svg.open(css["grid"])
-    for t in ticks:
-        svg.line(sx(t), plot_top, sx(t), plot_bottom)
-    svg.close()
+    x_axis(
+        svg,
+        [(sx(t), _days(t)) for t in ticks],
+        left=left,
+        right=right,
+        top=plot_top,
+        bottom=plot_bottom,
+    )
     for i, (row_top, lines) in enumerate(layout):
         for k, line in enumerate(lines):
             svg.text(PAD, row_top + SMALL + k * LINE, line)
@@ -198,13 +196,7 @@ def _draw(
         else:
             svg.text(right - 4, mid + SMALL * 0.35, NOT_REACHED, anchor="end", cls=css["inside"])
 
-    # -- axis, legend ---------------------------------------------------------------------
-    svg.line(left, plot_bottom, right, plot_bottom, css["axis"])
-    for t in ticks:
-        x = sx(t)
-        svg.line(x, plot_bottom, x, plot_bottom + 4, css["axis"])
-        anchor = "end" if x + text_width(_days(t), FONT) / 2 > WIDTH - 2 else "middle"
-        svg.text(x, plot_bottom + 6 + FONT, _days(t), anchor=anchor)
+    # -- axis name, legend -----------------------------------------------------------------
     axis_y = plot_bottom + 6 + FONT + LINE
     svg.text((left + right) / 2, axis_y, "Median days (Kaplan–Meier)", anchor="middle")
     legend = []
@@ -216,14 +208,9 @@ def _draw(
         legend.append(("whisker", css["whisker"], "95% interval"))
     if np.isfinite(target).any():
         legend.append(("tick", css["target"], "target"))
-    y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=axis_y + 8 + LINE)
-    if (~reached).any():
-        note = (
-            "Not reached: more than half of the children still wait, so the median is longer "
-            "than anyone has waited yet; the bar runs to the end of the axis."
-        )
-        for line in wrap(note, WIDTH - 2 * PAD, SMALL):
-            y_cursor += LINE
-            svg.text(PAD, y_cursor, line)
-    svg.height = y_cursor + PAD
+    note = (
+        "Not reached: more than half of the children still wait, so the median is longer "
+        "than anyone has waited yet; the bar runs to the end of the axis."
+    )
+    footer(svg, legend, [note] if (~reached).any() else [], top=axis_y + 8 + LINE)
     return svg

@@ -14,16 +14,13 @@ from paceqi.charts import theme
 from paceqi.charts.scales import LinearScale
 from paceqi.charts.spcsvg import (
     FONT,
-    LINE,
     PAD,
-    SMALL,
-    TITLE,
     WIDTH,
     SVGChart,
-    _legend,
     _x_ticks,
 )
-from paceqi.charts.svgwriter import SVG, marker, text_width, wrap
+from paceqi.charts.svgparts import footer, title_block, x_axis
+from paceqi.charts.svgwriter import SVG, marker, text_width
 from paceqi.errors import OptionsError
 
 __all__ = ["journeys_chart"]
@@ -182,11 +179,7 @@ def _draw(
     caption: list[str],
 ) -> SVG:
     svg = SVG(WIDTH, 0)
-    top = PAD
-    title_lines = wrap(title, WIDTH - 2 * PAD, TITLE) if title else []
-    for i, line in enumerate(title_lines):
-        svg.text(PAD, top + TITLE + i * (TITLE + 4), line, size=TITLE)
-    top += len(title_lines) * (TITLE + 4) + (8 if title_lines else 0)
+    top = title_block(svg, title, PAD) + (8 if title else 0)
     ids = [str(c) for c in shown]
     left = PAD + max((text_width(t, FONT) for t in ids), default=0) + 8
     right = WIDTH - PAD - 8
@@ -197,17 +190,8 @@ def _draw(
     d0, d1 = float(lo.value), float(max(as_of_ts, sel["date"].max() if len(sel) else lo).value)
     span = max(d1 - d0, 1.0)
     sx = LinearScale(d0 - 0.02 * span, d1 + 0.02 * span, left, right)
-    grid = svg.css("g", f"stroke:{theme.PALE};stroke-width:.8")
-    axis = svg.css("a", f"stroke:{theme.GREY};stroke-width:1")
     ticks = _x_ticks([sx.d0, sx.d1], True, sx, right)
-    svg.open(grid)
-    for pos, _ in ticks:
-        svg.line(pos, plot_top, pos, plot_bottom)
-    svg.close()
-    svg.line(left, plot_bottom, right, plot_bottom, axis)
-    for pos, label in ticks:
-        svg.line(pos, plot_bottom, pos, plot_bottom + 4, axis)
-        svg.text(pos, plot_bottom + 6 + FONT, label, anchor="middle")
+    x_axis(svg, ticks, left=left, right=right, top=plot_top, bottom=plot_bottom)
     done = svg.css("j", f"fill:none;stroke:{theme.GREY};stroke-width:1.2")
     wait = svg.css("w", f"fill:none;stroke:{theme.GREY};stroke-width:1.2;stroke-dasharray:4 3")
     head = svg.css("wh", f"fill:{theme.GREY}")
@@ -240,11 +224,5 @@ def _draw(
             svg.raw(marker(shape, sx(d.value), y, 3.2))
         svg.close()
     legend.append(("line", wait, "still waiting (to the extract date)"))
-    y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=plot_bottom + 6 + FONT + 18)
-    for line in caption:
-        for part in wrap(line, WIDTH - 2 * PAD, SMALL):
-            y_cursor += LINE
-            svg.text(PAD, y_cursor, part)
-    svg.height = y_cursor + PAD
-    svg.parts.insert(0, f'<rect width="100%" height="100%" fill="{theme.BACKGROUND}"/>')
+    footer(svg, legend, caption, top=plot_bottom + 6 + FONT + 18)
     return svg

@@ -234,26 +234,6 @@ class Browser:
         finally:
             page.close()
 
-    def evaluate(
-        self, page_path: Path, script: str, width: int = 390, screenshot: Path | None = None
-    ) -> Any:
-        """Open the page ``width`` px wide (offline) and return ``script``'s JSON value."""
-        page = self._context.new_page()
-        try:
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_() if route.request.url.startswith("file:") else route.abort()
-                ),
-            )
-            page.set_viewport_size({"width": width, "height": 844})
-            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
-            if screenshot is not None:
-                page.screenshot(path=str(screenshot), full_page=False)
-            return page.evaluate(script)
-        finally:
-            page.close()
-
     def check(
         self, page_path: Path, screenshot: Path | None = None, probe: str | None = None
     ) -> PageCheck:

@@ -69,15 +69,17 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def charts(browser, demo_reports, tmp_path_factory) -> dict[int, list[dict]]:
-    shots = tmp_path_factory.mktemp("shots")
+def charts(browser, demo_reports) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {PHONE: [], DESKTOP: []}
     for name in PAGES:
         for width in out:
-            shot = shots / f"{name.replace('/', '-')}-{width}.png"
-            found = browser.evaluate(demo_reports / name, CHART_TEXT, width, screenshot=shot)
+            found = browser.probe(demo_reports / name, CHART_TEXT, _screen(width))
             out[width] += [{**c, "page": name} for c in found]
     return out
+
+
+def _screen(width: int) -> dict[str, int]:
+    return {"width": width, "height": 844}
 
 
 def test_every_kind_of_chart_is_read(charts):
@@ -109,7 +111,7 @@ def test_chart_text_stays_near_the_page_text_on_a_desktop(charts):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_nothing_but_a_scrolling_box_is_wider_than_a_phone(browser, demo_reports, name):
-    found = browser.evaluate(demo_reports / name, NARROW_PROBE, PHONE)
+    found = browser.probe(demo_reports / name, NARROW_PROBE, _screen(PHONE))
     assert found["scroll_width"] <= found["viewport"], found
     assert found["wide"] == [], found
 
@@ -122,5 +124,5 @@ def test_the_text_check_can_fail(browser, tmp_path):
         '<svg viewBox="0 0 800 100" style="width:100%"><title>Tiny</title>'
         '<text x="5" y="50" font-size="12">small</text></svg></figure></body></html>'
     )
-    (found,) = browser.evaluate(page, CHART_TEXT, PHONE)
+    (found,) = browser.probe(page, CHART_TEXT, _screen(PHONE))
     assert found["min"] < MIN_PHONE_PX  # 12 units in an 800-unit viewBox shown 374 px wide
