@@ -22,6 +22,7 @@ from paceqi.charts.spcsvg import (
 from paceqi.charts.svgparts import footer, title_block, x_axis
 from paceqi.charts.svgwriter import SVG, marker, text_width
 from paceqi.errors import OptionsError
+from paceqi.privacy import count_text
 
 __all__ = ["journeys_chart"]
 
@@ -122,7 +123,7 @@ def journeys_chart(
     ...                   "looked_after"], "date": ["2017-01-05", "2017-09-01", "2017-03-01"]})
     >>> chart = journeys_chart(j, as_of="2018-01-01", end_stage="panel")
     >>> chart.caption
-    ['2 children; 1 still waiting for panel at 01 January 2018.']
+    ['fewer than 5 children; fewer than 5 children still waiting for panel at 01 January 2018.']
     """
     frame = _check(journeys)
     if as_of is not None:
@@ -152,7 +153,9 @@ def journeys_chart(
     shown = list(first.index[:max_children])
     n_all = len(first)
     n_wait = int(censored.reindex(first.index).fillna(False).astype(bool).sum())
-    lines = [f"{n_all} children; {n_wait} still waiting{waiting_for} at {as_of_ts:%d %B %Y}."]
+    # counts as published (paceqi.privacy): "fewer than 5 children", never "3 still waiting"
+    everyone, waiting = count_text(n_all), count_text(n_wait)
+    lines = [f"{everyone}; {waiting} still waiting{waiting_for} at {as_of_ts:%d %B %Y}."]
     if n_all > len(shown):
         lines.append(f"Showing the {len(shown)} earliest-starting children of {n_all}.")
     stage_names = [
@@ -162,8 +165,8 @@ def journeys_chart(
     return SVGChart(
         svg_body=svg,
         title=title or "Children's journeys",
-        desc=f"Swimlane chart of {n_all} children's journeys through {len(order)} stages; "
-        f"{n_wait} still waiting{waiting_for} at {as_of_ts:%B %Y}.",
+        desc=f"Swimlane chart of the journeys of {everyone} through {len(order)} stages; "
+        f"{waiting} still waiting{waiting_for} at {as_of_ts:%B %Y}.",
         caption=lines,
     )
 
