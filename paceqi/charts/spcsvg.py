@@ -42,12 +42,14 @@ from paceqi.spcread import (
 
 __all__ = ["SVGChart", "SPCChart", "draw_spc", "download_link", "WIDTH", "FONT", "SMALL"]
 
-#: Width of the viewBox. The SVG scales to its container (at most MAX_WIDTH): on a 390 px
-#: phone screen, whose report column is 358 px wide (1 rem padding each side), text of SMALL
-#: units is drawn at SMALL * 358 / WIDTH = 9.1 px.
-WIDTH = 470.0
-#: Widest the chart is drawn on a large screen (text of 12 units is then 14.7 px).
-MAX_WIDTH = "36rem"
+#: Width of the viewBox. The SVG scales to its container (at most MAX_WIDTH). On a 390 px wide
+#: phone the report column is at least 358 px wide (1 rem padding each side; 372 px in the
+#: current page), so text of 12 units is drawn at 12 * 358 / WIDTH = 11.0 px or more: the
+#: 11 px floor of issue #14 (tests/report/test_report_print_phone.py measures it in Chromium).
+WIDTH = 390.0
+#: Widest the chart is drawn on a large screen: text of 12 units is then 15.8 px, the size of
+#: the page's own text (16 px), and the chart keeps the proportions it has on a phone.
+MAX_WIDTH = "32rem"
 #: Font sizes (viewBox units): ticks, legend, caption and flags; title.
 FONT = 12.0
 SMALL = 12.0
@@ -713,6 +715,12 @@ def _legend(
             svg.rect(x, mid - 6, 18, 12, cls)
         elif kind == "flag":
             svg.rect(x + 2, mid - 6, 14, 12, cls, rx=2)
+        elif kind == "tick":  # a target tick (the delay chart)
+            svg.line(x + 9, mid - 7, x + 9, mid + 7, cls)
+        elif kind == "whisker":  # an interval with caps (the delay chart)
+            svg.path([(x + 1, mid), (x + 17, mid)], cls)
+            svg.path([(x + 1, mid - 4), (x + 1, mid + 4)], cls)
+            svg.path([(x + 17, mid - 4), (x + 17, mid + 4)], cls)
         else:
             shape = kind.split(":", 1)[1]
             shape = _SHAPES.get(shape, shape)
