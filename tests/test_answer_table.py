@@ -225,10 +225,11 @@ def test_mix_check_states_the_test_and_threshold():
 # -- the whole change idea ---------------------------------------------------------------------
 
 
-def _measure(name, family, res, *, kind="interval_days", chart="run", frame=None):
+def _measure(name, family, res, *, kind="interval_days", chart="run", frame=None, **gap):
     d = SimpleNamespace(
         name=name, label=name.replace("_", " ").capitalize(), family=family, kind=kind,
-        default_chart=chart, period="quarter", operational_definition="",
+        default_chart=chart, period=gap.get("period", "quarter"), operational_definition="",
+        start=gap.get("start"), end=gap.get("end"), routes=gap.get("routes"),
     )  # fmt: skip
     return MeasureAnalysis(d, frame if frame is not None else pd.DataFrame(), res)
 
@@ -265,3 +266,53 @@ def test_no_test_start_is_not_tested():
     primary = _measure("days", "outcome", run(BASE + noise(12, 25)))
     ans = answer(_analysis([primary], test_start=None))
     assert ans.status == "not_tested" and not ans.improved
+
+
+# -- a P-chart outcome with too few points is led by the same wait in days (METHODS.md §8) --
+
+KIN_START = dt.date(2014, 1, 1)  # 8 quarterly baseline points: too few for a frozen baseline
+
+
+def _small_p_outcome():
+    """A "% within target" outcome, 6 children a quarter: 8 baseline quarters, too few."""
+    y = [2, 1, 3, 2, 1, 2, 3, 1] + [2] * 8
+    res = run(y, chart="p", n=[6] * 16, direction="increase", start=KIN_START)
+    return _measure(
+        "pct_within", "outcome", res, kind="proportion_within_target", chart="p",
+        start="looked_after", end="kinship_assessed",
+    )  # fmt: skip
+
+
+def _per_child_days(after_centre, *, end="kinship_assessed", seed=5):
+    """One point per child, two a month from 2012: 48 before KIN_START, 48 after."""
+    rng = np.random.default_rng(seed)
+    x = pd.date_range("2012-01-01", periods=96, freq="SMS")
+    y = np.where(x < pd.Timestamp(KIN_START), 150.0, after_centre) + rng.normal(0, 12, 96)
+    res = spc(y="y", x="x", data=pd.DataFrame({"x": x, "y": y.round()}), chart="run",
+              direction="decrease", freeze=48)  # fmt: skip
+    return _measure("days_to_it", "process", res, period="child",
+                    start="looked_after", end=end)  # fmt: skip
+
+
+def test_too_few_p_chart_points_are_led_by_the_same_wait_in_days():
+    p = _small_p_outcome()
+    a = _analysis([p, _per_child_days(70)], test_start=KIN_START)
+    assert judge(p.result, direction="increase", test_start=KIN_START,
+                 period="quarter").status == "too_few"  # fmt: skip
+    ans = answer(a)
+    assert ans.status in ("yes", "around_start") and ans.primary == "days_to_it", ans
+    assert ans.unit == "days" and ans.baseline == pytest.approx(150, abs=10)
+    assert ans.caveats[0].startswith("Too few points of pct within for a frozen baseline (8 ")
+    assert "the same wait, one point per child in start-cohort order" in ans.caveats[0]
+
+
+def test_the_same_wait_in_days_without_a_change_is_no_sign_not_yes():
+    a = _analysis([_small_p_outcome(), _per_child_days(150)], test_start=KIN_START)
+    ans = answer(a)
+    assert ans.status == "no_sign" and not ans.improved and ans.primary == "days_to_it"
+
+
+def test_a_days_measure_of_another_wait_never_stands_in():
+    other = _per_child_days(70, end="permanence_recommended")
+    ans = answer(_analysis([_small_p_outcome(), other], test_start=KIN_START))
+    assert ans.status == "too_few" and ans.primary == "pct_within"

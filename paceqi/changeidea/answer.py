@@ -48,6 +48,7 @@ __all__ = [
     "by_route",
     "baseline_cut",
     "primary_measure",
+    "same_gap_days",
     "ATTRIBUTION_WINDOW_DAYS",
     "MOVE_TEST_ALPHA",
     "MIN_BASELINE_POINTS",
@@ -601,6 +602,32 @@ def primary_measure(a: Any) -> Any | None:
     return (flagged or list(outcomes) or [None])[0]
 
 
+def same_gap_days(m: Any, a: Any, judged: dict[str, Judgement]) -> Any | None:
+    """Return the days measure of the same wait as a "% within target" outcome, if judged.
+
+    A P chart of "% within T days" pooled by half-year or year (fewer than
+    :data:`~paceqi.changeidea.analysis.MIN_N_PER_POINT` children a quarter) holds too few
+    points for a frozen baseline. METHODS.md §8 "Small numbers" allows charting the children
+    on a run chart instead: the change idea's ``interval_days`` measure with the same start,
+    end and routes is the same wait, one point per child (or the median per period in a large
+    authority) in start-cohort order with censoring. Returns that measure when its own
+    judgement is not ``too_few``, else None.
+    """
+    d = m.definition
+    if not str(d.kind).startswith("proportion"):
+        return None
+    for other in a.measures:
+        o = other.definition
+        if (
+            o.kind == "interval_days"
+            and (getattr(o, "start", None), getattr(o, "end", None)) == (d.start, d.end)
+            and tuple(getattr(o, "routes", None) or ()) == tuple(d.routes or ())
+            and judged[other.name].status != "too_few"
+        ):
+            return other
+    return None
+
+
 def _judge_measure(m: Any, a: Any) -> Judgement:
     if m.result is None:
         return Judgement("too_few", notes=(_sentence(m.problem or "not analysed"),))
@@ -685,7 +712,9 @@ def answer(a: Any) -> Answer:
 
     - R0 ``not_tested``: no test start (no PDSA cycle, no ``test_start``).
     - R1 ``too_few``: no primary outcome, or it could not be analysed, or fewer than
-      :data:`MIN_BASELINE_POINTS` baseline points, or a baseline without variation.
+      :data:`MIN_BASELINE_POINTS` baseline points, or a baseline without variation. A "% within
+      target" primary that is too few is first replaced by the days measure of the same wait
+      (:func:`same_gap_days`), which then goes through the same table.
     - R2 ``too_early``: fewer points since the test period began than a shift needs.
     - R3 ``began_before``: a better-side run that runs on into the test period already had a
       full shift before it, or the baseline was already improving at its end.
@@ -733,10 +762,22 @@ def answer(a: Any) -> Answer:
             rule="R1",
         )
     j = judged[primary.name]
+    led_by = same_gap_days(primary, a, judged) if j.status == "too_few" else None
+    lead_note: list[str] = []
+    if led_by is not None:
+        per = f"the median per {a.params.period}" if led_by.per_period else "one point per child"
+        lead_note = [
+            f"Too few points of {_in_sentence(primary.definition.label)} for a frozen baseline "
+            f"({j.n_baseline} before the test period, {MIN_BASELINE_POINTS} needed), so the "
+            f"answer is led by {_in_sentence(led_by.definition.label)}: the same wait, {per} "
+            "in start-cohort order, children still waiting censored.",
+            *j.notes,
+        ]
+        primary, j = led_by, judged[led_by.name]
     unit = "%" if primary.definition.default_chart in ("p", "pp") else "days"
     pct, target_label, target_m = _within_target(a)
     aim = _aim(a, target_m)
-    caveats = list(j.notes) + list(getattr(primary, "notes", ()))  # e.g. pooled periods
+    caveats = lead_note + list(j.notes) + list(getattr(primary, "notes", ()))
     status = j.status
     rule = {"too_few": "R1", "too_early": "R2", "began_before": "R3", "worse": "R4",
             "yes": "R5", "around_start": "R5", "no_sign": "R6"}[status]  # fmt: skip
