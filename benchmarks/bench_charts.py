@@ -14,6 +14,9 @@ the same run, CPU seconds (``time.process_time``), the minimum of REPEAT runs:
   layout pass), the cheapest matplotlib can be made without dropping information;
 * **direct SVG**: ``spc_chart(...).to_svg()``, written from the data (``charts/spcsvg.py``).
 
+The report's "where is the delay" chart likewise: the matplotlib version it had until #14 (kept
+in this file as the reference) against ``changeidea/delaychart.py``, on the same segments.
+
 Then the whole report: the analysis (load, measures, spc, the journeys frame and the segment
 summary) against every section's HTML (charts included), and the CPU of all its charts.
 ``--report-only`` runs only that part, so it can time older code too (before #15: export the
@@ -132,6 +135,96 @@ def charts_bench(data: Path, authority: str) -> None:
     )
 
 
+def _matplotlib_delay_chart(delay):
+    """The delay chart as matplotlib drew it before it was written straight to SVG (#14).
+
+    Kept here, verbatim but for the imports, as the reference the direct SVG is timed against.
+    """
+    import textwrap
+
+    import numpy as np
+    import pandas as pd
+
+    from paceqi.charts import new_figure, set_alt_text, theme, themed
+
+    title = "Where is the delay?"
+    rows = delay.reset_index(drop=True)
+    n = len(rows)
+    with themed():
+        fig = new_figure(height=max(2.2, 0.5 * n + 1.4))
+        ax = fig.add_subplot()
+        y = np.arange(n)[::-1]
+        med = rows["km_median"].to_numpy(dtype=float)
+        finite = np.isfinite(med)
+        upper = rows["km_upper"].to_numpy(dtype=float)
+        longest = np.nanmax(np.where(np.isfinite(upper), upper, med[finite].max(initial=0)))
+        shown = np.where(finite, med, longest if np.isfinite(longest) else 0)
+        over = (rows["over_target"] > 0).to_numpy() & finite
+        colours = [theme.ORANGE if o else theme.GREY for o in over]
+        ax.barh(y, np.nan_to_num(shown), color=colours, height=0.6, label="Median days (KM)")
+        lo = rows["km_lower"].to_numpy(dtype=float)
+        ok = finite & np.isfinite(lo) & np.isfinite(upper)
+        ax.errorbar(
+            med[ok],
+            y[ok],
+            xerr=[med[ok] - lo[ok], upper[ok] - med[ok]],
+            fmt="none",
+            ecolor=theme.INK,
+            capsize=3,
+            lw=1,
+            label="95% interval",
+        )
+        target = pd.to_numeric(rows["target_days"], errors="coerce").to_numpy(dtype=float)
+        has = np.isfinite(target)
+        ax.scatter(target[has], y[has], marker="|", s=260, color=theme.INK, lw=2.5, label="Target")
+        label_at = np.where(ok, np.fmax(shown, upper), shown)
+        for yi, m, at, f in zip(y, shown, label_at, finite, strict=True):
+            ax.annotate(
+                f"{m:.0f}" if f else "not reached",
+                (np.nan_to_num(at), yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=theme.FONT_SIZE - 1,
+                color=theme.INK,
+            )
+        ax.set_yticks(y, [textwrap.fill(str(s), 42) for s in rows["segment"]])
+        ax.tick_params(axis="y", labelsize=theme.FONT_SIZE - 1)
+        ax.set_xlabel("Median days (Kaplan–Meier)")
+        ax.set_title(title, loc="left")
+        ax.margins(x=0.22)
+        fig.legend(loc="outside lower center", ncol=3, frameon=False)
+    desc = "; ".join(
+        f"{s}: median {m:.0f} days" if f else f"{s}: median not reached"
+        for s, m, f in zip(rows["segment"], med, finite, strict=True)
+    )
+    set_alt_text(fig, title, desc)
+    return fig
+
+
+def delay_bench(data: Path, authority: str) -> None:
+    """The report's "where is the delay" chart: matplotlib (before) against direct SVG."""
+    from paceqi.changeidea.delaychart import delay_chart
+    from paceqi.changeidea.segments import where_is_the_delay
+    from paceqi.charts import svg, to_svg
+
+    delay = where_is_the_delay(_report(data, authority).segment_summary())
+
+    def mpl():
+        svg._TEXT_METRICS.clear()  # as in a batch kernel: nothing remembered from other reports
+        return to_svg(_matplotlib_delay_chart(delay))
+
+    t_mpl, out_mpl = _cpu(mpl)
+    t_direct, out_direct = _cpu(lambda: to_svg(delay_chart(delay)))
+    kb = [len(s.encode()) / 1000 for s in (out_mpl, out_direct)]
+    print(f"{authority}: delay chart of {len(delay)} segments (CPU s, min of {REPEAT}; KB)")
+    print(f"  matplotlib (before)        {t_mpl:7.4f} s  {kb[0]:7.1f} KB")
+    print(
+        f"  direct SVG                 {t_direct:7.4f} s  {kb[1]:7.1f} KB  "
+        f"({t_mpl / t_direct:.0f}x faster than before)"
+    )
+
+
 def report_bench(data: Path, authority: str) -> None:
     """The analysis against the whole report (every section, charts and HTML)."""
     import paceqi.charts as charts
@@ -208,6 +301,7 @@ def main() -> None:
     for authority in AUTHORITIES:
         if not report_only:
             charts_bench(data, authority)
+            delay_bench(data, authority)
         else:
             print(authority)
         report_bench(data, authority)

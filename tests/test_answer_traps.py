@@ -174,11 +174,9 @@ def test_a_mix_change_against_a_real_improvement_does_not_qualify_it(tmp_path):
     assert any("route mix changed" in c for c in ans.caveats)
 
 
-def test_tiny_authority_is_too_few(tmp_path):
-    path = write_extract(tmp_path, steady, per_quarter=1)
-    ans = status_of(path, test_start=dt.date(2014, 10, 1))
-    assert ans.status == "too_few", ans
-    a = analyse_change_idea(
+def _analysis(path: Path):
+    """The Two Week Planning Meeting analysis of an extract, the test started in October 2014."""
+    return analyse_change_idea(
         report_parameters(
             authority=AUTHORITY,
             extract=str(path),
@@ -187,6 +185,13 @@ def test_tiny_authority_is_too_few(tmp_path):
             as_of=AS_OF,
         )
     )
+
+
+def test_tiny_authority_is_too_few(tmp_path):
+    path = write_extract(tmp_path, steady, per_quarter=1)
+    ans = status_of(path, test_start=dt.date(2014, 10, 1))
+    assert ans.status == "too_few", ans
+    a = _analysis(path)
     p = a.measure("recommendation_within_6_months")
     # pooled to years and still about 4 children a year: a share of so few would reveal them,
     # so no point is charted (paceqi.privacy's rule) and the report says why
@@ -195,15 +200,7 @@ def test_tiny_authority_is_too_few(tmp_path):
 
 def test_small_authority_pools_to_a_yearly_run_chart_of_five_or_more(tmp_path):
     path = write_extract(tmp_path, steady, per_quarter=2)
-    a = analyse_change_idea(
-        report_parameters(
-            authority=AUTHORITY,
-            extract=str(path),
-            change_idea="two_week_planning_meeting",
-            test_start="2014-10-01",
-            as_of=AS_OF,
-        )
-    )
+    a = _analysis(path)
     p = a.measure("recommendation_within_6_months")
     assert p.aggregated == "year" and p.result.options.chart == "run"  # pooled, no limits
     assert (p.result.points["n"] >= 5).all()  # a trailing year of 1-4 children is left out

@@ -134,15 +134,15 @@ def test_inputs_are_not_mutated():
 
 def test_delay_chart_has_alt_text_and_one_bar_per_segment():
     from paceqi.changeidea.delaychart import delay_chart
-    from paceqi.charts._figure import alt_text_of
+    from paceqi.charts import to_svg
 
     ev = _panel_adm([5, 6, 7, 8, 40, 50], [None])
     delay = where_is_the_delay(segment_summary(ev, "2020-03-01", min_cell=0))
-    fig = delay_chart(delay)
-    title, desc = alt_text_of(fig)
-    assert title == "Where is the delay?"
-    assert "median" in desc
-    assert len(fig.axes[0].patches) == len(delay)
+    chart = delay_chart(delay)
+    assert chart.title == "Where is the delay?"
+    assert "median" in chart.description()
+    svg = to_svg(chart)
+    assert svg.count("<title>") == len(delay)  # one hover title per bar (and the chart's own)
 
 
 @pytest.mark.parametrize("min_cell", [0, 5])

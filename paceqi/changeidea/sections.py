@@ -103,6 +103,8 @@ def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
 
     res = m.result
     out: dict[str, Any] = {}
+    if res is None:  # no result, no chart
+        return out
     target = m.definition.target_days
     if target is None and "target_days" in m.frame:
         known = pd.to_numeric(m.frame["target_days"], errors="coerce").dropna().unique()
@@ -253,7 +255,9 @@ def route_html(a: ChangeIdeaAnalysis) -> str:
     from paceqi.changeidea.casemix import by_route, child_frame
 
     m = primary_measure(a)
-    frame = child_frame(m) if m is not None and a.test_start is not None else None
+    if m is None or a.test_start is None:
+        return ""
+    frame = child_frame(m)
     if frame is None or frame.empty:
         return ""
     table = by_route(frame, baseline_cut(a.test_start, None), a.params.min_cell)

@@ -23,7 +23,7 @@ _LAZY = {
     "variation_icon": "paceqi.charts.icons",
     "assurance_icon": "paceqi.charts.icons",
     "to_svg": "paceqi.charts.svg",
-    # for figures drawn outside this package (paceqi.changeidea.delaychart)
+    # for matplotlib figures drawn outside this package (notebooks, small multiples)
     "new_figure": "paceqi.charts._figure",
     "set_alt_text": "paceqi.charts._figure",
     "themed": "paceqi.charts._figure",

@@ -14,17 +14,15 @@ from paceqi.charts import theme
 from paceqi.charts.scales import LinearScale
 from paceqi.charts.spcsvg import (
     FONT,
-    LINE,
     PAD,
-    SMALL,
-    TITLE,
     WIDTH,
     SVGChart,
-    _legend,
     _x_ticks,
 )
-from paceqi.charts.svgwriter import SVG, marker, text_width, wrap
+from paceqi.charts.svgparts import footer, title_block, x_axis
+from paceqi.charts.svgwriter import SVG, marker, text_width
 from paceqi.errors import OptionsError
+from paceqi.privacy import count_text
 
 __all__ = ["journeys_chart"]
 
@@ -125,7 +123,7 @@ def journeys_chart(
     ...                   "looked_after"], "date": ["2017-01-05", "2017-09-01", "2017-03-01"]})
     >>> chart = journeys_chart(j, as_of="2018-01-01", end_stage="panel")
     >>> chart.caption
-    ['2 children; 1 still waiting for panel at 01 January 2018.']
+    ['fewer than 5 children; fewer than 5 children still waiting for panel at 01 January 2018.']
     """
     frame = _check(journeys)
     if as_of is not None:
@@ -155,7 +153,9 @@ def journeys_chart(
     shown = list(first.index[:max_children])
     n_all = len(first)
     n_wait = int(censored.reindex(first.index).fillna(False).astype(bool).sum())
-    lines = [f"{n_all} children; {n_wait} still waiting{waiting_for} at {as_of_ts:%d %B %Y}."]
+    # counts as published (paceqi.privacy): "fewer than 5 children", never "3 still waiting"
+    everyone, waiting = count_text(n_all), count_text(n_wait)
+    lines = [f"{everyone}; {waiting} still waiting{waiting_for} at {as_of_ts:%d %B %Y}."]
     if n_all > len(shown):
         lines.append(f"Showing the {len(shown)} earliest-starting children of {n_all}.")
     stage_names = [
@@ -165,8 +165,8 @@ def journeys_chart(
     return SVGChart(
         svg_body=svg,
         title=title or "Children's journeys",
-        desc=f"Swimlane chart of {n_all} children's journeys through {len(order)} stages; "
-        f"{n_wait} still waiting{waiting_for} at {as_of_ts:%B %Y}.",
+        desc=f"Swimlane chart of the journeys of {everyone} through {len(order)} stages; "
+        f"{waiting} still waiting{waiting_for} at {as_of_ts:%B %Y}.",
         caption=lines,
     )
 
@@ -182,11 +182,7 @@ def _draw(
     caption: list[str],
 ) -> SVG:
     svg = SVG(WIDTH, 0)
-    top = PAD
-    title_lines = wrap(title, WIDTH - 2 * PAD, TITLE) if title else []
-    for i, line in enumerate(title_lines):
-        svg.text(PAD, top + TITLE + i * (TITLE + 4), line, size=TITLE)
-    top += len(title_lines) * (TITLE + 4) + (8 if title_lines else 0)
+    top = title_block(svg, title, PAD) + (8 if title else 0)
     ids = [str(c) for c in shown]
     left = PAD + max((text_width(t, FONT) for t in ids), default=0) + 8
     right = WIDTH - PAD - 8
@@ -197,17 +193,8 @@ def _draw(
     d0, d1 = float(lo.value), float(max(as_of_ts, sel["date"].max() if len(sel) else lo).value)
     span = max(d1 - d0, 1.0)
     sx = LinearScale(d0 - 0.02 * span, d1 + 0.02 * span, left, right)
-    grid = svg.css("g", f"stroke:{theme.PALE};stroke-width:.8")
-    axis = svg.css("a", f"stroke:{theme.GREY};stroke-width:1")
     ticks = _x_ticks([sx.d0, sx.d1], True, sx, right)
-    svg.open(grid)
-    for pos, _ in ticks:
-        svg.line(pos, plot_top, pos, plot_bottom)
-    svg.close()
-    svg.line(left, plot_bottom, right, plot_bottom, axis)
-    for pos, label in ticks:
-        svg.line(pos, plot_bottom, pos, plot_bottom + 4, axis)
-        svg.text(pos, plot_bottom + 6 + FONT, label, anchor="middle")
+    x_axis(svg, ticks, left=left, right=right, top=plot_top, bottom=plot_bottom)
     done = svg.css("j", f"fill:none;stroke:{theme.GREY};stroke-width:1.2")
     wait = svg.css("w", f"fill:none;stroke:{theme.GREY};stroke-width:1.2;stroke-dasharray:4 3")
     head = svg.css("wh", f"fill:{theme.GREY}")
@@ -240,11 +227,5 @@ def _draw(
             svg.raw(marker(shape, sx(d.value), y, 3.2))
         svg.close()
     legend.append(("line", wait, "still waiting (to the extract date)"))
-    y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=plot_bottom + 6 + FONT + 18)
-    for line in caption:
-        for part in wrap(line, WIDTH - 2 * PAD, SMALL):
-            y_cursor += LINE
-            svg.text(PAD, y_cursor, part)
-    svg.height = y_cursor + PAD
-    svg.parts.insert(0, f'<rect width="100%" height="100%" fill="{theme.BACKGROUND}"/>')
+    footer(svg, legend, caption, top=plot_bottom + 6 + FONT + 18)
     return svg

@@ -12,8 +12,9 @@ import pandas as pd
 
 from paceqi.charts import theme
 from paceqi.charts.scales import LinearScale
-from paceqi.charts.spcsvg import FONT, PAD, TITLE, WIDTH, SVGChart, _legend, _x_ticks
-from paceqi.charts.svgwriter import _PREFIX, SVG, text_width, wrap
+from paceqi.charts.spcsvg import FONT, PAD, WIDTH, SVGChart, _x_ticks
+from paceqi.charts.svgparts import footer, title_block, x_axis
+from paceqi.charts.svgwriter import _PREFIX, SVG
 from paceqi.errors import OptionsError
 
 __all__ = ["ramp_chart"]
@@ -42,6 +43,13 @@ def _column(frame: pd.DataFrame, role: str, required: bool) -> str | None:
             f"{', '.join(_ALIASES[role])}; columns present: {', '.join(map(str, frame.columns))}"
         )
     return None
+
+
+def _required(frame: pd.DataFrame, role: str) -> str:
+    """Return the column for ``role``, which must be present (else an error naming it)."""
+    name = _column(frame, role, required=True)
+    assert name is not None  # _column raised otherwise
+    return name
 
 
 def _dates(frame: pd.DataFrame, col: str, allow_missing: bool) -> pd.Series:
@@ -113,8 +121,9 @@ def ramp_chart(
     if not isinstance(cycles, pd.DataFrame):
         raise OptionsError(f"cycles: expected a DataFrame, got {type(cycles).__name__}")
     cols = {role: _column(cycles, role, role in ("cycle_no", "start")) for role in _ALIASES}
+    start_col, cycle_col = _required(cycles, "start"), _required(cycles, "cycle_no")
     frame = cycles.reset_index(drop=True)
-    start = _dates(frame, cols["start"], allow_missing=False)
+    start = _dates(frame, start_col, allow_missing=False)
     end = (
         _dates(frame, cols["end"], allow_missing=True)
         if cols["end"]
@@ -148,7 +157,7 @@ def ramp_chart(
     rows = []
     for i in order:
         act = acts.iloc[i]
-        cycle = frame[cols["cycle_no"]].iloc[i]
+        cycle = frame[cycle_col].iloc[i]
         name = _figure_shorten(f"{ramps.iloc[i]}: PDSA {cycle}", 40) if several else f"PDSA {cycle}"
         note = ACT_WORDS[act] + (" (running)" if running.iloc[i] else "")
         note += _predictions(frame.iloc[i])
@@ -186,30 +195,15 @@ def _draw(
     date), so it fits the cycles; the words never need room on the time axis.
     """
     svg = SVG(WIDTH, 0)
-    top = PAD
-    title_lines = wrap(title, WIDTH - 2 * PAD, TITLE) if title else []
-    for i, line in enumerate(title_lines):
-        svg.text(PAD, top + TITLE + i * (TITLE + 4), line, size=TITLE)
-    top += len(title_lines) * (TITLE + 4) + (6 if title_lines else 0)
+    top = title_block(svg, title, PAD) + (6 if title else 0)
     left, right = PAD + 4, WIDTH - PAD - 4
     d0, d1 = float(start.min().value), float(end.max().value)
     span = max(d1 - d0, 86_400e9)
     sx = LinearScale(d0 - 0.02 * span, d1 + 0.02 * span, left, right)
     plot_top = top
     plot_bottom = top + ROW * len(rows)
-    grid = svg.css("g", f"stroke:{theme.PALE};stroke-width:.8")
-    axis = svg.css("a", f"stroke:{theme.GREY};stroke-width:1")
     ticks = _x_ticks([sx.d0, sx.d1], True, sx, right)
-    svg.open(grid)
-    for pos, _ in ticks:
-        svg.line(pos, plot_top, pos, plot_bottom)
-    svg.close()
-    svg.line(left, plot_bottom, right, plot_bottom, axis)
-    for k, (pos, label) in enumerate(ticks):
-        svg.line(pos, plot_bottom, pos, plot_bottom + 4, axis)
-        w = text_width(label, FONT)
-        anchor = "end" if pos + w / 2 > WIDTH - 2 else "start" if k == 0 and pos < w / 2 else None
-        svg.text(pos, plot_bottom + 6 + FONT, label, anchor=anchor or "middle")
+    x_axis(svg, ticks, left=left, right=right, top=plot_top, bottom=plot_bottom)
     styles = _act_styles(svg)
     link = svg.css("k", f"fill:none;stroke:{theme.GREY};stroke-width:.8")
     prev: tuple[float, float, str] | None = None
@@ -225,9 +219,7 @@ def _draw(
             svg.path([(prev[0], prev[1] + BAR), (prev[0], mid), (a, mid)], link)
         prev = (b, bar_y, ramps.iloc[i])
     legend = [("rect", styles[a], ACT_WORDS[a]) for a in present]
-    y_cursor = _legend(svg, legend, left=PAD, right=WIDTH - PAD, top=plot_bottom + 6 + FONT + 18)
-    svg.height = y_cursor + PAD
-    svg.parts.insert(0, f'<rect width="100%" height="100%" fill="{theme.BACKGROUND}"/>')
+    footer(svg, legend, [], top=plot_bottom + 6 + FONT + 18)
     return svg
 
 

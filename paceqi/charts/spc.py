@@ -185,19 +185,8 @@ def spc_chart(
     from paceqi.charts.spcsvg import draw_spc
     from paceqi.narrative import alt_text
 
-    points = check_result(res).reset_index(drop=True)
-    notes = check_annotations(annotations)
-    extra = [f"Time axis: {x_label}."] if x_label else []
-    if len(notes) and not x_values(points)[1]:
-        extra.append("Annotations are not shown: the x axis does not hold dates.")
-    if len(points) > MANY_POINTS:
-        extra.append(
-            f"With more than {MANY_POINTS} points only signals are marked; the line joins "
-            "every point."
-        )
-    measure = title or y_label or "the measure"
-    if measure[:1].isupper() and measure[1:2].islower():
-        measure = measure[0].lower() + measure[1:]
+    points, notes, unshown, measure = _prepare(res, annotations, title, y_label)
+    extra = ([f"Time axis: {x_label}."] if x_label else []) + unshown
     return draw_spc(
         res,
         points,
@@ -269,10 +258,9 @@ def spc_figure(
     >>> fig.axes[0].get_title(loc="left")
     'Days waited'
     """
-    points = check_result(res).reset_index(drop=True)
-    notes = check_annotations(annotations)
+    points, notes, unshown, measure = _prepare(res, annotations, title, y_label)
     with _figure.themed():
-        fig = ax.figure if ax is not None else _figure.new_figure()
+        fig = _figure.root_figure(ax) if ax is not None else _figure.new_figure()
         target_ax = ax if ax is not None else fig.add_subplot()
         _draw(target_ax, res, points, notes, target_label=target_label, compact=ax is not None)
         if title:
@@ -280,14 +268,7 @@ def spc_figure(
             target_ax.set_title(title, loc="left", parse_math=False, pad=16 if multi else 6)
         if y_label:
             target_ax.set_ylabel(y_label, parse_math=False)
-        lines = [c.text for c in caveats(res)]
-        if len(notes) and not x_values(points)[1]:
-            lines.append("Annotations are not shown: the x axis does not hold dates.")
-        if len(points) > MANY_POINTS:
-            lines.append(
-                f"With more than {MANY_POINTS} points only signals are marked; the line joins "
-                "every point."
-            )
+        lines = [c.text for c in caveats(res)] + unshown
         if ax is None:
             _figure.legend_below(target_ax)
             _figure.add_caption(fig, lines + [_rules_line(res)])
@@ -306,11 +287,32 @@ def spc_figure(
             )
     from paceqi.narrative import alt_text
 
-    measure = title or y_label or "the measure"
-    if measure[:1].isupper() and measure[1:2].islower():  # "Days to panel" -> "days to panel"
-        measure = measure[0].lower() + measure[1:]
     _figure.set_alt_text(fig, title or "SPC chart", alt_text(res, measure, unit=""))
     return fig
+
+
+def _prepare(
+    res: Any, annotations: pd.DataFrame | None, title: str | None, y_label: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], str]:
+    """Return what both drawings start from.
+
+    The checked points and annotations, the caption lines saying what is not shown, and the
+    measure's name for the alt text ("Days to panel" -> "days to panel").
+    """
+    points = check_result(res).reset_index(drop=True)
+    notes = check_annotations(annotations)
+    unshown = []
+    if len(notes) and not x_values(points)[1]:
+        unshown.append("Annotations are not shown: the x axis does not hold dates.")
+    if len(points) > MANY_POINTS:
+        unshown.append(
+            f"With more than {MANY_POINTS} points only signals are marked; the line joins "
+            "every point."
+        )
+    measure = title or y_label or "the measure"
+    if measure[:1].isupper() and measure[1:2].islower():
+        measure = measure[0].lower() + measure[1:]
+    return points, notes, unshown, measure
 
 
 def _rules_line(res: Any) -> str:

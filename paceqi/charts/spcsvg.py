@@ -42,12 +42,14 @@ from paceqi.spcread import (
 
 __all__ = ["SVGChart", "SPCChart", "draw_spc", "download_link", "WIDTH", "FONT", "SMALL"]
 
-#: Width of the viewBox. The SVG scales to its container (at most MAX_WIDTH): on a 390 px
-#: phone screen, whose report column is 358 px wide (1 rem padding each side), text of SMALL
-#: units is drawn at SMALL * 358 / WIDTH = 9.1 px.
-WIDTH = 470.0
-#: Widest the chart is drawn on a large screen (text of 12 units is then 14.7 px).
-MAX_WIDTH = "36rem"
+#: Width of the viewBox. The SVG scales to its container (at most MAX_WIDTH). On a 390 px wide
+#: phone the report column is at least 358 px wide (1 rem padding each side; 372 px in the
+#: current page), so text of 12 units is drawn at 12 * 358 / WIDTH = 11.0 px or more: the
+#: 11 px floor of issue #14 (tests/report/test_report_print_phone.py measures it in Chromium).
+WIDTH = 390.0
+#: Widest the chart is drawn on a large screen: text of 12 units is then 15.8 px, the size of
+#: the page's own text (16 px), and the chart keeps the proportions it has on a phone.
+MAX_WIDTH = "32rem"
 #: Font sizes (viewBox units): ticks, legend, caption and flags; title.
 FONT = 12.0
 SMALL = 12.0
@@ -497,7 +499,7 @@ def draw_spc(
         shown_types.append(kind)
         svg.open(css[_TYPE_CLASS[kind]])
         r = R_SIGNAL if signal else R_COMMON
-        for i in sel:
+        for i in sel.tolist():
             hollow = low_n[i]
             extra = css["hollow"] if hollow else None
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], False, hollow)
@@ -508,14 +510,14 @@ def draw_spc(
     inc = np.flatnonzero(incomplete & finite_y)
     if len(inc):
         svg.open(css["grey"])
-        for i in inc:
+        for i in inc.tolist():
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], True, low_n[i])
             svg.raw(marker("o", px[i], py[i], R_SIGNAL - 0.6, None, tip if hover else ""))
         svg.close()
     ex = np.flatnonzero(excluded & ~incomplete & finite_y)
     if len(ex):
         svg.open(css["excluded"])
-        for i in ex:
+        for i in ex.tolist():
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], False, False)
             svg.raw(marker("o", px[i], py[i], R_SIGNAL, None, tip + "; excluded"))
         svg.close()
@@ -691,9 +693,9 @@ def _x_ticks(
     if is_date:
         ticks = date_ticks(pd.Timestamp(int(dom[0])), pd.Timestamp(int(dom[1])))
         return [(sx(t.value), label) for t, label in ticks]
-    ticks = nice_ticks(dom[0], dom[1], most=8)
-    fmt = _tick_formatter(ticks, False)
-    return [(sx(t), fmt(t)) for t in ticks if dom[0] <= t <= dom[1]]
+    values = nice_ticks(dom[0], dom[1], most=8)
+    fmt = _tick_formatter(values, False)
+    return [(sx(t), fmt(t)) for t in values if dom[0] <= t <= dom[1]]
 
 
 def _legend(
@@ -713,6 +715,12 @@ def _legend(
             svg.rect(x, mid - 6, 18, 12, cls)
         elif kind == "flag":
             svg.rect(x + 2, mid - 6, 14, 12, cls, rx=2)
+        elif kind == "tick":  # a target tick (the delay chart)
+            svg.line(x + 9, mid - 7, x + 9, mid + 7, cls)
+        elif kind == "whisker":  # an interval with caps (the delay chart)
+            svg.path([(x + 1, mid), (x + 17, mid)], cls)
+            svg.path([(x + 1, mid - 4), (x + 1, mid + 4)], cls)
+            svg.path([(x + 17, mid - 4), (x + 17, mid + 4)], cls)
         else:
             shape = kind.split(":", 1)[1]
             shape = _SHAPES.get(shape, shape)

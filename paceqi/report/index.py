@@ -388,7 +388,7 @@ def _idea_rollup(notebook: str, figures: list[tuple[str, KeyFigures]]) -> dict[s
     tests = [(a, k) for a, k in figures if k.test_recorded]
     before_n, before_within = _pooled((k.before_n, k.before_within) for _, k in tests)
     after_n, after_within = _pooled((k.after_n, k.after_within) for _, k in tests)
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for authority, k in figures:
         after = percent(k.after_within, k.after_n)
         before = percent(k.before_within, k.before_n)
@@ -433,7 +433,7 @@ def _stages(per_authority: dict[str, KeyFigures]) -> list[dict[str, Any]]:
     for k in per_authority.values():
         for s in k.stages:
             table.setdefault(s.segment, []).append(s)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for segment, stages in table.items():
         medians = [s.median_days for s in stages if s.median_days is not None]
         target = _median(s.target_days for s in stages)

@@ -84,11 +84,21 @@ def test_censored_children_run_to_the_as_of_date_with_an_arrow(journeys):
     assert len(_outside_legend(root, "wh")) == 2  # each ends in an arrow head
     ends = {re.search(r"H([\d.]+)$", el.get("d")).group(1) for el in _outside_legend(root, "w")}
     assert len(ends) == 1  # both run on to the extract date
-    assert (
-        "3 children; 2 still waiting for permanence recommended at 31 December 2017"
-        in chart.caption[0]
+    # counts of 1-4 children are not published, not even in a chart's caption or alt text
+    assert chart.caption[0] == (
+        "fewer than 5 children; fewer than 5 children still waiting for permanence "
+        "recommended at 31 December 2017."
     )
-    assert "2 still waiting" in to_svg(chart)
+    assert "2 still waiting" not in to_svg(chart) and "3 children" not in to_svg(chart)
+
+
+def test_caption_counts_of_five_or_more_children(journeys):
+    many = pd.concat(
+        [journeys.assign(child_id=journeys["child_id"] + f"-{k}") for k in range(4)],
+        ignore_index=True,
+    )
+    chart = journeys_chart(many, as_of="2017-12-31", end_stage="permanence_recommended")
+    assert chart.caption[0].startswith("12 children; 8 children still waiting")
 
 
 def test_censored_column_and_cap(journeys):

@@ -117,6 +117,8 @@ def test_no_small_count_of_children_in_chart_text(reports):
             for t in re.findall(r"<(?:text|title|desc)\b[^>]*>([^<]*)<", svg)
         )
         assert small_count_phrases(texts) == [], name
+        # a count without the word "children" beside it: "40 children; 3 still waiting"
+        assert re.findall(r"(?<![\d.,])\b[1-4] still waiting", texts) == [], name
 
 
 def test_the_check_can_fail():
