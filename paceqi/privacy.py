@@ -23,6 +23,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import SupportsFloat, SupportsIndex, SupportsInt
 
 import numpy as np
 import pandas as pd
@@ -264,8 +265,12 @@ def _workspace_secret() -> bytes:
     return path.read_bytes().strip()
 
 
+#: A count or figure that ``float()`` accepts (int, float, numpy scalars).
+Number = SupportsFloat | SupportsIndex
+
+
 # -- one rule for prose, labels and percentages --------------------------------------------------
-def is_small(n: object, min_count: int = MIN_COUNT) -> bool:
+def is_small(n: Number | None, min_count: int = MIN_COUNT) -> bool:
     """Return True when ``n`` is a count that must not be published (1 to ``min_count - 1``).
 
     Examples
@@ -276,13 +281,15 @@ def is_small(n: object, min_count: int = MIN_COUNT) -> bool:
     if n is None or isinstance(n, bool):
         return False
     try:
-        value = float(n)  # type: ignore[arg-type]
+        value = float(n)
     except (TypeError, ValueError):
         return False
     return bool(np.isfinite(value)) and 0 < value < min_count
 
 
-def count_text(n: object, noun: str = "children", min_count: int = MIN_COUNT) -> str:
+def count_text(
+    n: SupportsInt | SupportsIndex | None, noun: str = "children", min_count: int = MIN_COUNT
+) -> str:
     """Return a count with its noun, fit to publish: "12 children", "fewer than 5 children".
 
     ``noun`` is the plural; ``"child"`` is never printed, since 1 is always suppressed.
@@ -294,7 +301,7 @@ def count_text(n: object, noun: str = "children", min_count: int = MIN_COUNT) ->
     """
     if n is None:
         return f"an unknown number of {noun}"
-    value = int(n)  # type: ignore[call-overload]
+    value = int(n)
     if value == 0:
         return f"no {noun}"
     if is_small(value, min_count):
@@ -302,7 +309,9 @@ def count_text(n: object, noun: str = "children", min_count: int = MIN_COUNT) ->
     return f"{value:,} {noun}"
 
 
-def percent(numerator: object, denominator: object, min_count: int = MIN_COUNT) -> float | None:
+def percent(
+    numerator: Number | None, denominator: Number | None, min_count: int = MIN_COUNT
+) -> float | None:
     """Return ``100 * numerator / denominator``, or None when the denominator is 1 to 4 children.
 
     A percentage of one to four children reveals each of them ("100 %" of 2 children); the
@@ -315,10 +324,10 @@ def percent(numerator: object, denominator: object, min_count: int = MIN_COUNT) 
     """
     if denominator is None or numerator is None:
         return None
-    den = float(denominator)  # type: ignore[arg-type]
+    den = float(denominator)
     if den <= 0 or is_small(den, min_count):
         return None
-    return 100.0 * float(numerator) / den  # type: ignore[arg-type]
+    return 100.0 * float(numerator) / den
 
 
 #: Words that may stand between a number and "children" ("3 newly looked after children");

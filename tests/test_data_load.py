@@ -399,3 +399,39 @@ def test_a_header_longer_than_the_first_read_is_found(tmp_path):
     assert len(ex.children) == 1
     note = ex.notes.loc[ex.notes["check"] == "ignored_columns", "message"].item()
     assert note.startswith("20001 column(s) not used")
+
+
+def test_a_care_event_is_not_a_step_so_no_stage_is_missing_before_it(tmp_path):
+    # C01: a placement move two months in, nothing else yet: a journey under way, no gap.
+    # C02: a permanence recommendation with no first review before it: a real gap.
+    # C04: a CSO plan review before the CSO ended: its journey has not ended, nothing missing.
+    rows = [
+        "authority,child_id,stage,date,occurrence,route,outcome",
+        "Angus,C01,looked_after,2020-01-06,1,undecided,",
+        "Angus,C01,placement_move,2020-03-02,1,undecided,",
+        "Angus,C01,returned_to_care,2020-06-01,1,undecided,",
+        "Angus,C02,looked_after,2020-01-06,1,undecided,",
+        "Angus,C02,two_week_meeting,2020-01-13,1,undecided,",
+        "Angus,C02,permanence_recommended,2020-09-01,1,po,",
+        "Angus,C02,placement_move,2020-10-01,1,po,",
+        "Angus,C03,looked_after,2020-01-06,1,undecided,",  # the extract records first reviews
+        "Angus,C03,two_week_meeting,2020-01-15,1,undecided,",
+        "Angus,C03,first_review,2020-02-10,1,undecided,",
+        # C04: at home on a CSO, plan reviewed; the CSO has not ended (no home_confirmed yet)
+        "Angus,C04,looked_after,2018-01-08,1,home,",
+        "Angus,C04,two_week_meeting,2018-01-15,1,home,",
+        "Angus,C04,first_review,2018-02-12,1,home,",
+        "Angus,C04,permanence_recommended,2018-06-04,1,home,",
+        "Angus,C04,cso_home_review,2020-01-13,1,home,",
+        "Angus,C05,looked_after,2018-01-08,1,home,",  # the extract records the end at home
+        "Angus,C05,two_week_meeting,2018-01-15,1,home,",
+        "Angus,C05,first_review,2018-02-12,1,home,",
+        "Angus,C05,permanence_recommended,2018-06-04,1,home,",
+        "Angus,C05,home_confirmed,2019-01-07,1,home,",
+    ]
+    path = tmp_path / "care_events.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ex = load_extract(path, as_of=AS_OF)
+    gaps = ex.notes.loc[ex.notes["check"] == "missing_stage_date", "message"].tolist()
+    assert len(gaps) == 1 and gaps[0].startswith("'first_review' has no date for 1 child"), gaps
+    assert "(row 5)" in gaps[0], gaps  # C02's first row, not C01's

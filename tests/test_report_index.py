@@ -151,3 +151,17 @@ def test_key_figures_statuses_are_the_verdicts():
 
     assert STATUSES == VERDICT
     assert set(STATUSES) <= set(STATUS_LABEL)
+
+
+def test_roll_up_shows_a_dash_not_zero_where_a_figure_does_not_exist():
+    # a primary measure with no target has no "% within target"; one that is not counted per
+    # child (a proportion) has no children before/after: "–", never "0" or "0%"
+    no_target = replace(FIGURES, before_within=None, after_within=None)
+    page = national_html([result("Fife", no_target), result("Angus", no_target)])
+    row = re.search(r"<tr><th scope=\"row\"><a href=\"#idea-two_week.*?</tr>", page, re.S).group(0)
+    assert ">80</td>" in row and ">120</td>" in row  # children pooled
+    assert "0%" not in row and row.count(">–</td>") == 2, row
+    not_per_child = replace(FIGURES, before_n=None, before_within=None, after_n=None)
+    page = national_html([result("Fife", replace(not_per_child, after_within=None))])
+    row = re.search(r"<tr><th scope=\"row\"><a href=\"#idea-two_week.*?</tr>", page, re.S).group(0)
+    assert ">0</td>" not in row and row.count(">–</td>") == 4, row

@@ -10,13 +10,17 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from paceqi.changeidea.params import ReportParams
 from paceqi.errors import OptionsError, PaceqiError
+
+if TYPE_CHECKING:
+    from paceqi.measures.definitions import MeasureDefinition
+    from paceqi.spcstats import SPCResult
 
 __all__ = [
     "MeasureAnalysis",
@@ -47,9 +51,9 @@ MAX_CHILD_POINTS = 120
 class MeasureAnalysis:
     """One measure of the change idea: its definition, series and SPC result (or why not)."""
 
-    definition: Any  # paceqi.measures.definitions.MeasureDefinition
+    definition: MeasureDefinition
     frame: pd.DataFrame
-    result: Any | None  # paceqi.spcstats.SPCResult
+    result: SPCResult | None
     problem: str | None = None
     n_censored: int = 0
     per_period: bool = False
@@ -238,7 +242,7 @@ def _pdsa_records(
     empty = pd.DataFrame(columns=["ramp", "cycle_no", "start_date", "end_date"])
     no_notes = pd.DataFrame(columns=["date", "label", "kind", "cycle_no"])
     named = params.pdsa is not None
-    source = params.pdsa if named else default_url()
+    source = params.pdsa if params.pdsa is not None else default_url()
     from_file = "://" not in source and Path(source).suffix.lower() in (".yaml", ".yml")
     url = "sqlite://" if from_file else normalise_url(source)
     label = Path(source).name if from_file else store_label(url)
@@ -340,7 +344,9 @@ def _spc_measure(
     keep = frame if frame_all is None else frame_all
     chart = d.default_chart
     period = _chart_period(d, params, frame_all is not None)
-    aggregated, notes, hidden = None, (), None
+    aggregated: str | None = None
+    notes: tuple[str, ...] = ()
+    hidden: str | None = None
     if chart in SMALL_N_CHARTS and "n" in frame and period in AGGREGATION_STEPS:
         frame, aggregated, chart, notes = _pool_small_numbers(frame, period)
         if aggregated:

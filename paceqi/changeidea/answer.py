@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -95,6 +95,16 @@ ATTRIBUTION_WINDOW_DAYS = 730
 #: estimate; over a long test period a run of 6 on one side of it also happens by chance
 #: (Anhøj & Olesen 2014 on the false-signal rate of fixed run lengths as n grows).
 MOVE_TEST_ALPHA = 0.05
+
+
+class _Figures(TypedDict):
+    """The figures every :class:`Judgement` of a measure with enough points carries."""
+
+    baseline: float | None
+    since: float | None
+    n_baseline: int
+    n_since: int
+    shift_length: int
 
 
 @dataclass(frozen=True)
@@ -306,8 +316,8 @@ def judge(
     n = pts.get("n", None)
     baseline = _centre(pts.loc[base, "y"], n, chart)
     since = _centre(pts.loc[after, "y"], n, chart)
-    common = {"baseline": baseline, "since": since, "n_baseline": n_base, "n_since": n_after,
-              "shift_length": shift_n}  # fmt: skip
+    common: _Figures = {"baseline": baseline, "since": since, "n_baseline": n_base,
+                        "n_since": n_after, "shift_length": shift_n}  # fmt: skip
     # R1: minimum points first.
     if n_base < MIN_BASELINE_POINTS:
         return Judgement(
@@ -396,8 +406,9 @@ def judge(
         found.setdefault("good_around", []).extend(found.pop("good_before", []))
         earlier = False
     if earlier:
-        run = (found.get("good_before") or [None])[0]
-        if run is not None:
+        before = found.get("good_before")
+        if before:
+            run = before[0]
             text = (
                 f"A run of {run[3]} points on the better side of the baseline began in "
                 f"{_when(x.iloc[run[1]])}, before the test period ({_when(cut)}): the "
@@ -598,8 +609,21 @@ def _judge_measure(m: Any, a: Any) -> Judgement:
         direction=str(m.result.options.direction),
         test_start=a.test_start,
         period=_period_of(m, a),
-        label=m.definition.label.lower(),
+        label=_in_sentence(m.definition.label),
     )
+
+
+def _in_sentence(label: str) -> str:
+    """Return a measure's label for use inside a sentence (first letter lower-cased, acronyms kept).
+
+    >>> _in_sentence("Children on a CSO at home for 2 years (PACE aim 1)")
+    'children on a CSO at home for 2 years (PACE aim 1)'
+    >>> _in_sentence("ADM decisions within 14 days")
+    'ADM decisions within 14 days'
+    """
+    if label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _sentence(text: str) -> str:

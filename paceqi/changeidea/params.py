@@ -9,17 +9,42 @@ work in JupyterLab, under papermill and in the batch), and rejects anything unkn
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from paceqi._paths import project_root
 from paceqi.errors import OptionsError
 
-__all__ = ["ReportParams", "report_parameters", "RULE_SETS", "PERIODS"]
+__all__ = ["NotebookParameters", "ReportParams", "report_parameters", "RULE_SETS", "PERIODS"]
 
 RULE_SETS = ("ihi", "anhoej", "mdc")
 PERIODS = ("month", "quarter")
+
+
+class NotebookParameters(TypedDict, total=False):
+    """A change-idea notebook's parameters as papermill injects them (JSON types).
+
+    The names and types of the ``parameters`` cell of every notebook in
+    ``notebooks/change_ideas/`` (a test keeps the three in step with :class:`ReportParams`).
+    Empty strings (or None) mean "not given"; dates are ISO strings. Type checkers reject an
+    unknown name in a call of :func:`report_parameters` or
+    :func:`paceqi.changeidea.report.change_idea_report`; at run time it is an
+    :class:`~paceqi.errors.OptionsError` naming it and the closest known name.
+    """
+
+    authority: Required[str]
+    extract: Required[str]
+    change_idea: Required[str]
+    mapping: str | None
+    pdsa: str | None
+    period: str
+    rules: str
+    test_start: str | None
+    min_cell: int
+    as_of: str | None
+    interactive: bool
 
 
 @dataclass(frozen=True)
@@ -49,12 +74,12 @@ class ReportParams:
         return out
 
 
-def report_parameters(**raw: Any) -> ReportParams:
+def report_parameters(**parameters: Unpack[NotebookParameters]) -> ReportParams:
     """Validate a notebook's parameters and return them typed.
 
     Parameters
     ----------
-    **raw
+    **parameters : NotebookParameters
         The notebook's parameters: ``authority``, ``extract``, ``change_idea`` (required) and
         ``mapping``, ``pdsa``, ``period``, ``rules``, ``test_start``, ``min_cell``, ``as_of``,
         ``interactive``. Empty strings mean "not given". Dates are ISO strings (YYYY-MM-DD).
@@ -76,11 +101,14 @@ def report_parameters(**raw: Any) -> ReportParams:
     >>> p.test_start
     datetime.date(2016, 3, 1)
     """
+    raw: dict[str, Any] = dict(parameters)  # values of any type may arrive at run time
     known = {f.name for f in fields(ReportParams)}
     unknown = sorted(set(raw) - known)
     if unknown:
+        close = [m for u in unknown for m in difflib.get_close_matches(u, known, n=1)]
+        hint = f" (did you mean {', '.join(repr(m) for m in close)}?)" if close else ""
         raise OptionsError(
-            f"Unknown parameter(s) {', '.join(unknown)}. "
+            f"Unknown parameter(s) {', '.join(unknown)}{hint}. "
             f"Known parameters: {', '.join(sorted(known))}"
         )
     for name in ("authority", "extract", "change_idea"):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from paceqi.changeidea import sections
 from paceqi.changeidea.analysis import ChangeIdeaAnalysis, analyse_change_idea
-from paceqi.changeidea.params import report_parameters
+from paceqi.changeidea.params import NotebookParameters, report_parameters
 
 __all__ = ["ChangeIdeaReport", "change_idea_report", "Section"]
 
@@ -130,7 +130,7 @@ class ChangeIdeaReport:
         One record, :data:`paceqi.report.keyfigures.RECORD_NAME`, holding
         :meth:`KeyFigures.to_dict`: the index and the roll-up read it back, never recompute it.
         """
-        from paceqi.report._record import record
+        from paceqi.report import record
         from paceqi.report.keyfigures import RECORD_NAME
 
         figures = self.key_figures().to_dict()
@@ -150,13 +150,15 @@ class ChangeIdeaReport:
         return explorer(self.analysis)
 
 
-def change_idea_report(**parameters: Any) -> ChangeIdeaReport:
+def change_idea_report(**parameters: Unpack[NotebookParameters]) -> ChangeIdeaReport:
     """Validate a notebook's parameters, analyse the change idea and return its report.
 
     Parameters
     ----------
-    **parameters
-        The notebook's parameters (see :func:`paceqi.changeidea.params.report_parameters`).
+    **parameters : NotebookParameters
+        The notebook's parameters (see :class:`~paceqi.changeidea.params.NotebookParameters`
+        and :func:`~paceqi.changeidea.params.report_parameters`); an unknown name raises
+        :class:`~paceqi.errors.OptionsError`.
 
     Returns
     -------
@@ -166,14 +168,14 @@ def change_idea_report(**parameters: Any) -> ChangeIdeaReport:
     ------
     OptionsError
         A parameter is unknown or invalid.
+    DataValidationError
+        The extract failed validation; ``.failures`` lists every problem.
 
     Notes
     -----
     A PDSA store named by the ``pdsa`` parameter that cannot be read is not an error: the
     report shows a banner first (in a notebook) and in its PDSA section, and no cycles. No
     store, or no cycles, is normal ("no PDSA cycles recorded for this change idea").
-    DataValidationError
-        The extract failed validation; ``.failures`` lists every problem.
     """
     report = ChangeIdeaReport(analyse_change_idea(report_parameters(**parameters)))
     problem = sections.pdsa_problem_html(report.analysis)

@@ -103,6 +103,8 @@ def _chart_extras(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> dict[str, Any]:
 
     res = m.result
     out: dict[str, Any] = {}
+    if res is None:  # no result, no chart
+        return out
     target = m.definition.target_days
     if target is None and "target_days" in m.frame:
         known = pd.to_numeric(m.frame["target_days"], errors="coerce").dropna().unique()
@@ -253,7 +255,9 @@ def route_html(a: ChangeIdeaAnalysis) -> str:
     from paceqi.changeidea.casemix import by_route, child_frame
 
     m = primary_measure(a)
-    frame = child_frame(m) if m is not None and a.test_start is not None else None
+    if m is None or a.test_start is None:
+        return ""
+    frame = child_frame(m)
     if frame is None or frame.empty:
         return ""
     table = by_route(frame, baseline_cut(a.test_start, None), a.params.min_cell)
@@ -526,6 +530,21 @@ def _y_label(m: MeasureAnalysis) -> str:
     return "Proportion of children" if m.definition.default_chart == "p" else "Days"
 
 
+#: Stage-code words written as acronyms in the journeys chart's legend (not "Cso", "Scra").
+ACRONYMS = {"cso": "CSO", "scra": "SCRA", "adm": "ADM", "lac": "LAC"}
+
+
+def stage_name(code: Any) -> str:
+    """Return a stage code as a short legend name: first word capitalised, acronyms kept.
+
+    >>> stage_name("cso_home_review"), stage_name("scra_referral"), stage_name("panel")
+    ('CSO home review', 'SCRA referral', 'Panel')
+    """
+    words = [ACRONYMS.get(w, w) for w in str(code).split("_")]
+    first = words[0] if words[0].isupper() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
+
+
 def journeys_html(a: ChangeIdeaAnalysis) -> str:
     """Journeys of the children who became looked after in the test period.
 
@@ -567,7 +586,8 @@ def journeys_html(a: ChangeIdeaAnalysis) -> str:
         f"looked after {window}; open bars are children still waiting"
     )
     lanes = shown.rename(columns={"start_date": "date", "stage_order": "order"}).assign(
-        censored=shown.groupby("child_id")["open"].transform("any")
+        censored=shown.groupby("child_id")["open"].transform("any"),
+        stage_label=shown["stage"].map(stage_name),
     )
     fig = journeys_chart(lanes, as_of=a.as_of, title=title)
     return _figure(to_svg(fig, title="Journeys", desc=alt), alt)

@@ -194,7 +194,7 @@ def segment_summary(
 
 
 def _row(seg: Segment, route: str, frame: pd.DataFrame, alpha: float, min_cell: int) -> dict:
-    from paceqi.measures import kaplan_meier
+    from paceqi.measures.km import median_with_ci
 
     n = len(frame)
     censored = frame["censored"].to_numpy(dtype=bool)
@@ -219,7 +219,7 @@ def _row(seg: Segment, route: str, frame: pd.DataFrame, alpha: float, min_cell: 
             "km_upper": np.nan,
             "suppressed": True,
         }
-    summary = kaplan_meier(frame, alpha=alpha).summary.iloc[0]
+    km_median, km_lower, km_upper = median_with_ci(frame["days"], frame["reached"], alpha=alpha)
     days = frame["days"].to_numpy(dtype=float)
     past = int((waiting & (days >= seg.target_days)).sum()) if seg.target_days else 0
     return {
@@ -229,9 +229,9 @@ def _row(seg: Segment, route: str, frame: pd.DataFrame, alpha: float, min_cell: 
         "waiting": int(waiting.sum()),
         "waiting_past_target": past,
         "median_completed": float(np.median(days[~censored])) if (~censored).any() else np.nan,
-        "km_median": float(summary["median"]),
-        "km_lower": float(summary["median_ci_lower"]),
-        "km_upper": float(summary["median_ci_upper"]),
+        "km_median": km_median,
+        "km_lower": km_lower,
+        "km_upper": km_upper,
         "suppressed": False,
     }
 

@@ -15,14 +15,18 @@ period and the last :data:`LATEST_POINTS` points are summarised with the same st
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from paceqi.changeidea.analysis import ChangeIdeaAnalysis, MeasureAnalysis
 from paceqi.privacy import count_text, is_small, redact_text
 from paceqi.report.keyfigures import KeyFigures, MeasureFigures, StageFigures
+
+if TYPE_CHECKING:
+    from paceqi.spcstats import SPCResult
 
 __all__ = [
     "key_figures",
@@ -44,17 +48,17 @@ def measure_anchor(m: MeasureAnalysis) -> str:
     return f"measure-{m.name.replace('_', '-')}"
 
 
-def _whole_and_latest(m: MeasureAnalysis) -> tuple[float | None, float | None]:
+def _whole_and_latest(res: SPCResult) -> tuple[float | None, float | None]:
     """Without a test: the chart's centre statistic over all points and the last ones."""
     from paceqi.changeidea.answer import _centre
 
-    pts = m.result.points
+    pts = res.points
     use = pd.to_numeric(pts["y"], errors="coerce").notna()
     if "excluded" in pts:
         use &= ~pts["excluded"].fillna(False).astype(bool)
     pts = pts[use]
     n = pts.get("n", None)
-    chart = str(m.result.options.chart)
+    chart = str(res.options.chart)
     whole = _centre(pts["y"], n, chart)
     tail = pts.tail(LATEST_POINTS)
     latest = _centre(tail["y"], None if n is None else tail["n"], chart)
@@ -98,22 +102,22 @@ def _measure_figures(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> MeasureFigure
     chart = m.definition.default_chart
     percent = chart == "p"
     noun = "events" if "event_date" in m.frame else "children"
-    common = {
-        "name": m.name,
-        "label": m.definition.label,
-        "family": m.family,
-        "anchor": measure_anchor(m),
-        "noun": noun,
-        "unit": "%" if percent else "days",
-        "target": _target(a, m),
-    }
+    common = MeasureFigures(
+        name=m.name,
+        label=m.definition.label,
+        family=m.family,
+        anchor=measure_anchor(m),
+        noun=noun,
+        unit="%" if percent else "days",
+        target=_target(a, m),
+    )
     if m.result is None:
-        return MeasureFigures(n=_n(m), problem=m.problem, **common)
+        return dataclasses.replace(common, n=_n(m), problem=m.problem)
     if a.test_start is not None:
         j = _judge_measure(m, a)
         before, latest = j.baseline, j.since
     else:
-        before, latest = _whole_and_latest(m)
+        before, latest = _whole_and_latest(m.result)
     last = m.result.summary.iloc[-1]
 
     def shown(value: float | None) -> float | None:
@@ -122,13 +126,13 @@ def _measure_figures(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> MeasureFigure
         return round(100 * value if percent else value, 1)
 
     small = percent and is_small(_n(m), a.params.min_cell)  # no % of 1-4 children
-    return MeasureFigures(
+    return dataclasses.replace(
+        common,
         n=_n(m),
         baseline=None if small else shown(before),
         latest=None if small else shown(latest),
         variation=None if pd.isna(last["variation"]) else str(last["variation"]),
         assurance=None if pd.isna(last["assurance"]) else str(last["assurance"]),
-        **common,
     )
 
 
@@ -149,13 +153,15 @@ def _before_after(a: ChangeIdeaAnalysis) -> dict[str, Any]:
     if a.test_start is None:
         return out
     ended = pd.to_datetime(done["x_date"])
+    # a measure without a target (e.g. agency decision to court) has no "within target" count
+    targeted = bool(m.frame["within_target"].notna().any())
     for name, part in (
         ("before", done[ended < pd.Timestamp(a.test_start)]),
         ("after", done[ended >= pd.Timestamp(a.test_start)]),
     ):
         within = part["within_target"].astype("boolean").fillna(False).astype(bool)
         out[f"{name}_n"] = len(part)
-        out[f"{name}_within"] = int(within.sum())
+        out[f"{name}_within"] = int(within.sum()) if targeted else None
         out[f"{name}_median"] = float(part["days"].median()) if len(part) else None
     return out
 
@@ -277,7 +283,8 @@ def _icon(kind: str, value: str | None, target: str | None = None) -> str:
         if kind != "assurance":
             text = "Not analysed"
         else:
-            text = "Not assessed" if target else "No target set"
+            aimed = bool(target) and str(target).startswith(("target", "aim"))
+            text = "Not assessed" if aimed else "No target set"
         return f'<span class="pq-icon-text">{_e(text)}</span>'
     texts = VARIATION_TEXT if kind == "variation" else ASSURANCE_TEXT
     draw = variation_icon if kind == "variation" else assurance_icon

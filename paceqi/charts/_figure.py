@@ -23,8 +23,16 @@ CAPTION_WIDTH = 120
 @contextlib.contextmanager
 def themed() -> Iterator[None]:
     """Apply the theme's rcParams for the duration of the block only (no global change)."""
-    with mpl.rc_context(dict(theme.RC)):
+    with mpl.rc_context(dict(theme.RC)):  # theme.RC's keys are rcParams names (RcKeyType)
         yield
+
+
+def root_figure(ax: Axes) -> Figure:
+    """Return the figure ``ax`` is drawn on (the whole figure when ``ax`` is in a subfigure)."""
+    fig = ax.figure
+    while not isinstance(fig, Figure):  # a SubFigure: its parent holds it
+        fig = fig.figure
+    return fig
 
 
 def new_figure(width: float = theme.FIG_WIDTH, height: float = theme.FIG_HEIGHT) -> Figure:

@@ -45,6 +45,13 @@ def _column(frame: pd.DataFrame, role: str, required: bool) -> str | None:
     return None
 
 
+def _required(frame: pd.DataFrame, role: str) -> str:
+    """Return the column for ``role``, which must be present (else an error naming it)."""
+    name = _column(frame, role, required=True)
+    assert name is not None  # _column raised otherwise
+    return name
+
+
 def _dates(frame: pd.DataFrame, col: str, allow_missing: bool) -> pd.Series:
     dates = pd.to_datetime(frame[col], errors="coerce")
     bad = dates.isna() & frame[col].notna() if allow_missing else dates.isna()
@@ -114,8 +121,9 @@ def ramp_chart(
     if not isinstance(cycles, pd.DataFrame):
         raise OptionsError(f"cycles: expected a DataFrame, got {type(cycles).__name__}")
     cols = {role: _column(cycles, role, role in ("cycle_no", "start")) for role in _ALIASES}
+    start_col, cycle_col = _required(cycles, "start"), _required(cycles, "cycle_no")
     frame = cycles.reset_index(drop=True)
-    start = _dates(frame, cols["start"], allow_missing=False)
+    start = _dates(frame, start_col, allow_missing=False)
     end = (
         _dates(frame, cols["end"], allow_missing=True)
         if cols["end"]
@@ -149,7 +157,7 @@ def ramp_chart(
     rows = []
     for i in order:
         act = acts.iloc[i]
-        cycle = frame[cols["cycle_no"]].iloc[i]
+        cycle = frame[cycle_col].iloc[i]
         name = _figure_shorten(f"{ramps.iloc[i]}: PDSA {cycle}", 40) if several else f"PDSA {cycle}"
         note = ACT_WORDS[act] + (" (running)" if running.iloc[i] else "")
         note += _predictions(frame.iloc[i])

@@ -260,7 +260,7 @@ def spc_figure(
     """
     points, notes, unshown, measure = _prepare(res, annotations, title, y_label)
     with _figure.themed():
-        fig = ax.figure if ax is not None else _figure.new_figure()
+        fig = _figure.root_figure(ax) if ax is not None else _figure.new_figure()
         target_ax = ax if ax is not None else fig.add_subplot()
         _draw(target_ax, res, points, notes, target_label=target_label, compact=ax is not None)
         if title:

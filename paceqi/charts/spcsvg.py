@@ -499,7 +499,7 @@ def draw_spc(
         shown_types.append(kind)
         svg.open(css[_TYPE_CLASS[kind]])
         r = R_SIGNAL if signal else R_COMMON
-        for i in sel:
+        for i in sel.tolist():
             hollow = low_n[i]
             extra = css["hollow"] if hollow else None
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], False, hollow)
@@ -510,14 +510,14 @@ def draw_spc(
     inc = np.flatnonzero(incomplete & finite_y)
     if len(inc):
         svg.open(css["grey"])
-        for i in inc:
+        for i in inc.tolist():
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], True, low_n[i])
             svg.raw(marker("o", px[i], py[i], R_SIGNAL - 0.6, None, tip if hover else ""))
         svg.close()
     ex = np.flatnonzero(excluded & ~incomplete & finite_y)
     if len(ex):
         svg.open(css["excluded"])
-        for i in ex:
+        for i in ex.tolist():
             tip = _tip(periods[i], fmt_value(y[i]), n[i], min_n, reasons[i], False, False)
             svg.raw(marker("o", px[i], py[i], R_SIGNAL, None, tip + "; excluded"))
         svg.close()
@@ -693,9 +693,9 @@ def _x_ticks(
     if is_date:
         ticks = date_ticks(pd.Timestamp(int(dom[0])), pd.Timestamp(int(dom[1])))
         return [(sx(t.value), label) for t, label in ticks]
-    ticks = nice_ticks(dom[0], dom[1], most=8)
-    fmt = _tick_formatter(ticks, False)
-    return [(sx(t), fmt(t)) for t in ticks if dom[0] <= t <= dom[1]]
+    values = nice_ticks(dom[0], dom[1], most=8)
+    fmt = _tick_formatter(values, False)
+    return [(sx(t), fmt(t)) for t in values if dom[0] <= t <= dom[1]]
 
 
 def _legend(

@@ -6,7 +6,7 @@ import hashlib
 import io
 import re
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import matplotlib as mpl
 from matplotlib.backends.backend_mixed import MixedModeRenderer
@@ -15,6 +15,19 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from paceqi.charts import _figure
+
+if TYPE_CHECKING:
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.typing import RcKeyType
+
+
+class SVGWriter(Protocol):
+    """A chart that writes its own SVG (e.g. :class:`paceqi.charts.spcsvg.SVGChart`)."""
+
+    def to_svg(
+        self, *, title: str | None = None, desc: str | None = None, id_prefix: str | None = None
+    ) -> str: ...
+
 
 __all__ = ["to_svg"]
 
@@ -51,7 +64,9 @@ def _compact(svg: str) -> str:
 
 def _drop_plain_groups(svg: str) -> str:
     """Remove ``<g>`` wrappers that carry no attribute (and their ``</g>``)."""
-    out, stack, pos = [], [], 0
+    out: list[str] = []
+    stack: list[bool] = []
+    pos = 0
     for m in re.finditer(r"<g>\n?|<g [^>]*>|</g>\n?", svg):
         out.append(svg[pos : m.start()])
         pos = m.end()
@@ -106,7 +121,7 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 
 
 def to_svg(
-    fig: Figure,
+    fig: Figure | SVGWriter,
     *,
     title: str | None = None,
     desc: str | None = None,
@@ -143,7 +158,7 @@ def to_svg(
     >>> svg.startswith("<svg") and "<title" in svg and "http://" not in svg.split(">", 1)[1]
     True
     """
-    if hasattr(fig, "to_svg"):  # a chart written straight to SVG (SPCChart)
+    if not isinstance(fig, Figure):  # a chart written straight to SVG (SPCChart)
         return fig.to_svg(title=title, desc=desc, id_prefix=id_prefix)
     attached = _figure.alt_text_of(fig) or ("Chart", "")
     title = title if title is not None else attached[0]
@@ -217,7 +232,7 @@ def _font_key(prop: FontProperties) -> tuple[Any, ...]:
     Generic families ("sans-serif") are resolved through rcParams, so their font lists are
     part of the key.
     """
-    generic = tuple(tuple(mpl.rcParams[f"font.{f}"]) for f in _GENERIC_FAMILIES)
+    generic = tuple(tuple(mpl.rcParams[key]) for key in _GENERIC_FAMILIES)
     return (
         tuple(prop.get_family()),
         prop.get_style(),
@@ -230,7 +245,13 @@ def _font_key(prop: FontProperties) -> tuple[Any, ...]:
     )
 
 
-_GENERIC_FAMILIES = ("serif", "sans-serif", "cursive", "fantasy", "monospace")
+_GENERIC_FAMILIES: tuple[RcKeyType, ...] = (
+    "font.serif",
+    "font.sans-serif",
+    "font.cursive",
+    "font.fantasy",
+    "font.monospace",
+)
 
 
 class _MeasuringRendererSVG(RendererSVG):
@@ -265,7 +286,8 @@ class _Canvas(FigureCanvasSVG):
         """Return the renderer of the drawing in progress (else a fresh one, as matplotlib)."""
         if self._renderer is not None:
             return self._renderer
-        from matplotlib.backend_bases import _get_renderer
+        # private to matplotlib (its stubs leave it out); what the Agg canvas itself calls
+        from matplotlib.backend_bases import _get_renderer  # type: ignore[attr-defined]
 
         return _get_renderer(self.figure)
 
@@ -288,7 +310,9 @@ def _print_svg(fig: Figure, buf: io.StringIO) -> None:
     renderer = MixedModeRenderer(fig, width, height, dpi, svg_renderer)
     canvas._renderer = renderer
     try:
-        fig.draw(renderer)
+        # MixedModeRenderer forwards every RendererBase method to the SVG renderer it wraps
+        # (by __getattr__), which is how matplotlib's own print_svg draws with it
+        fig.draw(cast("RendererBase", renderer))
         renderer.finalize()
     finally:
         canvas._renderer = None

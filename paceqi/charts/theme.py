@@ -26,9 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paceqi.spcstats.types import Assurance, PointType, Variation
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "POINT_TYPES",
@@ -150,7 +153,9 @@ LINE_COLOURS: Mapping[str, str] = MappingProxyType(
     {"data": GREY, "centre": INK, "limit": GREY, "sigma2": GREY, "target": BLUE}
 )
 #: Vertical annotation lines: (linestyle, width, short tag shown before the label).
-ANNOTATION_STYLES: Mapping[str, tuple[str, float, str]] = MappingProxyType(
+#: A matplotlib line style: a name ("-", ":") or (offset, (on, off, ...)) in points.
+LineStyle = str | tuple[int, tuple[int, ...]]
+ANNOTATION_STYLES: Mapping[str, tuple[LineStyle, float, str]] = MappingProxyType(
     {
         "pdsa_start": ("-", 1.0, "start"),
         "pdsa_end": (":", 1.0, "end"),
@@ -203,7 +208,7 @@ SIGNAL_MARKER_SIZE = 6.5
 
 #: rcParams applied temporarily (``matplotlib.rc_context``) while a chart is built and saved;
 #: nothing is changed globally.
-RC: Mapping[str, Any] = MappingProxyType(
+RC: Mapping[RcKeyType, Any] = MappingProxyType(
     {
         "font.family": "sans-serif",
         "font.sans-serif": list(FONT_FAMILY),

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from paceqi.catalogue import Catalogue
-from paceqi.data.schema import CHILDREN_COLUMNS, EVENTS_COLUMNS, PLANS_COLUMNS, Route
+from paceqi.data.schema import CARE_EVENTS, CHILDREN_COLUMNS, EVENTS_COLUMNS, PLANS_COLUMNS, Route
 from paceqi.data.validate import LOOKED_AFTER, Problems, row_list
 
 __all__ = ["finish_children", "finish_events", "derive_plans", "quality_notes"]
@@ -128,13 +128,24 @@ def _gap_notes(
     labels: dict[str, str],
     notes: Problems,
 ) -> None:
-    """A stage on the child's route with no date although a later stage is dated."""
+    """A stage on the child's route with no date although a later stage is dated.
+
+    The optional care events (:data:`~paceqi.data.schema.CARE_EVENTS`: a placement move, a
+    return to care) can happen at any point of a journey: they are not steps, so one is never
+    "missing" and one does not show that the steps before it were reached. Nor is a journey's
+    end (an order granted, permanence at home confirmed) missing because a stage later in the
+    catalogue is dated: a child on a CSO at home has the plan review before the CSO ends.
+    """
+    from paceqi.measures.journeys import TERMINAL_STAGES
+
     order = np.arange(len(cat.codes))
-    reached = np.where(has.to_numpy(), order, -1).max(axis=1)
+    steps = np.array([c not in CARE_EVENTS for c in cat.codes])
+    reached = np.where(has.to_numpy() & steps, order, -1).max(axis=1)
     route = ev.loc[ev["route"].notna()].groupby(_KEYS)["route"].last().reindex(kid_rows.index)
     tracked = has.any(axis=0)  # a stage nobody has a date for is not tracked by this extract
     for i, stage in enumerate(cat.stages):
-        if stage.code == LOOKED_AFTER or not tracked[stage.code]:
+        skip = stage.code == LOOKED_AFTER or stage.code in (*CARE_EVENTS, *TERMINAL_STAGES)
+        if skip or not tracked[stage.code]:
             continue
         applies = route.isna() | route.isin(stage.routes)
         gap = (~has[stage.code]).to_numpy() & (reached > i) & applies.to_numpy()

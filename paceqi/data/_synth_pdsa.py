@@ -338,6 +338,8 @@ class _Baseline:
 
     median: int
     within: float | None
+    #: whether ``median`` was measured (False: a default, for an authority with no children)
+    measured: bool = True
 
 
 def _summary(
@@ -367,7 +369,7 @@ def _baseline(journeys: Journeys, text: IdeaText, start: dt.date) -> _Baseline:
     anchor, gap = journeys.gaps(text)
     hi = _day(start) - 1
     med, within, _ = _summary(anchor, gap, hi - 730, hi, text, hi)
-    return _Baseline(med if med is not None else 240, within)
+    return _Baseline(med if med is not None else 240, within, med is not None)
 
 
 def _started(journeys: Journeys, text: IdeaText, start: dt.date, end: dt.date) -> int:
@@ -471,16 +473,17 @@ def _study(
         aim = min(round(100 * base.within) + 15, 95)
         outcome_p = (
             f"At least {aim}% of children will have {text.end_label} within {text.target} days "
-            f"of {text.start_label} (baseline {base.within:.0%})"
+            f"of {text.start_label} (baseline {base.within:.0%} in the 2 years before the test)"
         )
         value = None if within is None else 100 * within
         shown = None if value is None else f"{value:.0f}% within {text.target} days"
         met = None if value is None else value >= aim
     else:
         aim = max(int(base.median * 0.75), 1)
-        outcome_p = (
-            f"The median days from {text.start_label} to {text.end_label} will fall from "
-            f"{base.median} towards {aim}"
+        outcome_p = f"The median days from {text.start_label} to {text.end_label} will " + (
+            f"fall from {base.median} (in the 2 years before the test) towards {aim}"
+            if base.measured
+            else f"be {aim} or fewer (no child reached the stage in the 2 years before the test)"
         )
         shown = None if med is None else f"median {med} days"
         met = None if med is None else med <= aim

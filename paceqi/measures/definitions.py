@@ -7,6 +7,7 @@ an :class:`~paceqi.errors.OptionsError` naming the file and the measure.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,7 +344,7 @@ def _definition(path: Path, i: int, raw: object, cat: Catalogue, idea: str) -> M
     )
 
 
-def _one_of(where: str, key: str, value: object, allowed: object) -> None:
-    allowed = tuple(allowed)  # type: ignore[arg-type]
-    if value not in allowed:
-        raise OptionsError(f"{where}: {key} '{value}' is not one of {', '.join(allowed)}")
+def _one_of(where: str, key: str, value: object, allowed: Iterable[str]) -> None:
+    names = tuple(allowed)  # a mapping's keys, or the names themselves
+    if value not in names:
+        raise OptionsError(f"{where}: {key} '{value}' is not one of {', '.join(names)}")

@@ -28,7 +28,7 @@ from scipy.stats import norm
 from paceqi.errors import OptionsError, check_choice
 from paceqi.measures.series import PERIODS, period_index, period_start_of
 
-__all__ = ["KaplanMeier", "kaplan_meier", "CURVE_COLUMNS", "SUMMARY_COLUMNS"]
+__all__ = ["KaplanMeier", "kaplan_meier", "median_with_ci", "CURVE_COLUMNS", "SUMMARY_COLUMNS"]
 
 #: S(t) within this of 0.5 counts as 0.5: the running product is computed in floating point,
 #: so an estimate that is exactly 0.5 may come out as 0.5000000000000001.
@@ -144,6 +144,50 @@ def kaplan_meier(
     )
     summary_df = pd.concat([groups.reset_index(drop=True), summary], axis=1)
     return KaplanMeier(curve=curve_df, summary=summary_df, alpha=alpha)
+
+
+def median_with_ci(
+    durations: np.ndarray | pd.Series, reached: np.ndarray | pd.Series, *, alpha: float = 0.05
+) -> tuple[float, float, float]:
+    """Kaplan-Meier median time to the stage and its interval, for one group of children.
+
+    The same numbers as ``kaplan_meier(...).summary`` (``median``, ``median_ci_lower``,
+    ``median_ci_upper``) for data without ``by``: the same computation, without building the
+    curve and summary tables (a report's journey table fits 65 of these; the tables were most
+    of their cost).
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Days from start to the stage, or to the end of follow-up (non-negative).
+    reached : array-like of bool
+        True = reached the stage; False = still waiting (censored).
+    alpha : float, default 0.05
+        1 - confidence level of the interval.
+
+    Returns
+    -------
+    tuple of float
+        ``(median, lower, upper)``; ``inf`` = not reached.
+
+    Examples
+    --------
+    >>> median_with_ci(np.array([5, 8, 8, 12, 20.0]), np.array([1, 1, 0, 1, 0], dtype=bool))
+    (12.0, 5.0, inf)
+    """
+    t = pd.to_numeric(pd.Series(durations), errors="coerce").to_numpy(dtype=float)
+    if np.isnan(t).any() or (t < 0).any():
+        raise OptionsError("median_with_ci: durations must be non-negative numbers")
+    if not 0 < alpha < 1:
+        raise OptionsError(f"alpha must be between 0 and 1; got {alpha}")
+    e = np.asarray(reached).astype(bool)
+    curve = _curve(np.zeros(len(t), dtype=np.int64), t, e, 1, norm.ppf(1 - alpha / 2))
+    cg, ct = curve["group"], curve["time"]
+    median, lower, upper = (
+        float(_first_time_at_or_below(curve[key], cg, ct, 1)[0])
+        for key in ("survival", "ci_lower", "ci_upper")
+    )
+    return median, lower, upper
 
 
 def _group_codes(data: pd.DataFrame, by_cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

@@ -9,7 +9,7 @@ executor chosen by name (:mod:`.executors`: warm local kernels or a Dask cluster
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from paceqi.errors import ReportError
 from paceqi.report.hashing import content_hash, previous_result, source_digest
@@ -17,10 +17,15 @@ from paceqi.report.jobs import RunSpec
 from paceqi.report.result import RunResult
 from paceqi.report.summary import format_summary
 
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from paceqi.report.kernelpool import KernelPool
+
 __all__ = ["RunResult", "run_report", "run_batch", "content_hash", "format_summary"]
 
 
-def run_report(spec: RunSpec, *, pool: Any = None, force: bool = True) -> RunResult:
+def run_report(spec: RunSpec, *, pool: KernelPool | None = None, force: bool = True) -> RunResult:
     """Run one report: execute ``spec.notebook`` with its parameters and write the HTML.
 
     Parameters
@@ -81,11 +86,11 @@ def run_batch(
     jobs: int = 2,
     force: bool = False,
     isolate: bool = False,
-    scheduler: Any = None,
+    scheduler: str | Client | None = None,
     progress: bool = True,
     *,
     executor: str | None = None,
-    pool: Any = None,
+    pool: KernelPool | None = None,
     write_index: bool = True,
     recycle_after: int | None = None,
     on_result: Callable[[RunResult], None] | None = None,

@@ -19,14 +19,23 @@ import json
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping as MappingABC
+
+    from paceqi.data.extract import Extract
+    from paceqi.data.mapping import Mapping
+
+    #: What load_extract accepts as a mapping (a file, a dict, a Mapping or None: the default)
+    MappingArg = str | Path | MappingABC[str, Any] | Mapping | None
 
 __all__ = ["load_extract_cached", "clear_cache", "MAX_EXTRACTS"]
 
 #: Most parsed extracts kept (a batch sorted by authority needs one or two at a time).
 MAX_EXTRACTS = 4
 
-_EXTRACTS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+_EXTRACTS: OrderedDict[tuple[str, ...], Extract] = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -38,7 +47,9 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _key(path: Any, mapping: Any, as_of: Any) -> tuple[str, str, str] | None:
+def _key(
+    path: str | Path, mapping: MappingArg, as_of: dt.date | str | None
+) -> tuple[str, str, str] | None:
     """Return the cache key, or None when the inputs cannot be keyed by content."""
     try:
         source = Path(path)
@@ -58,7 +69,7 @@ def _key(path: Any, mapping: Any, as_of: Any) -> tuple[str, str, str] | None:
         return None
 
 
-def _copy(extract: Any) -> Any:
+def _copy(extract: Extract) -> Extract:
     """Return a copy whose frames a report may change without touching the cached one."""
     frames = {
         f.name: getattr(extract, f.name).copy()
@@ -69,8 +80,12 @@ def _copy(extract: Any) -> Any:
 
 
 def load_extract_cached(
-    path: Any, mapping: Any = None, *, as_of: Any = None, authority: str | None = None
-) -> Any:
+    path: str | Path,
+    mapping: MappingArg = None,
+    *,
+    as_of: dt.date | str | None = None,
+    authority: str | None = None,
+) -> Extract:
     """Like :func:`paceqi.data.load.load_extract`, reusing a parse of the same file content.
 
     Parameters
@@ -96,11 +111,10 @@ def load_extract_cached(
     """
     from paceqi.data.load import load_extract
 
-    key = _key(path, mapping, as_of)
-    if key is not None:
-        key = (*key, authority or "")
-    if key is None:
+    files = _key(path, mapping, as_of)
+    if files is None:
         return load_extract(path, mapping, as_of=as_of, authority=authority)
+    key = (*files, authority or "")
     with _LOCK:
         hit = _EXTRACTS.get(key)
         if hit is not None:

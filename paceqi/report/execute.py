@@ -13,6 +13,7 @@ opens and reruns with plain papermill.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,10 +52,20 @@ def _now() -> str:
 
 
 def notebook_parameters(path: Path) -> dict[str, Any]:
-    """Return the parameters declared in a notebook's ``parameters`` cell (name -> info)."""
+    """Return the parameters declared in a notebook's ``parameters`` cell (name -> info).
+
+    Memoised on the file's path, size and modification time: a batch checks every report of a
+    notebook against the same cell (reading and parsing it each time cost ~15 ms a report).
+    """
+    stat = Path(path).stat()
+    return dict(_declared(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=64)
+def _declared(path: str, size: int, mtime_ns: int) -> dict[str, Any]:
     from papermill import inspect_notebook
 
-    return inspect_notebook(str(path))
+    return inspect_notebook(path)
 
 
 def check_parameters(path: Path, parameters: dict[str, Any]) -> str | None:

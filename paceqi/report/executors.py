@@ -4,7 +4,7 @@
     A :class:`~paceqi.report.kernelpool.KernelPool` of warm kernels in this process (default).
 ``dask``
     A Dask distributed cluster (``--scheduler tcp://HOST:PORT``), or a ``LocalCluster`` of
-    ``jobs`` worker processes on this machine when no scheduler is given
+    ``jobs`` workers (threads of this process, a kernel each) when no scheduler is given
     (:mod:`paceqi.report.cluster`).
 
 An executor gets ``(spec, content hash)`` pairs and calls ``arrived(spec, result)`` for each
@@ -17,11 +17,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypedDict, Unpack
 
 from paceqi.errors import ReportError
 from paceqi.report.jobs import RunSpec
 from paceqi.report.result import RunResult, failed_result
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from paceqi.report.kernelpool import KernelPool
 
 __all__ = ["Executor", "LocalExecutor", "DaskExecutor", "EXECUTORS", "make_executor"]
 
@@ -61,9 +66,9 @@ class LocalExecutor(Executor):
         jobs: int = 2,
         *,
         isolate: bool = False,
-        pool: Any = None,
+        pool: KernelPool | None = None,
         recycle_after: int | None = None,
-        **_: Any,
+        **_: object,
     ) -> None:
         self.jobs = jobs
         self.isolate = isolate
@@ -105,9 +110,9 @@ class DaskExecutor(Executor):
     ----------
     scheduler : str or distributed.Client, optional
         ``tcp://HOST:PORT`` or a connected client; None starts a ``LocalCluster`` of ``jobs``
-        single-threaded worker processes for the batch.
+        single-threaded workers in this process (each with its own kernel) for the batch.
     jobs : int
-        Worker processes of the local cluster (ignored with a scheduler).
+        Workers of the local cluster (ignored with a scheduler).
     isolate : bool
         A fresh kernel for every job on the workers.
     """
@@ -115,7 +120,12 @@ class DaskExecutor(Executor):
     name = "dask"
 
     def __init__(
-        self, scheduler: Any = None, *, jobs: int = 2, isolate: bool = False, **_: Any
+        self,
+        scheduler: str | Client | None = None,
+        *,
+        jobs: int = 2,
+        isolate: bool = False,
+        **_: object,
     ) -> None:
         self.scheduler = scheduler
         self.jobs = jobs
@@ -140,10 +150,26 @@ class DaskExecutor(Executor):
 
 
 #: Executors by name (``paceqi batch --executor NAME``).
-EXECUTORS: dict[str, type[Executor]] = {"local": LocalExecutor, "dask": DaskExecutor}
+class ExecutorOptions(TypedDict, total=False):
+    """What :func:`make_executor` passes on; each executor takes the options it uses."""
+
+    jobs: int
+    isolate: bool
+    scheduler: str | Client | None
+    pool: KernelPool | None
+    recycle_after: int | None
 
 
-def make_executor(name: str, **options: Any) -> Executor:
+class _ExecutorClass(Protocol):
+    """An executor class: built from any :class:`ExecutorOptions` (it ignores the others)."""
+
+    def __call__(self, **options: Unpack[ExecutorOptions]) -> Executor: ...
+
+
+EXECUTORS: dict[str, _ExecutorClass] = {"local": LocalExecutor, "dask": DaskExecutor}
+
+
+def make_executor(name: str, **options: Unpack[ExecutorOptions]) -> Executor:
     """Return the executor called ``name`` configured with ``options``.
 
     Raises

@@ -236,6 +236,7 @@ def _cell(r: dict[str, Any]) -> dict[str, Any]:
         headline = f"Longest past target: {k.delay}" if k.delay else "No stage past its target"
     return {
         "notebook": r["notebook"],
+        "idea": idea_title(str(r["notebook"])),
         "authority": r["authority"],
         "href": href if status != "failed" else (f"{href}#papermill-error-cell" if href else ""),
         "status": status,
@@ -350,16 +351,23 @@ def index_html(results: Sequence[dict[str, Any]]) -> str:
 
 
 # -- national roll-up ---------------------------------------------------------------------------
-def _pooled(items: Iterable[tuple[int | None, int | None]]) -> tuple[int, int]:
-    n = within = 0
-    for a, b in items:
-        n += a or 0
-        within += b or 0
-    return n, within
+def _pooled(items: Iterable[tuple[int | None, int | None]]) -> tuple[int | None, int | None]:
+    """Sum counts over authorities; None where no authority has the figure (not zero)."""
+    pairs = list(items)
+    ns = [a for a, _ in pairs if a is not None]
+    withins = [b for a, b in pairs if a is not None]
+    if not ns:
+        return None, None
+    return sum(ns), (None if None in withins else sum(w for w in withins if w is not None))
 
 
 def _n(n: int | None) -> str:
-    """Return a count for a table cell: the number, or "fewer than 5" (:mod:`paceqi.privacy`)."""
+    """Return a count for a table cell: the number or "fewer than 5" (:mod:`paceqi.privacy`).
+
+    "–" where the figure does not exist (a primary measure that is not counted per child).
+    """
+    if n is None:
+        return "–"
     if not n:
         return "0"
     text = count_text(n, "children")
@@ -380,7 +388,7 @@ def _idea_rollup(notebook: str, figures: list[tuple[str, KeyFigures]]) -> dict[s
     tests = [(a, k) for a, k in figures if k.test_recorded]
     before_n, before_within = _pooled((k.before_n, k.before_within) for _, k in tests)
     after_n, after_within = _pooled((k.after_n, k.after_within) for _, k in tests)
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for authority, k in figures:
         after = percent(k.after_within, k.after_n)
         before = percent(k.before_within, k.before_n)
@@ -425,7 +433,7 @@ def _stages(per_authority: dict[str, KeyFigures]) -> list[dict[str, Any]]:
     for k in per_authority.values():
         for s in k.stages:
             table.setdefault(s.segment, []).append(s)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for segment, stages in table.items():
         medians = [s.median_days for s in stages if s.median_days is not None]
         target = _median(s.target_days for s in stages)

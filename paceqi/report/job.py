@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from paceqi.report._files import atomic_write_text
 from paceqi.report._record import read_records
@@ -25,6 +25,9 @@ from paceqi.report.hashing import content_hash
 from paceqi.report.jobs import RunSpec
 from paceqi.report.provenance import provenance, title
 from paceqi.report.result import RunResult, failed_result, now
+
+if TYPE_CHECKING:
+    from paceqi.report.kernelpool import Kernel, KernelPool
 
 __all__ = ["run_job", "job_for", "run_on_pool"]
 
@@ -58,7 +61,18 @@ def _write_outputs(spec: RunSpec, nb: Any, result: RunResult) -> RunResult:
     return result
 
 
-async def _execute(spec: RunSpec, digest: str, kernel: Any) -> RunResult:
+class _Identity(TypedDict):
+    """The fields of a :class:`RunResult` that name the run and its files."""
+
+    notebook: str
+    authority: str
+    slug: str
+    html_path: str
+    ipynb_path: str
+    content_hash: str
+
+
+async def _execute(spec: RunSpec, digest: str, kernel: Kernel) -> RunResult:
     from paceqi.report.execute import (
         check_parameters,
         execute_on_kernel,
@@ -67,7 +81,7 @@ async def _execute(spec: RunSpec, digest: str, kernel: Any) -> RunResult:
     )
 
     started = time.perf_counter()
-    base = {
+    base: _Identity = {
         "notebook": spec.name,
         "authority": spec.authority,
         "slug": spec.slug,
@@ -109,7 +123,7 @@ async def _execute(spec: RunSpec, digest: str, kernel: Any) -> RunResult:
     return _write_outputs(spec, nb, result)
 
 
-async def run_job(spec: RunSpec, digest: str, kernel: Any) -> RunResult:
+async def run_job(spec: RunSpec, digest: str, kernel: Kernel) -> RunResult:
     """Run one job on ``kernel`` (inside the pool's event loop); never raises.
 
     An unexpected error of the runner (not of the notebook) becomes a failed result, the
@@ -126,15 +140,15 @@ async def run_job(spec: RunSpec, digest: str, kernel: Any) -> RunResult:
         return result
 
 
-def job_for(spec: RunSpec, digest: str) -> Callable[[Any], Awaitable[RunResult]]:
+def job_for(spec: RunSpec, digest: str) -> Callable[[Kernel], Awaitable[RunResult]]:
     """Return the pool job (``job(kernel)``) that runs ``spec``."""
 
-    def job(kernel: Any) -> Awaitable[RunResult]:
+    def job(kernel: Kernel) -> Awaitable[RunResult]:
         return run_job(spec, digest, kernel)
 
     return job
 
 
-def run_on_pool(pool: Any, spec: RunSpec, digest: str | None = None) -> RunResult:
+def run_on_pool(pool: KernelPool, spec: RunSpec, digest: str | None = None) -> RunResult:
     """Run one job on a :class:`~paceqi.report.kernelpool.KernelPool` (blocking)."""
     return pool.call(job_for(spec, digest or content_hash(spec)))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from paceqi.report.jobs import RunSpec
 
 __all__ = ["RunResult", "RESULT_VERSION", "now", "failed_result"]
 
@@ -84,7 +87,7 @@ class RunResult:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def failed_result(spec: Any, ename: str, evalue: str, duration: float = 0.0) -> RunResult:
+def failed_result(spec: RunSpec, ename: str, evalue: str, duration: float = 0.0) -> RunResult:
     """Return the result of a job the runner itself could not complete (never up to date)."""
     return RunResult(
         notebook=spec.name,

@@ -21,7 +21,7 @@ from paceqi.errors import OptionsError
 from paceqi.spcstats import classify, rules
 from paceqi.spcstats.inputs import Points, aggregate, read_inputs
 from paceqi.spcstats.limits import Limits, LimitSettings, Subgroups, get_limits_fn
-from paceqi.spcstats.options import SPCOptions
+from paceqi.spcstats.options import SPCOptions, choices
 from paceqi.spcstats.types import ChartType, RuleSet
 
 __all__ = ["spc", "SPCResult", "POINT_COLUMNS", "SUMMARY_COLUMNS", "CAVEAT_COLUMNS"]
@@ -466,11 +466,11 @@ def spc(
     >>> res.points["point_type"].unique().tolist()
     ['common_cause']
     """
-    # SPCOptions validates and converts the user's strings (its fields hold the enums)
+    chart_type, rule_set, improve = choices(chart, rules, direction)  # the user's strings
     options = SPCOptions(
-        chart=chart, rules=rules, freeze=freeze,  # type: ignore[arg-type]
+        chart=chart_type, rules=rule_set, freeze=freeze,
         phases=None if _is_labels(phases, y, data) else phases, exclude=exclude,
-        direction=direction,  # type: ignore[arg-type]
+        direction=improve,
         target=target, multiply=multiply, screen_mr=screen_mr,
         shift_n=shift_n, trend_n=trend_n,
     )  # fmt: skip

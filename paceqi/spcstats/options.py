@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from paceqi.constants import (
     HCDG_SHIFT,
@@ -28,13 +28,41 @@ def _choices(enum: type[Enum]) -> str:
     return ", ".join(sorted(m.value for m in enum))
 
 
-def _enum(enum: type[Enum], name: str, value: Any, what: str) -> Any:
+_E = TypeVar("_E", bound=Enum)
+
+
+def _enum(enum: type[_E], name: str, value: object, what: str) -> _E:
     try:
         return enum(value.lower() if isinstance(value, str) else value)
     except ValueError:
         raise OptionsError(
             f"Unknown {what} {value!r} for {name}. Available: {_choices(enum)}"
         ) from None
+
+
+def choices(
+    chart: str | ChartType, rules: str | RuleSet | None, direction: str | Direction | None
+) -> tuple[ChartType, RuleSet, Direction]:
+    """Return the chart, rule set and direction a user typed as the engine's enums.
+
+    Case is ignored; None means the default (IHI rules, no direction). Raises
+    :class:`~paceqi.errors.OptionsError` naming the argument and the values allowed.
+
+    Examples
+    --------
+    >>> choices("I", None, "decrease")
+    (<ChartType.I: 'i'>, <RuleSet.IHI: 'ihi'>, <Direction.DECREASE: 'decrease'>)
+    """
+    return (
+        _enum(ChartType, "chart", chart, "chart"),
+        _enum(RuleSet, "rules", RuleSet.IHI if rules is None else rules, "rule set"),
+        _enum(
+            Direction,
+            "direction",
+            Direction.NEUTRAL if direction is None else direction,
+            "direction",
+        ),
+    )
 
 
 def _int(name: str, value: Any, minimum: int) -> int:
@@ -116,11 +144,10 @@ class SPCOptions:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "chart", _enum(ChartType, "chart", self.chart, "chart"))
-        rules = RuleSet.IHI if self.rules is None else self.rules
-        set_(self, "rules", _enum(RuleSet, "rules", rules, "rule set"))
-        direction = Direction.NEUTRAL if self.direction is None else self.direction
-        set_(self, "direction", _enum(Direction, "direction", direction, "direction"))
+        chart, rules, direction = choices(self.chart, self.rules, self.direction)
+        set_(self, "chart", chart)
+        set_(self, "rules", rules)
+        set_(self, "direction", direction)
         if self.freeze is not None:
             set_(self, "freeze", _int("freeze", self.freeze, 1))
         phases = _positions("phases", self.phases) if self.phases is not None else None

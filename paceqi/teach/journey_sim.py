@@ -32,7 +32,7 @@ change (same seed) differ only by the change (common random numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -201,6 +201,16 @@ def _days_after(t0: pd.Timestamp, days: np.ndarray) -> pd.DatetimeIndex:
     missing = np.isnan(days)
     dates = t0 + pd.to_timedelta(np.where(missing, 0.0, days), unit="D")
     return dates.where(~missing)
+
+
+class SimulationOptions(TypedDict, total=False):
+    """Keyword arguments of :func:`simulate_journeys` that the comparisons pass through."""
+
+    start: str
+    days: int
+    change_date: str | None
+    authority: str
+    catalogue: Catalogue | None
 
 
 def simulate_journeys(
@@ -387,7 +397,7 @@ def with_and_without(
     change: str | None = None,
     *,
     seed: int | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[SimulationOptions],
 ) -> pd.DataFrame:
     """Measure the same children without and with a change idea.
 
@@ -422,7 +432,7 @@ def with_and_without(
     """
     rows = []
     for label, name in ((WITHOUT, None), (WITH, change)):
-        res = simulate_journeys(n_children, name, seed=seed, **kwargs)  # type: ignore[arg-type]
+        res = simulate_journeys(n_children, name, seed=seed, **kwargs)
         after = journey_summary(res.children).query("period == 'after'")
         rows.append(after.assign(scenario=label))
     out = pd.concat(rows, ignore_index=True).drop(columns="period")
@@ -434,7 +444,7 @@ def compare_change_ideas(
     n_children: int = 400,
     *,
     seed: int | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[SimulationOptions],
 ) -> pd.DataFrame:
     """Compare the after-period measures with no change and with each change idea.
 
@@ -463,7 +473,7 @@ def compare_change_ideas(
     names = list(CHANGE_IDEAS) if changes is None else list(changes)
     rows = []
     for name in [None, *names]:
-        res = simulate_journeys(n_children, name, seed=seed, **kwargs)  # type: ignore[arg-type]
+        res = simulate_journeys(n_children, name, seed=seed, **kwargs)
         after = journey_summary(res.children).query("period == 'after'")
         rows.append(after.assign(change=name or "no change"))
     out = pd.concat(rows, ignore_index=True).drop(columns="period")

@@ -168,15 +168,16 @@ class CoinSpinGame:
             return "reveal"
         return "act" if self._awaiting_act else "plan"
 
-    def predict(self, change: str, prediction: float) -> None:
+    def predict(self, change: str, prediction: float | None) -> None:
         """Plan a cycle: choose a change idea and record the predicted mean spin time.
 
         Parameters
         ----------
         change : str
             One of :attr:`changes`.
-        prediction : float
-            Predicted mean spin time (seconds) with the change, 0–60.
+        prediction : float or None
+            Predicted mean spin time (seconds) with the change, 0–60 (None: not typed yet,
+            refused with a message).
 
         Raises
         ------

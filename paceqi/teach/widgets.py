@@ -803,7 +803,7 @@ def pdsa_game(seed: int = 2014, interactive: bool = True) -> ExerciseUI | Figure
             value = float(text) if text else None
         except ValueError:
             raise PaceqiError(f"Prediction must be a number of seconds, got '{text}'.") from None
-        game.predict(ui.controls["change"].value, value)  # type: ignore[arg-type]
+        game.predict(ui.controls["change"].value, value)
         refresh(f"Prediction recorded: {value} s.")
 
     def reveal() -> None:

@@ -61,6 +61,27 @@ NARROW_PROBE = """(() => {
 })()"""
 
 
+#: Run in a page laid out for print: what a printed page would cut or break.
+PRINT_PROBE = """(() => {
+  const vw = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || getComputedStyle(el).display === 'none') continue;
+    if (box.right > vw + 1) wide.push(`${el.tagName.toLowerCase()} ${Math.round(box.right)}px`);
+  }
+  const split = [];
+  for (const th of document.querySelectorAll('th')) {
+    const words = th.innerText.trim().split(/\\s+/).filter(Boolean).length;
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (words && tops.size > words) split.push(th.textContent.trim().slice(0, 40));
+  }
+  return {viewport: vw, wide: wide.slice(0, 10), split: split.slice(0, 10)};
+})()"""
+
+
 def find_chromium() -> str | None:
     """Return the Chromium executable: ``$PACEQI_CHROMIUM`` or the first on ``PATH``."""
     given = os.environ.get("PACEQI_CHROMIUM")
@@ -181,6 +202,21 @@ class Browser:
             reader = PdfReader(io.BytesIO(out.read_bytes()))
             text = " ".join(page.extract_text() or "" for page in reader.pages)
         return re.sub(r"\s+", " ", text)
+
+    def print_layout(self, page_path: Path, width_px: int) -> Any:
+        """Lay the page out for print at ``width_px``; return what a printed page would cut.
+
+        ``wide``: elements past the right edge (print has no scrolling box); ``split``: table
+        header cells drawn on more lines than they have words (a word broken mid-way).
+        """
+        page = self._context.new_page()
+        try:
+            page.set_viewport_size({"width": width_px, "height": 1000})
+            page.emulate_media(media="print")
+            page.goto(Path(page_path).resolve().as_uri(), wait_until="load")
+            return page.evaluate(PRINT_PROBE)
+        finally:
+            page.close()
 
     def print_height(self, page_path: Path, width_px: int) -> int:
         """Height in CSS px of the page laid out for print at ``width_px`` (no page breaks)."""

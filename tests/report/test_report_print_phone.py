@@ -30,6 +30,8 @@ MAX_PRINT_WASTE = 1.35
 #: The report's printed area: A4 less the margins of its ``@page`` rule (15 mm top and bottom,
 #: 12 mm each side), in CSS px (96 per inch).
 A4_CONTENT_PX = (round((210 - 24) / 25.4 * 96), round((297 - 30) / 25.4 * 96))
+#: The batch pages print on A4 landscape with 12 mm margins: their printed width in CSS px.
+A4_LANDSCAPE_CONTENT_PX = round((297 - 24) / 25.4 * 96)
 PHONE = 390
 #: The rule in both stylesheets that prints closed <details> whole.
 PRINT_RULE = "@media print { details::details-content { content-visibility: visible; } }"
@@ -66,6 +68,18 @@ def test_report_prints_on_a_bounded_number_of_a4_pages(browser, built_report, tm
     content = browser.print_height(built_report.html_path, width) / height
     assert pages <= MAX_PRINT_WASTE * content + 1, (pages, round(content, 1))
     print(f"A4 pages: {pages} for {content:.1f} pages of content")
+
+
+@pytest.mark.parametrize("name", ["report", "index.html", "national.html"])
+def test_printed_columns_are_neither_cut_nor_broken_mid_word(
+    browser, built_report, demo_reports, name
+):
+    # the batch pages of the demo: a grid column for each of the 8 change ideas
+    path = built_report.html_path if name == "report" else demo_reports / name
+    width = A4_CONTENT_PX[0] if name == "report" else A4_LANDSCAPE_CONTENT_PX
+    found = browser.print_layout(path, width)
+    assert found["wide"] == [], found
+    assert found["split"] == [], found
 
 
 @pytest.mark.parametrize("name", ["report", "index.html", "national.html"])

@@ -165,3 +165,36 @@ def test_summary_table_comes_before_the_contents_and_the_detail(pages, results):
         assert re.search(r'<nav class="pq-toc"[^>]*><details>', page)  # contents collapsed
         for anchor in re.findall(r'<th scope="row">.*?<a href="#([^"]+)"', page):
             assert f'id="{anchor}"' in page, anchor
+
+
+def test_stage_and_measure_names_keep_their_acronyms(pages):
+    # not "Cso home review" in a chart legend, nor "children on a cso ... (pace aim 1)" in prose
+    wrong = re.compile(r"\b(?:Cso|Scra|Adm|cso|scra|adm|pace aim)\b")
+    for name, page in pages.items():
+        found = [
+            _text(page)[max(0, m.start() - 60) : m.end() + 20] for m in wrong.finditer(_text(page))
+        ]
+        assert found == [], (name, found[:3])
+
+
+def test_a_pdsa_baseline_names_its_window_beside_the_reports_own(pages):
+    # the demo's predictions quote the 2 years before the test; the report's "before" figure
+    # is every point before it: a reader must see they are two windows, not two answers
+    quoted = 0
+    for name, page in pages.items():
+        for m in re.finditer(r"\(baseline \d+%[^)]*\)|will fall from \d+[^;|]*", _text(page)):
+            assert "in the 2 years before the test" in m.group(0), (name, m.group(0))
+            quoted += 1
+    assert quoted >= 1
+
+
+def test_no_within_target_count_for_a_primary_measure_without_a_target(results):
+    seen = 0
+    for r in results:
+        k = r["figures"]["key_figures"]
+        primary = next((m for m in k["measures"] if m["label"] == k["primary"]), None)
+        if primary is None or primary.get("target") or k.get("before_n") is None:
+            continue
+        assert k["before_within"] is None and k["after_within"] is None, r["html_path"]
+        seen += 1
+    assert seen >= 1  # the demo's court_and_scra: agency decision to court has no target
