@@ -569,7 +569,8 @@ def draw_spc(
     svg.height = y_cursor + PAD
     if title_lines:
         parts = [
-            f'<text x="{num(PAD)}" y="{num(title_y + i * (TITLE + 4))}" font-size="{num(TITLE)}">'
+            f'<text x="{num(PAD)}" y="{num(title_y + i * (TITLE + 4))}" '
+            f'style="font-size:{num(TITLE)}px">'
             f"{esc(t)}</text>"
             for i, t in enumerate(title_lines)
         ]
