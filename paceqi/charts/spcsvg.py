@@ -37,6 +37,7 @@ from paceqi.spcread import (
     is_finite,
     option,
     phase_name,
+    shows_percent,
     x_values,
 )
 
@@ -287,6 +288,7 @@ def draw_spc(
     rules_line: str,
     extra_caption: list[str],
     desc: str | Callable[[], str],
+    unit: str = "",
 ) -> SPCChart:
     """Lay out and write the chart (see the module docstring); called by ``spc_chart``."""
     x, is_date = x_values(points)
@@ -295,7 +297,7 @@ def draw_spc(
     cl = column(points, "cl").to_numpy(dtype=float)
     chart = chart_type(res)
     control = chart not in RUN_CHARTS
-    percent = chart in PROPORTION_CHARTS and option(res, "multiply", 1) == 1
+    percent = shows_percent(res, unit)
     excluded = flag(points, "excluded")
     kinds = points["point_type"].fillna("common_cause").astype(str).to_numpy()
     if n is None and "n" in points.columns:
