@@ -346,6 +346,10 @@ def draw_spc(
     lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
     if percent:
         lo, hi = max(min(lo, 0.0), -0.0), min(max(hi, 0.0), 1.0) if hi <= 1 else hi
+    if hi - lo < 1e-12:  # every value equal: open the axis around it, never below 0 if none is
+        pad = 0.1 if percent else abs(hi) * 0.1 or 1.0
+        lo, hi = (lo - pad if lo < 0 else max(lo - pad, 0.0)), hi + pad
+        hi = min(hi, 1.0) if percent and lo < 1 else hi
     yticks = nice_ticks(lo, hi)
     fmt_tick = _tick_formatter(yticks, percent)
     fmt_value = _value_formatter(y, percent)
