@@ -28,7 +28,11 @@ $(VENV)/.ok-python:
 
 # What `make reports` needs and nothing more (the notebooks extra, which includes the PDSA
 # store; no Dask, no test tools). --no-compile: Python compiles only the modules a run imports,
-# on first import, instead of all of site-packages.
+# on first import, instead of all of site-packages. That relies on Python writing its byte-code:
+# with PYTHONDONTWRITEBYTECODE set in the shell, every process (each report kernel too) would
+# compile pandas, SciPy and SQLAlchemy from source again (about 3 s of CPU each), so the
+# project's own recipes let Python keep the byte-code of .venv and paceqi.
+unexport PYTHONDONTWRITEBYTECODE
 $(VENV)/.ok-run: $(VENV)/.ok-python pyproject.toml
 	$(PY) -m pip install -q --no-compile -e ".[notebooks]"
 	@touch $@

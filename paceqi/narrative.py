@@ -23,7 +23,6 @@ import pandas as pd
 
 from paceqi.errors import OptionsError
 from paceqi.spcread import (
-    PROPORTION_CHARTS,
     RUN_CHARTS,
     RUNS_ANALYSIS_MIN_USEFUL,
     Episode,
@@ -36,6 +35,7 @@ from paceqi.spcread import (
     option,
     phase_name,
     rules_name,
+    shows_percent,
     x_values,
 )
 
@@ -72,7 +72,7 @@ def _value(res: Any, v: Any, unit: str) -> str:
     if not is_finite(v):
         return "not available"
     v = float(v)
-    if chart_type(res) in PROPORTION_CHARTS and option(res, "multiply", 1) == 1:
+    if shows_percent(res, unit):
         return f"{v:.0%}"
     text = f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}" if abs(v) >= 10 else f"{v:.2f}"
     if "." in text:
@@ -237,7 +237,8 @@ def alt_text(
     measure_label : str
         What is measured, e.g. "days to permanence recommendation".
     unit : str
-        Unit of the centre-line value ("days"; "" for none). Proportion charts show percentages.
+        Unit of the centre-line value ("days"; "" for none). Proportion charts, and any chart
+        whose unit is ``"%"`` (values 0-1), show percentages.
     points_noun : str, optional
         What one point is ("children", "months"). By default inferred: regular monthly,
         quarterly, weekly or yearly dates give the period; otherwise "children" when the unit is

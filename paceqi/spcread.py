@@ -34,6 +34,24 @@ RUN_CHARTS = frozenset(str(c) for c in CHARTS_WITHOUT_LIMITS)
 PROPORTION_CHARTS = frozenset({str(ChartType.P), str(ChartType.PP)})
 
 
+def shows_percent(res: Any, unit: str = "") -> bool:
+    """Whether the values of ``res`` are proportions (0-1) to show as percentages.
+
+    True for P and P' charts (``multiply`` 1), and for any chart whose ``unit`` is ``"%"``: a
+    run chart of yearly proportions, the fallback when a P chart has too few children per
+    point (:mod:`paceqi.changeidea.analysis`), is still a chart of percentages. With
+    ``multiply`` other than 1 the values are already scaled and shown as they are.
+
+    >>> import paceqi
+    >>> shows_percent(paceqi.spc([0.2, 0.4, 0.3]), unit="%")
+    True
+    >>> shows_percent(paceqi.spc([0.2, 0.4, 0.3]))
+    False
+    """
+    proportion = chart_type(res) in PROPORTION_CHARTS or unit == "%"
+    return proportion and option(res, "multiply", 1) == 1
+
+
 def option(res: SPCResult, name: str, default: Any = None) -> Any:
     """Return ``res.options.<name>`` (``default`` when it is None)."""
     value = getattr(res.options, name, None)

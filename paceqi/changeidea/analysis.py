@@ -76,8 +76,11 @@ class MeasureAnalysis:
 
     @property
     def unit(self) -> str:
-        """The unit of the plotted values, for plain-language text."""
-        return "" if self.definition.default_chart == "p" else "days"
+        """The unit of the plotted values: ``"%"`` or ``"days"``.
+
+        ``"%"`` means proportions 0-1, also on the run chart that small numbers fall back to.
+        """
+        return "%" if self.definition.default_chart in ("p", "pp") else "days"
 
 
 @dataclass(frozen=True)

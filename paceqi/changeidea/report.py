@@ -12,14 +12,25 @@ from paceqi.changeidea.params import NotebookParameters, report_parameters
 __all__ = ["ChangeIdeaReport", "change_idea_report", "Section"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Section:
-    """A block of report HTML that Jupyter displays (and nbconvert keeps in the report)."""
+    """A block of report HTML that Jupyter displays (and nbconvert keeps in the report).
+
+    Its plain-text form (the ``text/plain`` copy Jupyter stores beside the HTML) is one short
+    line, not the HTML again: a full copy doubled every executed notebook and the kernel's
+    messages (``benchmarks/bench_batch.py``).
+
+    >>> Section("<p>Hello</p>")
+    <report section: 12 characters of HTML>
+    """
 
     html: str
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:
+        return f"<report section: {len(self.html):,} characters of HTML>"
 
     def __str__(self) -> str:
         return self.html

@@ -495,6 +495,7 @@ def measures_html(a: ChangeIdeaAnalysis, family: str) -> str:
             title=title,
             y_label=_y_label(m),
             x_label=m.x_label or None,  # the time order of the series (paceqi.measures)
+            unit=m.unit,
             **_chart_extras(a, m),
         )
         text = " ".join([text, *m.notes])  # small numbers: pooled periods, run-chart fallback

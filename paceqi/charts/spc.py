@@ -14,7 +14,6 @@ from matplotlib.transforms import blended_transform_factory
 from paceqi.charts import _figure, theme
 from paceqi.errors import OptionsError
 from paceqi.spcread import (
-    PROPORTION_CHARTS,
     RUN_CHARTS,
     caveats,
     chart_type,
@@ -25,6 +24,7 @@ from paceqi.spcread import (
     option,
     phase_name,
     rules_name,
+    shows_percent,
     x_values,
 )
 
@@ -119,6 +119,7 @@ def spc_chart(
     n: Any = None,
     min_n: int | None = None,
     incomplete: Any = None,
+    unit: str = "",
     ax: Axes | None = None,
 ) -> SPCChart | Figure:
     """Draw the run or control chart of an SPC analysis, straight to SVG.
@@ -155,6 +156,9 @@ def spc_chart(
     incomplete : array-like of bool, optional
         Points of incomplete cohorts (default the ``incomplete`` column of ``res.points`` if
         present): greyed and labelled "incomplete".
+    unit : str, optional
+        The unit of the values for the description (``"days"``); ``"%"`` shows values 0-1 as
+        percentages on any chart (a run chart of proportions), as P charts always are.
     ax : matplotlib.axes.Axes, optional
         Draw with matplotlib into this axes instead (compact form, see :func:`spc_figure`);
         a ``Figure`` is then returned.
@@ -200,7 +204,8 @@ def spc_chart(
         incomplete=None if incomplete is None else np.asarray(incomplete, dtype=bool),
         rules_line=_rules_line(res),
         extra_caption=extra,
-        desc=lambda: alt_text(res, measure, unit=""),
+        desc=lambda: alt_text(res, measure, unit=unit),
+        unit=unit,
     )
 
 
@@ -361,7 +366,7 @@ def _draw(
     if is_date:
         _figure.date_axis(ax)
         _annotations(ax, notes, compact)
-    if chart in PROPORTION_CHARTS and option(res, "multiply", 1) == 1:
+    if shows_percent(res):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.grid(axis="y", color=theme.PALE, linewidth=0.8)
     ax.set_axisbelow(True)

@@ -37,6 +37,7 @@ from paceqi.spcread import (
     is_finite,
     option,
     phase_name,
+    shows_percent,
     x_values,
 )
 
@@ -287,6 +288,7 @@ def draw_spc(
     rules_line: str,
     extra_caption: list[str],
     desc: str | Callable[[], str],
+    unit: str = "",
 ) -> SPCChart:
     """Lay out and write the chart (see the module docstring); called by ``spc_chart``."""
     x, is_date = x_values(points)
@@ -295,7 +297,7 @@ def draw_spc(
     cl = column(points, "cl").to_numpy(dtype=float)
     chart = chart_type(res)
     control = chart not in RUN_CHARTS
-    percent = chart in PROPORTION_CHARTS and option(res, "multiply", 1) == 1
+    percent = shows_percent(res, unit)
     excluded = flag(points, "excluded")
     kinds = points["point_type"].fillna("common_cause").astype(str).to_numpy()
     if n is None and "n" in points.columns:
@@ -344,6 +346,10 @@ def draw_spc(
     lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
     if percent:
         lo, hi = max(min(lo, 0.0), -0.0), min(max(hi, 0.0), 1.0) if hi <= 1 else hi
+    if hi - lo < 1e-12:  # every value equal: open the axis around it, never below 0 if none is
+        pad = 0.1 if percent else abs(hi) * 0.1 or 1.0
+        lo, hi = (lo - pad if lo < 0 else max(lo - pad, 0.0)), hi + pad
+        hi = min(hi, 1.0) if percent and lo < 1 else hi
     yticks = nice_ticks(lo, hi)
     fmt_tick = _tick_formatter(yticks, percent)
     fmt_value = _value_formatter(y, percent)
@@ -569,7 +575,8 @@ def draw_spc(
     svg.height = y_cursor + PAD
     if title_lines:
         parts = [
-            f'<text x="{num(PAD)}" y="{num(title_y + i * (TITLE + 4))}" font-size="{num(TITLE)}">'
+            f'<text x="{num(PAD)}" y="{num(title_y + i * (TITLE + 4))}" '
+            f'style="font-size:{num(TITLE)}px">'
             f"{esc(t)}</text>"
             for i, t in enumerate(title_lines)
         ]

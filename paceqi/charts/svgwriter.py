@@ -134,6 +134,10 @@ class SVG:
     charts can share one page).
     """
 
+    #: Font size of the chart's stylesheet (``text{font-size:12px}``): text of this size
+    #: needs no size of its own.
+    base_size = 12.0
+
     def __init__(self, width: float, height: float) -> None:
         self.width = width
         self.height = height
@@ -202,8 +206,10 @@ class SVG:
     ) -> None:
         """Write text with its baseline at ``y`` (``anchor``: start, middle or end)."""
         extra = ""
-        if size is not None:
-            extra += f' font-size="{num(size)}"'
+        if size is not None and size != self.base_size:
+            # an inline style: the stylesheet's ``text{font-size:..}`` rule would override a
+            # font-size attribute (CSS beats SVG presentation attributes)
+            extra += f' style="font-size:{num(size)}px"'
         if anchor != "start":
             extra += f' text-anchor="{anchor}"'
         if rotate:

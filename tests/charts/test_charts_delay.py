@@ -138,11 +138,11 @@ def test_long_segment_names_wrap_inside_the_chart_and_text_is_phone_sized():
     assert long not in texts  # wrapped over two lines
     from paceqi.charts.svgwriter import text_width
 
-    sizes = [float(t.get("font-size") or 12) for t in root.iter(f"{SVG}text")]
+    sizes = [_size(t) for t in root.iter(f"{SVG}text")]
     assert min(sizes) * 358 / WIDTH >= 11  # at least 11 px in a phone's 358 px column
     for t in root.iter(f"{SVG}text"):
         if t.get("text-anchor") is None:
-            assert float(t.get("x")) + text_width(t.text, float(t.get("font-size") or 12)) <= WIDTH
+            assert float(t.get("x")) + text_width(t.text, _size(t)) <= WIDTH
 
 
 def test_without_interval_or_target_nothing_is_invented():
@@ -165,3 +165,9 @@ def test_no_matplotlib_and_a_small_svg():
     svg = to_svg(delay_chart(pd.concat([d] * 5, ignore_index=True)), id_prefix="t-")
     assert len(svg.encode()) < 12_000, len(svg.encode())
     assert np.isfinite(float(ET.fromstring(svg).get("viewBox").split()[3]))
+
+
+def _size(text) -> float:
+    """Font size of an SVG text element: its inline style, else the stylesheet's 12 px."""
+    found = re.search(r"font-size:([\d.]+)px", text.get("style") or "")
+    return float(found.group(1)) if found else 12.0

@@ -326,7 +326,7 @@ def test_text_is_legible_on_a_phone_and_the_svg_scales(shift_down):
     notes = _notes(["2016-06-01", "2017-01-01"], ["2016-07-01", "2017-02-01"])
     svg = _svg(spc_chart(shift_down, notes, title="Days to recommendation", y_label="days"))
     root = ET.fromstring(svg)
-    sizes = [float(t.get("font-size") or 12) for t in root.iter(f"{SVG}text")]
+    sizes = [_size(t) for t in root.iter(f"{SVG}text")]
     assert re.search(r"text\{[^}]*font-size:12px", svg)
     # at least 11 px on a 390 px wide screen, whose report column is at least 358 px wide
     assert min(sizes) * 358 / WIDTH >= 11
@@ -345,3 +345,9 @@ def test_numeric_x_and_draw_into_given_axes_with_matplotlib():
     ax = fig.add_subplot()
     assert spc_chart(res, ax=ax) is fig
     assert [t.get_text() for t in ax.texts if t.get_label() == "_caveat-note"][0].startswith("⚠")
+
+
+def _size(text) -> float:
+    """Font size of an SVG text element: its inline style, else the stylesheet's 12 px."""
+    found = re.search(r"font-size:([\d.]+)px", text.get("style") or "")
+    return float(found.group(1)) if found else 12.0

@@ -24,3 +24,11 @@ def test_points_and_flags_share_one_time_axis(unit):
         )
     }
     assert years and min(years) >= 2014 and max(years) <= 2018, years
+
+
+@pytest.mark.parametrize(("values", "unit"), [([0.0, 0.0, 0.0], "%"), ([0.0] * 12, "days")])
+def test_a_flat_series_of_zeros_has_no_negative_axis(values, unit):
+    """Every point 0 (0% of children, 0 days): the axis opens upwards, never below 0."""
+    svg = spc_chart(paceqi.spc(values), title="t", unit=unit).to_svg()
+    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
+    assert ticks and not any(t.startswith(("-", "−")) for t in ticks), ticks

@@ -133,3 +133,12 @@ def test_the_check_can_fail():
     assert leaks(f'<h3 id="measure-share"></h3>{table.format("0.7")}', charts)
     assert not leaks(f'<h3 id="measure-days"></h3>{point.format("41")}', charts)
     assert not leaks(f'<h3 id="measure-share"></h3>{table.format("")}', charts)
+
+
+def test_a_run_chart_of_proportions_reads_in_percent(reports):
+    """Small authorities' P charts fall back to run charts of yearly proportions: still %."""
+    page = reports["two_week_planning_meeting/shetland_islands.html"]
+    words = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
+    assert "yearly proportions" in words  # the fallback is exercised
+    assert re.search(r"median \(\d+%\)", words)
+    assert not re.search(r"median \(0\.\d+\)", words)
