@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from paceqi.changeidea.analysis import analyse_change_idea
 from paceqi.changeidea.answer import answer
 from paceqi.changeidea.params import report_parameters
+from paceqi.changeidea.sections import evidence_html
 
 AUTHORITY = "Fife"
 FIRST = dt.date(2012, 1, 1)
@@ -250,6 +252,9 @@ def test_small_authority_kinship_effect_is_found_in_the_days_per_child(tmp_path)
     assert ans.status in ("yes", "around_start") and ans.improved, ans
     assert ans.primary == "days_to_kinship_assessment" and ans.unit == "days"
     assert ans.caveats[0].startswith("Too few points of kinship options ruled in or out")
+    text = re.sub(r"<[^>]+>", "", evidence_html(a))  # what the reader sees, measure by measure
+    assert "by the 18 week review (primary outcome): too few data" in text
+    assert "kinship options ruled in or out (leads the answer: the same wait in days): " in text
 
 
 def test_small_authority_kinship_without_an_effect_is_not_an_improvement(tmp_path):

@@ -211,14 +211,17 @@ def evidence_html(a: ChangeIdeaAnalysis) -> str:
     Process measures say whether the change happened, balancing measures (listed only when
     worse) whether it cost something. Empty when there is nothing to list.
     """
-    from paceqi.changeidea.answer import answer
+    from paceqi.changeidea.answer import answer, primary_measure
 
     ans = answer(a)
+    first = primary_measure(a)
     items = []
     for name, label, family, status in ans.measures:
         if family == "balancing" and status not in ("worse",):
             continue
-        primary = " (primary outcome)" if name == ans.primary else ""
+        primary = " (primary outcome)" if first is not None and name == first.name else ""
+        if name == ans.primary and not primary:  # the same wait in days stands in for it
+            primary = " (leads the answer: the same wait in days)"
         items.append(
             f"<li><strong>{_e(label)}</strong>{_e(primary)}: "
             f'<span class="answer">{_e(MEASURE_WORDS.get(status, status))}</span></li>'
