@@ -735,7 +735,23 @@ def answer(a: Any) -> Answer:
     Returns
     -------
     Answer
+        Computed once per analysis: the answer section, the evidence list, the headline and
+        the key figures all ask for it, and the analysis (a frozen record) cannot change.
     """
+    memo = getattr(a, "__dict__", None)
+    if memo is not None and isinstance(memo.get(_MEMO), Answer):
+        return memo[_MEMO]
+    ans = _answer(a)
+    if memo is not None:
+        memo[_MEMO] = ans  # beside the frozen dataclass's fields, as functools.cached_property
+    return ans
+
+
+#: Where :func:`answer` keeps an analysis's answer (in the analysis object's ``__dict__``).
+_MEMO = "_paceqi_answer"
+
+
+def _answer(a: Any) -> Answer:
     judged = {m.name: _judge_measure(m, a) for m in a.measures}
     listing = tuple(
         (m.name, m.definition.label, m.family, judged[m.name].status) for m in a.measures
