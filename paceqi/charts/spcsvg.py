@@ -480,7 +480,12 @@ def draw_spc(
         svg.line(left, ty, right, ty, css["target"])
         label = target_label or "target"
         shown = label if target_label else f"{label}: {fmt_tick(target_v)}"
-        svg.text(right - 2, ty - 3, shown, anchor="end", cls=css["tt"])
+        # at the right end, unless the greyed "incomplete" points (the latest) lie under it
+        tx, anchor = right - 2, "end"
+        under = np.flatnonzero(incomplete & np.isfinite(y))
+        if len(under) and px[under].max() >= right - 2 - text_width(shown, FONT):
+            tx, anchor = left + 2, "start"
+        svg.text(tx, ty - 3, shown, anchor=anchor, cls=css["tt"])
         legend.append(("line", css["target"], label))
 
     # -- points -----------------------------------------------------------------------------

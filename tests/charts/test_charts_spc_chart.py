@@ -351,3 +351,20 @@ def _size(text) -> float:
     """Font size of an SVG text element: its inline style, else the stylesheet's 12 px."""
     found = re.search(r"font-size:([\d.]+)px", text.get("style") or "")
     return float(found.group(1)) if found else 12.0
+
+
+def test_the_target_label_moves_left_of_the_incomplete_points():
+    """The latest, greyed points carry their own "incomplete" label: the target's goes left."""
+    y = [300.0, 320, 310, 290, 305, 315, 300, 295, 180, 170, 175, 178]
+    res = paceqi.spc(y, x=pd.date_range("2015-01-01", periods=12, freq="QS"))
+    incomplete = np.array([False] * 9 + [True] * 3)
+
+    def target_x(inc):
+        svg = spc_chart(res, target=182, target_label="target 182 days", incomplete=inc).to_svg()
+        (x,) = re.findall(r'<text x="([\d.]+)"[^>]*-tt">target 182 days</text>', svg)
+        return float(x), svg
+
+    x_plain, _ = target_x(None)
+    x_moved, svg = target_x(incomplete)
+    assert "incomplete" in svg
+    assert x_moved < x_plain / 2  # from the right end to the left end
