@@ -249,7 +249,7 @@ def test_answer_is_led_by_the_primary_outcome_not_a_count_of_measures():
     other = _measure("pct", "outcome", run(BASE + noise(12, 25)))
     ans = answer(_analysis([primary, other]))
     assert ans.status == "no_sign" and ans.primary == "days"
-    assert any(c.startswith("Mixed results: Pct improved") for c in ans.caveats)
+    assert any(c.startswith("Mixed results: pct improved") for c in ans.caveats)
     assert "1 of 2" not in ans.headline
 
 

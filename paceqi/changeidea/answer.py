@@ -862,14 +862,15 @@ def _answer(a: Any) -> Answer:
         )
     if status in ("no_sign", "too_early"):
         better = [
-            m.definition.label
+            _in_sentence(m.definition.label)
             for m in a.family("process") + a.family("outcome")
             if m is not primary and judged[m.name].status in ("yes", "around_start")
         ]
         if better:
+            listed = "; ".join(better[:-1]) + " and " + better[-1] if better[1:] else better[0]
             caveats.append(
-                "Mixed results: " + "; ".join(better) + " improved after the test started, "
-                "but the primary outcome has not."
+                f"Mixed results: {listed} improved after the test started, but the primary "
+                "outcome has not."
             )
     if mix is not None and mix.material and not rule.startswith("R5-mix"):
         # the mix moved the other way (or the answer is not an improvement): a caveat only
