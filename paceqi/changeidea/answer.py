@@ -49,6 +49,7 @@ __all__ = [
     "baseline_cut",
     "primary_measure",
     "same_gap_days",
+    "days_of_the_same_wait",
     "ATTRIBUTION_WINDOW_DAYS",
     "MOVE_TEST_ALPHA",
     "MIN_BASELINE_POINTS",
@@ -613,6 +614,17 @@ def same_gap_days(m: Any, a: Any, judged: dict[str, Judgement]) -> Any | None:
     authority) in start-cohort order with censoring. Returns that measure when its own
     judgement is not ``too_few``, else None.
     """
+    other = days_of_the_same_wait(m, a)
+    return other if other is not None and judged[other.name].status != "too_few" else None
+
+
+def days_of_the_same_wait(m: Any, a: Any) -> Any | None:
+    """Return the ``interval_days`` measure of the same wait as a proportion measure ``m``.
+
+    Same start stage, end stage and routes ("% ruled in or out by 18 weeks" and "days to
+    kinship options ruled in or out"); None for a measure that is not a proportion or has no
+    such twin.
+    """
     d = m.definition
     if not str(d.kind).startswith("proportion"):
         return None
@@ -622,7 +634,6 @@ def same_gap_days(m: Any, a: Any, judged: dict[str, Judgement]) -> Any | None:
             o.kind == "interval_days"
             and (getattr(o, "start", None), getattr(o, "end", None)) == (d.start, d.end)
             and tuple(getattr(o, "routes", None) or ()) == tuple(d.routes or ())
-            and judged[other.name].status != "too_few"
         ):
             return other
     return None

@@ -136,25 +136,48 @@ def _measure_figures(a: ChangeIdeaAnalysis, m: MeasureAnalysis) -> MeasureFigure
     )
 
 
-def _primary_children(a: ChangeIdeaAnalysis) -> MeasureAnalysis | None:
-    """Return the first outcome measure counted per child with a target (for before/after)."""
+#: Columns of a measure counted per child (one row per child, with its wait).
+PER_CHILD = frozenset({"days", "censored", "within_target", "x_date"})
+
+
+def _primary_children(a: ChangeIdeaAnalysis) -> tuple[MeasureAnalysis, float | None] | None:
+    """Return the measure counted per child that before/after reads, and its target in days.
+
+    The first outcome measure counted per child; when the outcomes are all percentages per
+    period (kinship, CSO review), the days measure of the primary outcome's own wait, judged
+    against the primary's target (:func:`~paceqi.changeidea.answer.days_of_the_same_wait`).
+    The target is None when the measure's own ``within_target`` column applies.
+    """
+    from paceqi.changeidea.answer import days_of_the_same_wait, primary_measure
+
     for m in a.family("outcome"):
-        if {"days", "censored", "within_target", "x_date"} <= set(m.frame.columns):
-            return m
-    return None
+        if set(m.frame.columns) >= PER_CHILD:
+            return m, None
+    primary = primary_measure(a)
+    if primary is None:
+        return None
+    twin = days_of_the_same_wait(primary, a)
+    if twin is None or not set(twin.frame.columns) >= PER_CHILD:
+        return None
+    target = primary.definition.target_days
+    return twin, None if target is None else float(target)
 
 
 def _before_after(a: ChangeIdeaAnalysis) -> dict[str, Any]:
-    m = _primary_children(a)
-    if m is None:
+    found = _primary_children(a)
+    if found is None:
         return {}
-    done = m.frame[~m.frame["censored"].astype(bool)]
-    out: dict[str, Any] = {"children_waiting": int(m.frame["censored"].astype(bool).sum())}
+    m, target = found
+    frame = m.frame
+    if target is not None:  # the primary outcome's own target (CSO review: 821 days)
+        frame = frame.assign(within_target=frame["days"] <= target)
+    done = frame[~frame["censored"].astype(bool)]
+    out: dict[str, Any] = {"children_waiting": int(frame["censored"].astype(bool).sum())}
     if a.test_start is None:
         return out
     ended = pd.to_datetime(done["x_date"])
     # a measure without a target (e.g. agency decision to court) has no "within target" count
-    targeted = bool(m.frame["within_target"].notna().any())
+    targeted = bool(frame["within_target"].notna().any())
     for name, part in (
         ("before", done[ended < pd.Timestamp(a.test_start)]),
         ("after", done[ended >= pd.Timestamp(a.test_start)]),

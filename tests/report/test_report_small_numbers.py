@@ -94,6 +94,7 @@ def reports(tmp_path_factory) -> dict[str, str]:
         for p in sorted(folder.glob("*/*.html"))
     }
     assert len(found) == 8 * len(AUTHORITIES), sorted(found)
+    found["national.html"] = (folder / "national.html").read_text(encoding="utf-8")
     return found
 
 
@@ -142,3 +143,20 @@ def test_a_run_chart_of_proportions_reads_in_percent(reports):
     assert "yearly proportions" in words  # the fallback is exercised
     assert re.search(r"median \(\d+%\)", words)
     assert not re.search(r"median \(0\.\d+\)", words)
+
+
+def test_the_roll_up_has_before_and_after_for_percentage_outcomes(reports):
+    """Kinship and CSO review lead with a percentage: the roll-up counts their own wait."""
+    page = reports["national.html"]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, flags=re.S):
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+        ]
+        if cells and cells[0] in ("Early kinship assessment", "Advice hearing and court"):
+            rows.setdefault(cells[0], cells)
+    kinship = rows["Early kinship assessment"]
+    children_before, pct_before, median_before = kinship[2:5]
+    assert children_before.replace(",", "").isdigit()
+    assert pct_before.endswith("%") and median_before.endswith("days"), kinship
