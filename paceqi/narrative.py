@@ -21,6 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paceqi.constants import (
+    HCDG_SHIFT,
+    HCDG_TREND,
+    IHI_RUN_SHIFT,
+    IHI_RUN_TREND,
+    MDC_SHIFT,
+    MDC_TREND,
+)
 from paceqi.errors import OptionsError
 from paceqi.spcread import (
     RUN_CHARTS,
@@ -50,12 +58,12 @@ DIRECTIONS = ("increase", "decrease", "neutral")
 #: BMJ Qual Saf 2011;20:46-51; IHI control charts: Provost & Murray, The Health Care Data Guide
 #: (2011); MDC: NHS England Making Data Count / NHSRplotthedots. Anhøj rules have no fixed
 #: shift length (the longest-run limit depends on n), so the summary's ``longest_run_max`` is
-#: used when present. Mirrors paceqi.spc's constants; used only for wording.
+#: used when present. The lengths are paceqi.constants' own (cited there); used only for wording.
 RUN_LENGTHS = {
-    ("ihi", True): (6, 5),
-    ("ihi", False): (8, 6),
-    ("mdc", True): (7, 7),
-    ("mdc", False): (7, 7),
+    ("ihi", True): (IHI_RUN_SHIFT, IHI_RUN_TREND),
+    ("ihi", False): (HCDG_SHIFT, HCDG_TREND),
+    ("mdc", True): (MDC_SHIFT, MDC_TREND),
+    ("mdc", False): (MDC_SHIFT, MDC_TREND),
 }
 
 
