@@ -93,42 +93,68 @@ def test_make_workshop_serves_the_training_notebooks_with_voila():
     assert "--Voila.ip=$(HOST)" in recipe and "--port=$(PORT)" in recipe
 
 
+class VoilaServer:
+    """A Voilà server on a free port, its output in ``.pytest-voila.log``; restartable."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.base = ""
+        self.log = open(ROOT / ".pytest-voila.log", "w")  # noqa: SIM115 - closed in close()
+
+    def start(self) -> None:
+        port = _free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", str(TRAINING), "--no-browser", f"--port={port}",
+             "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=True"],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            assert self.proc.poll() is None, (ROOT / ".pytest-voila.log").read_text()[-2000:]
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Voilà did not answer within 90 s"
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)  # Voilà and the kernels it started
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def restart(self) -> None:
+        """A server that stopped answering (see :data:`LOAD_ATTEMPTS`) is replaced."""
+        self.stop()
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        self.log.close()
+        (ROOT / ".pytest-voila.log").unlink(missing_ok=True)
+
+
 @pytest.fixture()
 def server():
     """A Voilà server of its own for each test: after a browser session closes, Voilà shuts its
     kernel down on the server's event loop, and a page requested meanwhile could wait minutes."""
     assert find_spec("voila") is not None, "voila is missing: pip install -e '.[test]'"
-    port = _free_port()
-    log = open(ROOT / ".pytest-voila.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(TRAINING), "--no-browser", f"--port={port}",
-         "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=True"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    voila = VoilaServer()
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, (ROOT / ".pytest-voila.log").read_text()[-2000:]
-            try:
-                with urllib.request.urlopen(base + "/", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "Voilà did not answer within 90 s"
-            time.sleep(0.5)
-        yield base
+        voila.start()
+        yield voila
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # Voilà and the kernels it started
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
-        (ROOT / ".pytest-voila.log").unlink(missing_ok=True)
-    assert proc.poll() is not None
+        voila.close()
+    assert voila.proc is None
 
 
 @pytest.fixture(scope="module")
@@ -149,37 +175,46 @@ def browser():
 
 
 #: Attempts to load a page, each in a fresh browser session. Now and then Voilà 0.5 does not
-#: answer a render request at all (seen for a different page each run, on an idle machine, with
-#: a server of its own per test); a new session gets a new kernel and answers in seconds.
+#: answer a render request at all, and then no other request either (seen for a different page
+#: each run, on an idle machine, with a server of its own per test): the next attempt gets a
+#: new server, which answers in seconds.
 LOAD_ATTEMPTS = 3
 
 
-def _open(browser, base: str, name: str, query: str = ""):
+def _only_from(base: str):
+    """A route handler: requests to ``base`` go through, any other host is refused."""
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            r.abort()  # the room may be offline: nothing may depend on another host
+
+    return route
+
+
+def _open(browser, server: VoilaServer, name: str, query: str = ""):
     for attempt in range(1, LOAD_ATTEMPTS + 1):
+        base = server.base
         context = browser.new_context(viewport=VIEWPORT)  # a new session, as a participant's
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
 
-        def route(r):
-            if r.request.url.startswith(base):
-                r.continue_()
-            else:
-                r.abort()  # the room may be offline: nothing may depend on another host
-
-        page.route("**/*", route)
+        page.route("**/*", _only_from(base))
         try:
             # the widgets, not the "load" event, say the page is ready
             page.goto(
                 f"{base}/voila/render/{name}.ipynb{query}",
                 wait_until="domcontentloaded",
-                timeout=60_000,
+                timeout=30_000,  # a page that answers does so in seconds
             )
             page.wait_for_selector(".widget-button, .widget-toggle-button", timeout=120_000)
         except Exception:
             context.close()
             if attempt == LOAD_ATTEMPTS:
                 raise
+            server.restart()
             continue
         return context, page, errors
     raise AssertionError("unreachable")
@@ -230,12 +265,17 @@ def test_each_exercise_works_as_a_web_app(server, browser, name):
 
 
 def test_each_browser_session_gets_its_own_seed_and_a_url_seed_replays(server, browser):
-    seeds = []
-    for query in ("", "", "?seed=4321"):
-        context, page, _ = _open(browser, server, "funnel", query)
-        try:
+    # The three sessions stay open until all have loaded, as in a room of participants: closing
+    # one makes Voilà shut its kernel down on the server's event loop, and the next page
+    # requested meanwhile could wait minutes (see the server fixture).
+    seeds, contexts = [], []
+    try:
+        for query in ("", "", "?seed=4321"):
+            context, page, _ = _open(browser, server, "funnel", query)
+            contexts.append(context)
             seeds.append(_seed(page))
-        finally:
+    finally:
+        for context in contexts:
             context.close()
     assert seeds[0] != seeds[1]
     assert seeds[2] == 4321
@@ -255,3 +295,12 @@ def test_the_truncation_check_sees_a_cut_off_button(browser):
         assert [f["text"] for f in found] == ["Keep best, fire worst"]
     finally:
         context.close()
+
+
+def test_a_server_that_stopped_answering_is_replaced(server):
+    # what _open does when a page does not load: a new Voilà process that answers
+    first = server.proc.pid
+    server.restart()
+    assert server.proc.pid != first
+    with urllib.request.urlopen(server.base + "/", timeout=10) as r:
+        assert r.status == 200
