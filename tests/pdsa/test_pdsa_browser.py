@@ -44,12 +44,7 @@ def _skip_reason() -> str | None:
 
 
 SKIP = _skip_reason()
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.timeout(300),
-    pytest.mark.skipif(SKIP is not None, reason=SKIP or ""),
-]
+pytestmark = _chromium.browser_marks(SKIP)
 TOKEN = "paceqi-browser-test"
 
 

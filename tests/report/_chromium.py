@@ -106,6 +106,19 @@ def skip_reason() -> str | None:
     return None
 
 
+def browser_marks(reason: str | None, timeout: int = 300) -> list[Any]:
+    """The marks of a browser test module: ``browser``, ``slow``, a timeout, and a skip that
+    names ``reason`` (a failure under CI's ``PACEQI_REQUIRE_ALL=1``) when it is not None."""
+    import pytest
+
+    return [
+        pytest.mark.browser,
+        pytest.mark.slow,
+        pytest.mark.timeout(timeout),
+        pytest.mark.skipif(reason is not None, reason=reason or ""),
+    ]
+
+
 @dataclass
 class PageCheck:
     """What one page did in the browser."""

@@ -9,15 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from _chromium import Browser, PageCheck, find_chromium, skip_reason
+from _chromium import Browser, PageCheck, browser_marks, find_chromium, skip_reason
 
 SKIP = skip_reason()  # checked at import, so a skip never waits for the report to be built
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.timeout(240),
-    pytest.mark.skipif(SKIP is not None, reason=SKIP or ""),
-]
+pytestmark = browser_marks(SKIP, timeout=240)
 
 
 # Where the answer ("Has the change led to an improvement? Yes/No/...") sits on the page.

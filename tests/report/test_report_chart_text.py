@@ -10,15 +10,10 @@ Skips, saying how to install Chromium, where none is found (a failure under CI's
 from __future__ import annotations
 
 import pytest
-from _chromium import NARROW_PROBE, Browser, find_chromium, skip_reason
+from _chromium import NARROW_PROBE, Browser, browser_marks, find_chromium, skip_reason
 
 SKIP = skip_reason()
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.timeout(300),
-    pytest.mark.skipif(SKIP is not None, reason=SKIP or ""),
-]
+pytestmark = browser_marks(SKIP)
 
 #: Smallest chart text on a phone, CSS px (issue #14: "chart text >= 11 px equivalent").
 MIN_PHONE_PX = 11.0

@@ -11,15 +11,10 @@ import html
 import re
 
 import pytest
-from _chromium import Browser, find_chromium, skip_reason
+from _chromium import Browser, browser_marks, find_chromium, skip_reason
 
 SKIP = skip_reason()
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.timeout(300),
-    pytest.mark.skipif(SKIP is not None, reason=SKIP or ""),
-]
+pytestmark = browser_marks(SKIP)
 
 #: Most A4 pages a Two Week Planning Meeting report may print on (measured on 2026-12-04:
 #: 12 for Shetland Islands, 14 for Fife; the issue found 14 half-empty US-Letter pages).
