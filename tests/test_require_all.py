@@ -31,10 +31,15 @@ def _run(tmp_path: Path, require: str) -> subprocess.CompletedProcess[str]:
         ),
         encoding="utf-8",
     )
+    return _pytest_in(tmp_path, require)
+
+
+def _pytest_in(folder: Path, require: str) -> subprocess.CompletedProcess[str]:
+    """Run pytest on ``folder`` (its own conftest) with ``PACEQI_REQUIRE_ALL=require``."""
     env = {**os.environ, "PACEQI_REQUIRE_ALL": require}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull, "."],
-        cwd=tmp_path,
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
@@ -63,15 +68,7 @@ def _run_module_skip(tmp_path: Path, require: str) -> subprocess.CompletedProces
         encoding="utf-8",
     )
     (tmp_path / "test_ok.py").write_text("def test_ok():\n    pass\n", encoding="utf-8")
-    env = {**os.environ, "PACEQI_REQUIRE_ALL": require}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull, "."],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return _pytest_in(tmp_path, require)
 
 
 def test_a_module_skipped_at_import_fails_the_run_when_every_part_is_required(tmp_path):
