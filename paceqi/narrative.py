@@ -21,14 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paceqi.constants import (
-    HCDG_SHIFT,
-    HCDG_TREND,
-    IHI_RUN_SHIFT,
-    IHI_RUN_TREND,
-    MDC_SHIFT,
-    MDC_TREND,
-)
+from paceqi.constants import IHI_RUN_SHIFT
 from paceqi.errors import OptionsError
 from paceqi.spcread import (
     RUN_CHARTS,
@@ -52,20 +45,6 @@ __all__ = ["alt_text", "reading", "verdict", "Verdict", "ANSWERS"]
 #: The four answers to "Has the change led to an improvement?".
 ANSWERS = ("Yes", "Not yet", "No sign", "Too few data")
 DIRECTIONS = ("increase", "decrease", "neutral")
-
-#: Run lengths each rule set uses when ``res.options`` does not carry ``shift_n``/``trend_n``:
-#: (shift, trend) on run charts and on control charts. IHI run charts: Perla, Provost & Murray,
-#: BMJ Qual Saf 2011;20:46-51; IHI control charts: Provost & Murray, The Health Care Data Guide
-#: (2011); MDC: NHS England Making Data Count / NHSRplotthedots. Anhøj rules have no fixed
-#: shift length (the longest-run limit depends on n), so the summary's ``longest_run_max`` is
-#: used when present. The lengths are paceqi.constants' own (cited there); used only for wording.
-RUN_LENGTHS = {
-    ("ihi", True): (IHI_RUN_SHIFT, IHI_RUN_TREND),
-    ("ihi", False): (HCDG_SHIFT, HCDG_TREND),
-    ("mdc", True): (MDC_SHIFT, MDC_TREND),
-    ("mdc", False): (MDC_SHIFT, MDC_TREND),
-}
-
 
 # -- small formatters ------------------------------------------------------------------------
 
@@ -332,14 +311,11 @@ def min_points_after(res: Any) -> int:
         value = option(res, name)
         if is_finite(value):
             return int(value)
-    rules = rules_name(res)
-    run = chart_type(res) in RUN_CHARTS
-    if (rules, run) in RUN_LENGTHS:
-        return RUN_LENGTHS[(rules, run)][0]
+    # Anhøj rules have no fixed shift length: the longest-run limit depends on n
     summary = res.summary if isinstance(res.summary, pd.DataFrame) else pd.DataFrame()
     if "longest_run_max" in summary.columns and summary["longest_run_max"].notna().any():
         return int(summary["longest_run_max"].dropna().iloc[-1]) + 1
-    return RUN_LENGTHS[("ihi", True)][0]
+    return IHI_RUN_SHIFT
 
 
 #: Shifts that begin more than this many days after the test start are not attributed to it
@@ -514,9 +490,8 @@ def _rules_sentence(res: Any) -> str:
             f"{centre} or too few crossings of it; either pattern is a signal that something has "
             "changed."
         )
-    shift, trend = RUN_LENGTHS.get((rules, run), RUN_LENGTHS[("ihi", run)])
-    shift = int(shift_n) if is_finite(shift_n) else shift
-    trend = int(trend_n) if is_finite(trend_n) else trend
+    # the lengths of SPCOptions (shift_length, trend_length: paceqi.constants, cited there)
+    shift, trend = int(shift_n), int(trend_n)
     text = (
         f"Chance alone rarely produces {shift} or more points in a row on one side of the "
         f"{centre} (a shift) or {trend} or more going steadily up or down (a trend)"
