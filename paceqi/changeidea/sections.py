@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from paceqi.changeidea.analysis import MIN_BASELINE, ChangeIdeaAnalysis, MeasureAnalysis
+from paceqi.changeidea.casemix import ROUTE_ORDER
 from paceqi.changeidea.summary import measure_anchor
 from paceqi.privacy import count_text, public_path
 
@@ -839,8 +840,7 @@ def segments_html(a: ChangeIdeaAnalysis, summary: pd.DataFrame) -> str:
     )
 
 
-#: Order and wording of the routes in the segment tables (schema Route values).
-ROUTE_ORDER = ("home", "kco", "po", "adoption", "undecided")
+#: Wording of the routes in the segment tables (in the order of casemix.ROUTE_ORDER).
 ROUTE_LABELS = {
     "all routes": "All routes",
     "home": "Home",
